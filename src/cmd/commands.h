@@ -1,0 +1,9 @@
+/* commands.h -- the subcommands of connect-dupes, one file each under src/cmd/. */
+#ifndef CD_CMD_COMMANDS_H
+#define CD_CMD_COMMANDS_H
+
+#include "cli.h"
+
+extern const struct cli_cmd cmd_analyze;
+
+#endif

@@ -1,0 +1,64 @@
+/* user.h -- struct user, the record every stage passes along, and struct user_set. */
+#ifndef CD_MODEL_USER_H
+#define CD_MODEL_USER_H
+
+#include <stddef.h>
+#include "result.h"
+
+/* One Amazon Connect user as DescribeUser returns it (SearchUsers fills a subset).
+ * Every string is non-NULL ("" when the service did not send the field) and owned by the
+ * user_set the user lives in; do not free them. */
+struct user {
+	const char *id;                 /* Id (required, non-empty) */
+	const char *arn;                /* Arn */
+	const char *username;           /* Username */
+	const char *first_name;         /* IdentityInfo.FirstName */
+	const char *last_name;          /* IdentityInfo.LastName */
+	const char *email;              /* IdentityInfo.Email */
+	const char *secondary_email;    /* IdentityInfo.SecondaryEmail */
+	const char *mobile;             /* IdentityInfo.Mobile */
+	const char *desk_phone;         /* PhoneConfig.DeskPhoneNumber */
+	const char *directory_user_id;  /* DirectoryUserId */
+	const char *routing_profile_id; /* RoutingProfileId */
+	const char *hierarchy_group_id; /* HierarchyGroupId */
+	const char *last_modified_region; /* LastModifiedRegion */
+	double last_modified;           /* LastModifiedTime, epoch seconds; 0 when unknown */
+	const char *raw;                /* the User object's JSON text as received ("" if none) */
+	size_t raw_len;
+};
+
+/* Fields to copy into a set; NULL members mean "absent" and become "". */
+struct user_fields {
+	const char *id, *arn, *username, *first_name, *last_name, *email, *secondary_email, *mobile,
+		*desk_phone, *directory_user_id, *routing_profile_id, *hierarchy_group_id,
+		*last_modified_region;
+	double last_modified;
+	const char *raw;
+	size_t raw_len;
+};
+
+struct arena; /* string storage owned by the set */
+
+/* An ordered collection of users. Input order is the array order: detection pairs are ordered by
+ * it. Strings live in one arena so that a million users cost a handful of allocations. */
+struct user_set {
+	struct user *v;
+	size_t n, cap;
+	struct arena *arena;
+};
+
+void user_set_init(struct user_set *s);
+void user_set_release(struct user_set *s);
+/* Copies f's strings into the set and appends the user. */
+enum cd_result user_set_add(struct user_set *s, const struct user_fields *f);
+/* Copies a string into the set's arena (for loaders that build fields piecemeal). NULL -> "". */
+const char *user_set_strdup(struct user_set *s, const char *str, size_t len);
+/* Keeps one record per Id: a later record's data replaces the earlier one's, at the earlier
+ * position (first-seen order is the order users recognise). *dropped counts the replaced ones;
+ * when ids_out is not NULL it receives a malloc'd array of the dropped Ids (borrowed strings). */
+enum cd_result user_set_dedupe_ids(struct user_set *s, size_t *dropped, const char ***ids_out);
+
+/* FNV-1a, the hash every exact-key index in the project uses. */
+unsigned long long user_hash(const char *s, size_t n);
+
+#endif

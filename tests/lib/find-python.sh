@@ -1,0 +1,11 @@
+#!/bin/sh
+# find-python.sh -- prints the path of a python3 that imports boto3 and botocore (test oracles).
+for py in "${PYTHON:-}" python3 /usr/bin/python3 /usr/local/bin/python3; do
+	[ -n "$py" ] || continue
+	command -v "$py" >/dev/null 2>&1 || continue
+	if "$py" -c 'import botocore, boto3' >/dev/null 2>&1; then
+		command -v "$py"
+		exit 0
+	fi
+done
+exit 1

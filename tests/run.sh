@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# run.sh -- runs the whole suite and ends with one line "N passed, N failed, N skipped".
+#
+# Every test program prints TAP lines ("ok N - what", "not ok N - what", "ok N # SKIP why"):
+#   $BUILD/tests/test_*      cmocka unit tests (CMOCKA_MESSAGE_OUTPUT=TAP)
+#   tests/cli/*.sh           shell tests: real binaries against connect-emu on 127.0.0.1
+#   tests/py/*.py            oracle tests (botocore, aws CLI) run by a python3 that imports botocore
+# A program that exits non-zero without reporting a failure counts as one failure, so a crash is
+# never silent. Usage: tests/run.sh [PATTERN]   (only programs whose path contains PATTERN)
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+export CD_ROOT=$PWD
+export CD_BIN=$PWD/$BUILD/connect-dupes
+export EMU_BIN=$PWD/$BUILD/connect-emu
+export CMOCKA_MESSAGE_OUTPUT=TAP
+# Unit tests must not pick up a developer's real AWS settings.
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION \
+      AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CONNECT CONNECT_INSTANCE_ID
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+pattern=${1:-}
+logdir=$BUILD/test-logs
+mkdir -p "$logdir"
+PY=$(tests/lib/find-python.sh 2>/dev/null || true)
+export PY
+
+passed=0 failed=0 skipped=0
+failed_names=()
+
+run_one() { # name, command...
+	local name=$1; shift
+	local log=$logdir/$(echo "$name" | tr '/' '_').log
+	local t0=$SECONDS
+	timeout -k 10 900 "$@" >"$log" 2>&1
+	local rc=$?
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$log" | head -1)
+	s=$(grep -cE '^ok [0-9]+.*# ?SKIP' "$log" | head -1)
+	f=$(grep -cE '^not ok [0-9]+' "$log" | head -1)
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc without reporting a failure" >>"$log"
+	fi
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	local status=ok
+	[ "$f" -gt 0 ] && { status=FAIL; failed_names+=("$name"); }
+	printf '%-44s %4d passed %3d failed %3d skipped %4ds  %s\n' "$name" "$p" "$f" "$s" \
+		$((SECONDS - t0)) "$status"
+	if [ "$f" -gt 0 ]; then
+		grep -E '^not ok|^# ' "$log" | head -40 | sed 's/^/    /'
+		[ "$rc" -ne 0 ] && tail -n 15 "$log" | sed 's/^/    | /'
+	fi
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	run_one "unit/$(basename "$t")" "$t"
+done
+for t in tests/cli/*.sh; do
+	[ -f "$t" ] || continue
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	run_one "cli/$(basename "$t")" bash "$t"
+done
+for t in tests/py/test_*.py; do
+	[ -f "$t" ] || continue
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	if [ -z "$PY" ]; then
+		echo "$t: skipped (no python3 with botocore)"
+		skipped=$((skipped + 1))
+		continue
+	fi
+	run_one "py/$(basename "$t")" "$PY" "$t"
+done
+
+if [ ${#failed_names[@]} -gt 0 ]; then
+	echo "failed: ${failed_names[*]} (logs in $logdir)"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ $((passed + failed)) -gt 0 ]
