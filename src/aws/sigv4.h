@@ -2,8 +2,10 @@
 #ifndef CD_AWS_SIGV4_H
 #define CD_AWS_SIGV4_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+#include "buf.h"
 #include "result.h"
 
 struct sigv4_creds {
@@ -25,7 +27,9 @@ struct sigv4_request {
 	const char *host;      /* Host header value: "connect.us-east-1.amazonaws.com" or "127.0.0.1:8080" */
 	const char *path;      /* "/users/i-1/u%20x"; "" means "/" */
 	const char *query;     /* "maxResults=1000&nextToken=..." without '?'; NULL or "" for none */
-	const struct sigv4_header *headers; /* extra headers to sign (e.g. content-type); may be NULL */
+	const struct sigv4_header *headers; /* extra headers to sign (e.g. content-type); may be NULL.
+					     * host, x-amz-date, x-amz-security-token and
+					     * authorization are the signer's own and skipped here */
 	size_t nheaders;
 	const void *body;      /* may be NULL when body_len is 0 */
 	size_t body_len;
@@ -46,5 +50,20 @@ struct sigv4_signed {
  * in a small thread-safe cache, so signing thousands of requests a day costs one HMAC chain. */
 enum cd_result sigv4_sign(const struct sigv4_request *req, const struct sigv4_creds *creds,
 			  struct sigv4_signed *out, char *err, size_t errlen);
+
+/* Helpers the request builders and the emulator share with the signer. */
+
+/* Appends s[0..n) percent-encoded as SigV4 wants: every byte except A-Za-z0-9 - _ . ~ (and '/'
+ * when keep_slash) becomes %XX with upper-case hex. */
+enum cd_result sigv4_uri_encode(struct buf *out, const char *s, size_t n, bool keep_slash);
+
+/* Appends the canonical request of req (the text whose hash is signed) to out, with amz_date
+ * ("20261128T164500Z") and session_token (NULL or "" for none) as the signer adds them. For
+ * tests and diagnostics; it holds the session token when one is given, so never log it then. */
+enum cd_result sigv4_canonical_request(const struct sigv4_request *req, const char *amz_date,
+				       const char *session_token, struct buf *out);
+
+/* Parses an X-Amz-Date value ("20261128T164500Z") into UTC epoch seconds; false when malformed. */
+bool sigv4_parse_amz_date(const char *s, time_t *out);
 
 #endif
