@@ -1,0 +1,638 @@
+/* api.c -- Connect restJson requests and responses, following botocore's service model. */
+#include "connect/api.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Request parts are small; a cap keeps a hostile token from growing them without bound. */
+#define API_PART_MAX (64 * 1024)
+/* Service limits: instance and user ids are at most 256 characters in the model; tokens 2500. */
+#define API_ID_MAX 256
+#define API_TOKEN_MAX 8192
+
+static const char *const op_names[API_NOPS] = {
+	[API_SEARCH_USERS] = "SearchUsers",
+	[API_LIST_USERS] = "ListUsers",
+	[API_DESCRIBE_USER] = "DescribeUser",
+	[API_LIST_INSTANCES] = "ListInstances",
+};
+
+const char *api_op_name(enum api_op op)
+{
+	return (unsigned)op < API_NOPS ? op_names[op] : "?";
+}
+
+bool api_op_from_name(const char *name, enum api_op *op)
+{
+	for (int i = 0; i < API_NOPS; i++)
+		if (strcasecmp(name, op_names[i]) == 0) {
+			*op = (enum api_op)i;
+			return true;
+		}
+	return false;
+}
+
+void api_default_quota(enum api_op op, double *rate, double *burst)
+{
+	/* The Connect API reference: "For all other operations, a RateLimit of 2 per second, and a
+	 * BurstLimit of 5 per second" -- the same for all four we call. Accounts with raised
+	 * quotas are found by the adaptive rate. */
+	(void)op;
+	*rate = 2;
+	*burst = 5;
+}
+
+void api_request_release(struct api_request *r)
+{
+	buf_release(&r->path);
+	buf_release(&r->query);
+	buf_release(&r->body);
+}
+
+static void request_init(struct api_request *r, enum api_op op, const char *method)
+{
+	r->op = op;
+	r->method = method;
+	buf_init(&r->path, API_PART_MAX);
+	buf_init(&r->query, API_PART_MAX);
+	buf_init(&r->body, API_PART_MAX);
+}
+
+enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	enum cd_result r = CD_OK;
+	for (size_t i = 0; i < n && r == CD_OK; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+			r = buf_putc(b, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			r = buf_append(b, e, 3);
+		}
+	}
+	return r;
+}
+
+static enum cd_result check_id(const char *what, const char *id, char *err, size_t errlen)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > API_ID_MAX) {
+		snprintf(err, errlen, "%s '%.64s' is empty or longer than %d characters", what,
+			 id ? id : "", API_ID_MAX);
+		return CD_INPUT;
+	}
+	return CD_OK;
+}
+
+static enum cd_result check_token(const char *t, char *err, size_t errlen)
+{
+	if (t && strlen(t) > API_TOKEN_MAX) {
+		snprintf(err, errlen, "pagination token from the service is longer than %d bytes",
+			 API_TOKEN_MAX);
+		return CD_SERVICE;
+	}
+	return CD_OK;
+}
+
+/* "maxResults=N[&nextToken=...]" for the GET listings. */
+static enum cd_result paging_query(struct buf *q, unsigned max_results, const char *next_token)
+{
+	enum cd_result r = buf_printf(q, "maxResults=%u", max_results);
+	if (r == CD_OK && next_token && *next_token) {
+		r = buf_puts(q, "&nextToken=");
+		if (r == CD_OK)
+			r = api_percent_encode(q, next_token, strlen(next_token));
+	}
+	return r;
+}
+
+static enum cd_result finish(struct api_request *r, enum cd_result res, char *err, size_t errlen)
+{
+	if (res != CD_OK) {
+		if (res == CD_TOOBIG || res == CD_NOMEM)
+			snprintf(err, errlen, "cannot build the %s request", api_op_name(r->op));
+		api_request_release(r);
+	}
+	return res;
+}
+
+enum cd_result api_search_users(struct api_request *r, const char *instance_id,
+				const char *next_token, unsigned max_results, char *err,
+				size_t errlen)
+{
+	request_init(r, API_SEARCH_USERS, "POST");
+	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	if (res == CD_OK)
+		res = check_token(next_token, err, errlen);
+	if (res != CD_OK)
+		return finish(r, res, err, errlen);
+	if (max_results < 1 || max_results > API_MAX_SEARCH_USERS)
+		max_results = API_MAX_SEARCH_USERS;
+	json_t *o = json_object();
+	char *text = NULL;
+	if (!o || json_object_set_new(o, "InstanceId", json_string(instance_id)) ||
+	    json_object_set_new(o, "MaxResults", json_integer(max_results)) ||
+	    (next_token && *next_token &&
+	     json_object_set_new(o, "NextToken", json_string(next_token))) ||
+	    !(text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+		res = CD_NOMEM;
+	}
+	if (res == CD_OK)
+		res = buf_puts(&r->path, "/search-users");
+	if (res == CD_OK)
+		res = buf_puts(&r->body, text);
+	free(text);
+	json_decref(o);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_list_users(struct api_request *r, const char *instance_id,
+			      const char *next_token, unsigned max_results, char *err,
+			      size_t errlen)
+{
+	request_init(r, API_LIST_USERS, "GET");
+	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	if (res == CD_OK)
+		res = check_token(next_token, err, errlen);
+	if (res != CD_OK)
+		return finish(r, res, err, errlen);
+	if (max_results < 1 || max_results > API_MAX_LIST_USERS)
+		max_results = API_MAX_LIST_USERS;
+	res = buf_puts(&r->path, "/users-summary/");
+	if (res == CD_OK)
+		res = api_percent_encode(&r->path, instance_id, strlen(instance_id));
+	if (res == CD_OK)
+		res = paging_query(&r->query, max_results, next_token);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_describe_user(struct api_request *r, const char *instance_id,
+				 const char *user_id, char *err, size_t errlen)
+{
+	request_init(r, API_DESCRIBE_USER, "GET");
+	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	if (res == CD_OK)
+		res = check_id("user id", user_id, err, errlen);
+	if (res != CD_OK)
+		return finish(r, res, err, errlen);
+	res = buf_puts(&r->path, "/users/");
+	if (res == CD_OK)
+		res = api_percent_encode(&r->path, instance_id, strlen(instance_id));
+	if (res == CD_OK)
+		res = buf_putc(&r->path, '/');
+	if (res == CD_OK)
+		res = api_percent_encode(&r->path, user_id, strlen(user_id));
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_list_instances(struct api_request *r, const char *next_token,
+				  unsigned max_results, char *err, size_t errlen)
+{
+	request_init(r, API_LIST_INSTANCES, "GET");
+	enum cd_result res = check_token(next_token, err, errlen);
+	if (res != CD_OK)
+		return finish(r, res, err, errlen);
+	if (max_results < 1 || max_results > API_MAX_LIST_INSTANCES)
+		max_results = API_MAX_LIST_INSTANCES;
+	res = buf_puts(&r->path, "/instance");
+	if (res == CD_OK)
+		res = paging_query(&r->query, max_results, next_token);
+	return finish(r, res, err, errlen);
+}
+
+/* --- responses --------------------------------------------------------------------------- */
+
+void api_page_init(struct api_page *p)
+{
+	user_set_init(&p->users);
+	p->next_token = NULL;
+	p->approx_total = -1;
+	p->skipped = 0;
+}
+
+void api_page_release(struct api_page *p)
+{
+	user_set_release(&p->users);
+	free(p->next_token);
+	p->next_token = NULL;
+}
+
+static const char *str_member(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *nested_str(json_t *o, const char *obj, const char *key)
+{
+	json_t *sub = json_object_get(o, obj);
+	return json_is_object(sub) ? str_member(sub, key) : NULL;
+}
+
+static json_t *load_object(const char *body, size_t len, const char *what, char *err,
+			   size_t errlen)
+{
+	json_error_t je;
+	json_t *root = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err, errlen, "%s response is not valid JSON (line %d: %s)", what, je.line,
+			 je.text);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "%s response is not a JSON object", what);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+static enum cd_result take_token(json_t *root, char **out, char *err, size_t errlen)
+{
+	json_t *t = json_object_get(root, "NextToken");
+	*out = NULL;
+	if (!t || json_is_null(t))
+		return CD_OK;
+	if (!json_is_string(t)) {
+		snprintf(err, errlen, "'NextToken' in the response is not a string");
+		return CD_SERVICE;
+	}
+	if (json_string_length(t) == 0)
+		return CD_OK;
+	if (json_string_length(t) > API_TOKEN_MAX) {
+		snprintf(err, errlen, "'NextToken' in the response is longer than %d bytes",
+			 API_TOKEN_MAX);
+		return CD_SERVICE;
+	}
+	*out = strdup(json_string_value(t));
+	return *out ? CD_OK : CD_NOMEM;
+}
+
+static double timestamp_member(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	double t = 0;
+	if (json_is_number(v))
+		t = json_number_value(v);
+	else if (json_is_string(v) && !api_parse_timestamp(json_string_value(v), &t))
+		t = 0;
+	return t;
+}
+
+static enum cd_result parse_page(const char *body, size_t len, enum api_op op, struct api_page *p,
+				 char *err, size_t errlen)
+{
+	const char *list_key = op == API_SEARCH_USERS ? "Users" : "UserSummaryList";
+	enum cd_result r = CD_OK;
+	json_t *root = load_object(body, len, api_op_name(op), err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	json_t *list = json_object_get(root, list_key);
+	if (list && !json_is_array(list)) {
+		snprintf(err, errlen, "'%s' in the %s response is not a list", list_key,
+			 api_op_name(op));
+		r = CD_SERVICE;
+		goto out;
+	}
+	r = take_token(root, &p->next_token, err, errlen);
+	if (r != CD_OK)
+		goto out;
+	json_t *total = json_object_get(root, "ApproximateTotalCount");
+	if (json_is_integer(total))
+		p->approx_total = json_integer_value(total);
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		const char *id = json_is_object(e) ? str_member(e, "Id") : NULL;
+		if (!id || !*id) {
+			p->skipped++;
+			continue;
+		}
+		char *raw = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+		if (!raw) {
+			r = CD_NOMEM;
+			goto out;
+		}
+		struct user_fields f = {
+			.id = id,
+			.arn = str_member(e, "Arn"),
+			.username = str_member(e, "Username"),
+			.raw = raw,
+			.raw_len = strlen(raw),
+		};
+		if (op == API_SEARCH_USERS) {
+			f.first_name = nested_str(e, "IdentityInfo", "FirstName");
+			f.last_name = nested_str(e, "IdentityInfo", "LastName");
+			f.desk_phone = nested_str(e, "PhoneConfig", "DeskPhoneNumber");
+			f.directory_user_id = str_member(e, "DirectoryUserId");
+			f.routing_profile_id = str_member(e, "RoutingProfileId");
+			f.hierarchy_group_id = str_member(e, "HierarchyGroupId");
+		} else {
+			f.last_modified = timestamp_member(e, "LastModifiedTime");
+			f.last_modified_region = str_member(e, "LastModifiedRegion");
+		}
+		r = user_set_add(&p->users, &f);
+		free(raw);
+		if (r != CD_OK)
+			goto out;
+	}
+out:
+	if (r == CD_NOMEM)
+		snprintf(err, errlen, "out of memory parsing the %s response", api_op_name(op));
+	json_decref(root);
+	return r;
+}
+
+enum cd_result api_parse_search_users(const char *body, size_t len, struct api_page *p,
+				      char *err, size_t errlen)
+{
+	return parse_page(body, len, API_SEARCH_USERS, p, err, errlen);
+}
+
+enum cd_result api_parse_list_users(const char *body, size_t len, struct api_page *p, char *err,
+				    size_t errlen)
+{
+	return parse_page(body, len, API_LIST_USERS, p, err, errlen);
+}
+
+enum cd_result api_parse_describe_user(const char *body, size_t len, char **raw, size_t *raw_len,
+				       char *id_out, size_t idlen, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	*raw = NULL;
+	*raw_len = 0;
+	json_t *root = load_object(body, len, "DescribeUser", err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	json_t *u = json_object_get(root, "User");
+	const char *id = json_is_object(u) ? str_member(u, "Id") : NULL;
+	if (!id || !*id) {
+		snprintf(err, errlen, "DescribeUser response has no 'User' with an 'Id'");
+		r = CD_SERVICE;
+		goto out;
+	}
+	snprintf(id_out, idlen, "%s", id);
+	*raw = json_dumps(u, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if (!*raw) {
+		snprintf(err, errlen, "out of memory parsing the DescribeUser response");
+		r = CD_NOMEM;
+		goto out;
+	}
+	*raw_len = strlen(*raw);
+out:
+	json_decref(root);
+	return r;
+}
+
+static void copy_member(json_t *o, const char *key, char *out, size_t outlen)
+{
+	const char *s = str_member(o, key);
+	snprintf(out, outlen, "%s", s ? s : "");
+}
+
+enum cd_result api_parse_list_instances(const char *body, size_t len, struct api_instance **v,
+					size_t *n, char **next_token, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	*next_token = NULL;
+	json_t *root = load_object(body, len, "ListInstances", err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	json_t *list = json_object_get(root, "InstanceSummaryList");
+	if (list && !json_is_array(list)) {
+		snprintf(err, errlen, "'InstanceSummaryList' in the ListInstances response is not a list");
+		r = CD_SERVICE;
+		goto out;
+	}
+	r = take_token(root, next_token, err, errlen);
+	if (r != CD_OK)
+		goto out;
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		if (!json_is_object(e) || !str_member(e, "Id"))
+			continue;
+		struct api_instance *nv = realloc(*v, (*n + 1) * sizeof **v);
+		if (!nv) {
+			snprintf(err, errlen, "out of memory parsing the ListInstances response");
+			r = CD_NOMEM;
+			goto out;
+		}
+		*v = nv;
+		struct api_instance *in = &nv[(*n)++];
+		copy_member(e, "Id", in->id, sizeof in->id);
+		copy_member(e, "Arn", in->arn, sizeof in->arn);
+		copy_member(e, "InstanceAlias", in->alias, sizeof in->alias);
+		copy_member(e, "InstanceStatus", in->status, sizeof in->status);
+		copy_member(e, "IdentityManagementType", in->identity, sizeof in->identity);
+	}
+out:
+	if (r != CD_OK) {
+		free(*next_token);
+		*next_token = NULL;
+	}
+	json_decref(root);
+	return r;
+}
+
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+bool api_parse_timestamp(const char *s, double *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	double num = strtod(s, &end);
+	if (end != s && *end == '\0') {
+		*out = num;
+		return true;
+	}
+	/* ISO 8601: YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM) */
+	const char *p = s;
+	int y, mo, d, h, mi, se;
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+		return false;
+	p++;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
+	    !digits(&p, 2, &se))
+		return false;
+	double frac = 0;
+	if (*p == '.') {
+		double scale = 0.1;
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p)) {
+			frac += (*p - '0') * scale;
+			scale /= 10;
+			p++;
+		}
+	}
+	long off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1, oh, om;
+		p++;
+		if (!digits(&p, 2, &oh))
+			return false;
+		if (*p == ':')
+			p++;
+		if (!digits(&p, 2, &om))
+			return false;
+		off = sign * (oh * 3600L + om * 60L);
+	} else {
+		return false;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return false;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+			 .tm_min = mi, .tm_sec = se };
+	*out = (double)timegm(&tm) - (double)off + frac;
+	return true;
+}
+
+/* --- errors ------------------------------------------------------------------------------ */
+
+/* "com.amazon.coral.service#ThrottlingException" and
+ * "ThrottlingException:http://internal.amazon.com/coral/..." both mean ThrottlingException. */
+static void clean_code(const char *in, char *out, size_t outlen)
+{
+	const char *s = in;
+	const char *hash = strrchr(s, '#');
+	if (hash)
+		s = hash + 1;
+	size_t n = strcspn(s, ":");
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	snprintf(out, outlen, "%.*s", (int)n, s);
+}
+
+static bool in_list(const char *code, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(code, *list) == 0)
+			return true;
+	return false;
+}
+
+/* botocore's retry handlers (retryhandler.py, retries/standard.py) name these. */
+static const char *const throttle_codes[] = {
+	"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+	"TooManyRequestsException", "ProvisionedThroughputExceededException",
+	"TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+	"LimitExceededException", "RequestThrottled", "SlowDown", "EC2ThrottledException", NULL,
+};
+static const char *const transient_codes[] = {
+	"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+	"InternalServiceException", "InternalFailure", "InternalServerError", "ServiceUnavailable",
+	"ServiceUnavailableException", NULL,
+};
+static const char *const expired_codes[] = {
+	"ExpiredToken", "ExpiredTokenException", "RequestExpired", NULL,
+};
+static const char *const auth_codes[] = {
+	"UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
+	"AccessDenied", "SignatureDoesNotMatch", "IncompleteSignature", "IncompleteSignatureException",
+	"MissingAuthenticationToken", "MissingAuthenticationTokenException", "InvalidClientTokenId",
+	"NotAuthorized", "UnauthorizedException", "InvalidAccessKeyId", "AuthFailure", NULL,
+};
+
+void api_classify(int status, const char *error_type_header, const char *body, size_t len,
+		  struct api_error *out)
+{
+	memset(out, 0, sizeof *out);
+	out->status = status;
+	json_t *root = NULL;
+	if (status < 200 || status >= 300) {
+		if (body && len > 0 && len < 65536)
+			root = json_loadb(body, len, 0, NULL);
+		const char *code = error_type_header && *error_type_header ? error_type_header : NULL;
+		if (!code && json_is_object(root)) {
+			code = str_member(root, "__type");
+			if (!code)
+				code = str_member(root, "code");
+			if (!code)
+				code = str_member(root, "Code");
+		}
+		if (code)
+			clean_code(code, out->code, sizeof out->code);
+		const char *msg = json_is_object(root) ? str_member(root, "message") : NULL;
+		if (!msg && json_is_object(root))
+			msg = str_member(root, "Message");
+		if (msg) {
+			snprintf(out->message, sizeof out->message, "%s", msg);
+			for (char *p = out->message; *p; p++)
+				if ((unsigned char)*p < 0x20)
+					*p = ' ';
+		}
+	}
+	const char *c = out->code;
+	if (status >= 200 && status < 300)
+		out->kind = API_ERR_NONE;
+	else if (status == 429 || in_list(c, throttle_codes))
+		out->kind = API_ERR_THROTTLED;
+	else if (in_list(c, expired_codes))
+		out->kind = API_ERR_EXPIRED;
+	else if (status == 401 || status == 403 || in_list(c, auth_codes))
+		out->kind = API_ERR_AUTH;
+	else if (status == 404 || strcmp(c, "ResourceNotFoundException") == 0)
+		out->kind = API_ERR_NOT_FOUND;
+	else if (status == 500 || status == 502 || status == 503 || status == 504 ||
+		 in_list(c, transient_codes) || status == 0 || status >= 500)
+		out->kind = API_ERR_RETRY;
+	else
+		out->kind = API_ERR_CLIENT;
+	json_decref(root);
+}
+
+enum cd_result api_error_result(const struct api_error *e)
+{
+	switch (e->kind) {
+	case API_ERR_NONE:
+		return CD_OK;
+	case API_ERR_THROTTLED:
+		return CD_THROTTLED;
+	case API_ERR_EXPIRED:
+	case API_ERR_AUTH:
+		return CD_AUTH;
+	case API_ERR_NOT_FOUND:
+		return CD_NOT_FOUND;
+	case API_ERR_RETRY:
+		return CD_SERVICE;
+	case API_ERR_CLIENT:
+		return CD_INPUT;
+	}
+	return CD_INTERNAL;
+}
+
+void api_error_format(const struct api_error *e, char *out, size_t outlen)
+{
+	const char *code = e->code[0] ? e->code : "error";
+	if (e->message[0])
+		snprintf(out, outlen, "%d %s: %s", e->status, code, e->message);
+	else
+		snprintf(out, outlen, "%d %s", e->status, code);
+}

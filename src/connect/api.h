@@ -1,0 +1,139 @@
+/* api.h -- request building, response parsing and error classification for the Connect operations. */
+#ifndef CD_CONNECT_API_H
+#define CD_CONNECT_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "buf.h"
+#include "model/user.h"
+#include "result.h"
+
+/* Names, paths, query keys and JSON members follow botocore's service model
+ * (data/connect/2017-08-08/service-2.json, restJson): nothing here knows about the network,
+ * so every builder and parser is tested on fixed text. */
+enum api_op {
+	API_SEARCH_USERS = 0, /* POST /search-users, body {InstanceId, MaxResults<=500, NextToken} */
+	API_LIST_USERS,       /* GET /users-summary/{InstanceId}?maxResults<=1000&nextToken= */
+	API_DESCRIBE_USER,    /* GET /users/{InstanceId}/{UserId} */
+	API_LIST_INSTANCES,   /* GET /instance?maxResults<=10&nextToken= */
+	API_NOPS
+};
+
+/* "SearchUsers", "ListUsers", "DescribeUser", "ListInstances" (as the service spells them). */
+const char *api_op_name(enum api_op op);
+/* Case-insensitive lookup of a service name; false when unknown. */
+bool api_op_from_name(const char *name, enum api_op *op);
+
+/* The published default quotas (requests per second, burst), used when --rate says nothing. */
+void api_default_quota(enum api_op op, double *rate, double *burst);
+
+#define API_MAX_SEARCH_USERS 500
+#define API_MAX_LIST_USERS 1000
+#define API_MAX_LIST_INSTANCES 10
+
+/* One request, ready for signing: path and query are already percent-encoded (every byte but
+ * A-Z a-z 0-9 - . _ ~, as botocore does for URI labels and query values), so opaque tokens with
+ * '+', '/', '=' survive. The request owns its buffers: api_request_release. */
+struct api_request {
+	enum api_op op;
+	const char *method;  /* "GET" or "POST" (static) */
+	struct buf path;     /* "/users/i-1/u%2B1" */
+	struct buf query;    /* "maxResults=1000&nextToken=a%2Bb%3D" or "" */
+	struct buf body;     /* JSON for POST, "" for GET */
+};
+
+void api_request_release(struct api_request *r);
+
+/* Builders. next_token NULL or "" starts from the first page. Ids are checked (non-empty, at most
+ * 256 bytes) and a bad one is CD_INPUT. On failure r is left released. */
+enum cd_result api_search_users(struct api_request *r, const char *instance_id,
+				const char *next_token, unsigned max_results, char *err,
+				size_t errlen);
+enum cd_result api_list_users(struct api_request *r, const char *instance_id,
+			      const char *next_token, unsigned max_results, char *err,
+			      size_t errlen);
+enum cd_result api_describe_user(struct api_request *r, const char *instance_id,
+				 const char *user_id, char *err, size_t errlen);
+enum cd_result api_list_instances(struct api_request *r, const char *next_token,
+				  unsigned max_results, char *err, size_t errlen);
+
+/* Percent-encodes s (n bytes) onto b as above. */
+enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n);
+
+/* --- responses --------------------------------------------------------------------------- */
+
+/* A page of a listing. users holds one record per entry, in page order, with the fields the
+ * operation returns (SearchUsers: Id, Arn, Username, FirstName, LastName, DeskPhoneNumber,
+ * DirectoryUserId, RoutingProfileId, HierarchyGroupId; ListUsers: Id, Arn, Username,
+ * LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text. Entries without an Id
+ * are skipped and counted. next_token is NULL on the last page (malloc'd otherwise). */
+struct api_page {
+	struct user_set users;
+	char *next_token;
+	long long approx_total; /* SearchUsers ApproximateTotalCount, -1 when absent */
+	size_t skipped;
+};
+
+void api_page_init(struct api_page *p);
+void api_page_release(struct api_page *p);
+
+/* Parse a 2xx body. Malformed JSON or a missing list member -> CD_SERVICE with a line in err
+ * (never the body itself: it holds personal data). */
+enum cd_result api_parse_search_users(const char *body, size_t len, struct api_page *p,
+				      char *err, size_t errlen);
+enum cd_result api_parse_list_users(const char *body, size_t len, struct api_page *p, char *err,
+				    size_t errlen);
+
+/* DescribeUser: *raw receives the User object's JSON text (malloc'd, compact, members in the
+ * order received) and *raw_len its length; the User must have a non-empty Id, copied to
+ * id_out (truncated at idlen). */
+enum cd_result api_parse_describe_user(const char *body, size_t len, char **raw, size_t *raw_len,
+				       char *id_out, size_t idlen, char *err, size_t errlen);
+
+/* ListInstances entries (Id, Arn, InstanceAlias, InstanceStatus, IdentityManagementType). */
+struct api_instance {
+	char id[128];
+	char arn[300];
+	char alias[128];
+	char status[48];
+	char identity[48];
+};
+/* Appends the page's instances to *v (realloc'd, *n updated; caller frees *v) and sets
+ * *next_token (malloc'd) or NULL. */
+enum cd_result api_parse_list_instances(const char *body, size_t len, struct api_instance **v,
+					size_t *n, char **next_token, char *err, size_t errlen);
+
+/* Epoch seconds from a restJson timestamp: a number (epoch seconds, possibly fractional) or an
+ * ISO 8601 string ("2026-11-28T16:45:00Z", "...00.123+02:00"). false when neither. */
+bool api_parse_timestamp(const char *s, double *out);
+
+/* --- errors ------------------------------------------------------------------------------ */
+
+enum api_error_kind {
+	API_ERR_NONE = 0,  /* 2xx */
+	API_ERR_THROTTLED, /* 429 or a throttling code: slow down and retry, not a failure */
+	API_ERR_RETRY,     /* 500/502/503/504, transient codes: retry with backoff */
+	API_ERR_EXPIRED,   /* ExpiredToken(Exception): refresh credentials once, retry */
+	API_ERR_AUTH,      /* bad keys or signature, access denied: stop, exit 4 */
+	API_ERR_NOT_FOUND, /* 404 / ResourceNotFoundException */
+	API_ERR_CLIENT,    /* other 4xx: the request is wrong, retrying will not help */
+};
+
+struct api_error {
+	enum api_error_kind kind;
+	int status;
+	char code[96];     /* "ThrottlingException" (namespace and URL suffixes removed) or "" */
+	char message[256]; /* the service's message, control characters replaced, or "" */
+};
+
+/* Classifies a response from its status, the x-amzn-ErrorType header (may be NULL) and the JSON
+ * body's "__type" / "code" and "message" / "Message" members (body may be NULL or not JSON). */
+void api_classify(int status, const char *error_type_header, const char *body, size_t len,
+		  struct api_error *out);
+/* The cd_result a final (non-retried) error maps to: auth -> CD_AUTH, not found -> CD_NOT_FOUND,
+ * throttled -> CD_THROTTLED, retry -> CD_SERVICE, client -> CD_INPUT. */
+enum cd_result api_error_result(const struct api_error *e);
+/* One line for logs and the failures table: "429 ThrottlingException: rate exceeded". */
+void api_error_format(const struct api_error *e, char *out, size_t outlen);
+
+#endif
