@@ -1,0 +1,221 @@
+/* rules.c -- the classic duplicate rules by hash grouping: O(n) keys, then the pairs of each group. */
+#include "detect/rules.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+static inline unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* FNV-1a (as user_hash) over the ASCII-lower-cased bytes, continuing from h. */
+static uint64_t hash_lower(uint64_t h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h ^= lower(*p);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool eq_lower(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (lower((unsigned char)*a) != lower((unsigned char)*b))
+			return false;
+	return *a == *b;
+}
+
+static const char *key_a(const struct user *u, enum rule_kind k)
+{
+	return k == RULE_EMAIL ? u->email : k == RULE_USERNAME ? u->username : u->first_name;
+}
+
+static bool has_key(const struct user *u, enum rule_kind k)
+{
+	return k == RULE_NAME ? (*u->first_name && *u->last_name) : *key_a(u, k) != '\0';
+}
+
+static uint64_t key_hash(const struct user *u, enum rule_kind k)
+{
+	uint64_t h = hash_lower(1469598103934665603ULL, key_a(u, k));
+	if (k == RULE_NAME) {
+		h ^= 0x1f; /* a separator no name can produce by itself: "ab"+"c" != "a"+"bc" */
+		h *= 1099511628211ULL;
+		h = hash_lower(h, u->last_name);
+	}
+	return h;
+}
+
+static bool key_eq(const struct user *x, const struct user *y, enum rule_kind k)
+{
+	if (!eq_lower(key_a(x, k), key_a(y, k)))
+		return false;
+	return k != RULE_NAME || eq_lower(x->last_name, y->last_name);
+}
+
+/* The e-mail exclusion of the username and name rules: the pair is an e-mail pair. */
+static bool same_email(const struct user *x, const struct user *y)
+{
+	return *x->email && eq_lower(x->email, y->email);
+}
+
+static int pair_cmp(const void *pa, const void *pb)
+{
+	const struct rule_pair *a = pa, *b = pb;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+static const char *make_reason(struct arena *ar, const struct user *u, enum rule_kind k)
+{
+	static const char *const prefix[RULE_COUNT] = {
+		"Duplicate email: ", "Duplicate username: ", "Duplicate name: "
+	};
+	const char *a = key_a(u, k), *b = k == RULE_NAME ? u->last_name : "";
+	size_t pl = strlen(prefix[k]), al = strlen(a), bl = strlen(b);
+	char *s = arena_alloc(ar, pl + al + 1 + bl + 1);
+	if (!s)
+		return NULL;
+	char *o = s;
+	memcpy(o, prefix[k], pl);
+	o += pl;
+	for (size_t i = 0; i < al; i++)
+		*o++ = (char)lower((unsigned char)a[i]);
+	if (k == RULE_NAME) {
+		*o++ = ' ';
+		for (size_t i = 0; i < bl; i++)
+			*o++ = (char)lower((unsigned char)b[i]);
+	}
+	*o = '\0';
+	return s;
+}
+
+struct pairvec {
+	struct rule_pair *v;
+	size_t n, cap;
+};
+
+static enum cd_result push(struct pairvec *pv, uint32_t a, uint32_t b, const char *reason)
+{
+	if (pv->n == pv->cap) {
+		if (pv->n >= RULES_MAX_PAIRS)
+			return CD_TOOBIG;
+		size_t cap = pv->cap ? pv->cap * 2 : 256;
+		struct rule_pair *v = realloc(pv->v, cap * sizeof *v);
+		if (!v)
+			return CD_NOMEM;
+		pv->v = v;
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = (struct rule_pair){ a, b, reason };
+	return CD_OK;
+}
+
+/* One rule: chains users with equal keys (in input order) through next[], then emits the pairs
+ * of every chain longer than one. */
+static enum cd_result one_rule(const struct user_set *s, enum rule_kind k, uint32_t *slot,
+			       size_t cap, uint32_t *next, uint32_t *tail, struct arena *ar,
+			       struct pairvec *pv)
+{
+	const uint32_t NONE = UINT32_MAX;
+	enum cd_result rc = CD_OK;
+	for (size_t i = 0; i < cap; i++)
+		slot[i] = NONE;
+	for (size_t i = 0; i < s->n; i++)
+		next[i] = tail[i] = NONE;
+	/* slot[h] holds a chain's head; tail[head] its last member. */
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct user *u = &s->v[i];
+		if (!has_key(u, k))
+			continue;
+		size_t h = (size_t)key_hash(u, k) & (cap - 1);
+		while (slot[h] != NONE && !key_eq(&s->v[slot[h]], u, k))
+			h = (h + 1) & (cap - 1);
+		if (slot[h] == NONE) {
+			slot[h] = i;
+			tail[i] = i;
+		} else {
+			uint32_t head = slot[h];
+			next[tail[head]] = i;
+			tail[head] = i;
+		}
+	}
+	for (uint32_t head = 0; head < s->n && rc == CD_OK; head++) {
+		if (tail[head] == NONE || tail[head] == head)
+			continue; /* not a head, or a group of one */
+		const char *reason = make_reason(ar, &s->v[head], k);
+		if (!reason)
+			return CD_NOMEM;
+		for (uint32_t x = head; x != NONE && rc == CD_OK; x = next[x])
+			for (uint32_t y = next[x]; y != NONE && rc == CD_OK; y = next[y])
+				if (k == RULE_EMAIL || !same_email(&s->v[x], &s->v[y]))
+					rc = push(pv, x, y, reason);
+	}
+	if (rc == CD_OK && pv->n > 1)
+		qsort(pv->v, pv->n, sizeof *pv->v, pair_cmp);
+	return rc;
+}
+
+enum cd_result rules_find(const struct user_set *users, struct rule_pairs *out, char *err,
+			  size_t errlen)
+{
+	enum cd_result rc = CD_OK;
+	uint32_t *slot = NULL, *next = NULL, *tail = NULL;
+	memset(out, 0, sizeof *out);
+	if (users->n >= UINT32_MAX) {
+		snprintf(err, errlen, "too many users (%zu) for one analysis", users->n);
+		return CD_TOOBIG;
+	}
+	size_t cap = 16;
+	while (cap < users->n * 2)
+		cap *= 2;
+	slot = malloc(cap * sizeof *slot);
+	next = malloc((users->n + 1) * sizeof *next);
+	tail = malloc((users->n + 1) * sizeof *tail);
+	out->strings = arena_new();
+	if (!slot || !next || !tail || !out->strings) {
+		rc = CD_NOMEM;
+		goto out;
+	}
+	for (int k = 0; k < RULE_COUNT && rc == CD_OK; k++) {
+		struct pairvec pv = { 0 };
+		rc = one_rule(users, (enum rule_kind)k, slot, cap, next, tail, out->strings, &pv);
+		out->v[k] = pv.v;
+		out->n[k] = pv.n;
+	}
+	if (rc == CD_TOOBIG)
+		snprintf(err, errlen, "more than %zu duplicate pairs of one kind: refusing to list them all",
+			 RULES_MAX_PAIRS);
+	else if (rc != CD_OK)
+		snprintf(err, errlen, "out of memory finding duplicates");
+out:
+	free(slot);
+	free(next);
+	free(tail);
+	return rc;
+}
+
+void rules_release(struct rule_pairs *p)
+{
+	for (int k = 0; k < RULE_COUNT; k++)
+		free(p->v[k]);
+	arena_free(p->strings);
+	memset(p, 0, sizeof *p);
+}
+
+const char *rules_kind_name(enum rule_kind k)
+{
+	switch (k) {
+	case RULE_EMAIL: return "email";
+	case RULE_USERNAME: return "username";
+	case RULE_NAME: return "name";
+	default: return "?";
+	}
+}

@@ -1,0 +1,195 @@
+/* user_json.c -- jansson User objects to struct user_fields, with type checks and clear messages. */
+#include "model/user_json.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *kind_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a value";
+}
+
+const char *user_json_kind(char c)
+{
+	switch (c) {
+	case '{': return "an object";
+	case '[': return "an array";
+	case '"': return "a string";
+	case 't':
+	case 'f': return "a boolean";
+	case 'n': return "null";
+	default: return "a number";
+	}
+}
+
+/* Reads an optional string member into *out (NULL when absent or null). */
+static bool get_str(const json_t *obj, const char *key, const char *prefix, const char **out,
+		    char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "\"%s%s\" is %s, not a string", prefix, key, kind_name(v));
+		return false;
+	}
+	if (memchr(json_string_value(v), '\0', json_string_length(v))) {
+		snprintf(err, errlen, "\"%s%s\" holds a NUL character", prefix, key);
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+static bool get_obj(const json_t *obj, const char *key, const json_t **out, char *err,
+		    size_t errlen)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_object(v)) {
+		snprintf(err, errlen, "\"%s\" is %s, not an object", key, kind_name(v));
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static int digits(const char *s, size_t n, size_t at, size_t count)
+{
+	int v = 0;
+	if (at + count > n)
+		return -1;
+	for (size_t i = at; i < at + count; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+bool user_parse_time(const char *s, size_t n, double *out)
+{
+	int Y = digits(s, n, 0, 4), M = digits(s, n, 5, 2), D = digits(s, n, 8, 2);
+	if (Y < 0 || M < 1 || M > 12 || D < 1 || D > 31 || s[4] != '-' || s[7] != '-')
+		return false;
+	int h = 0, m = 0, sec = 0;
+	double frac = 0;
+	long offset = 0;
+	size_t i = 10;
+	if (i < n) {
+		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+			return false;
+		h = digits(s, n, 11, 2);
+		m = digits(s, n, 14, 2);
+		sec = digits(s, n, 17, 2);
+		if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60 || s[13] != ':' ||
+		    s[16] != ':')
+			return false;
+		i = 19;
+		if (i < n && s[i] == '.') {
+			double scale = 0.1;
+			size_t start = ++i;
+			for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+				frac += (s[i] - '0') * scale;
+			if (i == start)
+				return false;
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			int oh = digits(s, n, i + 1, 2), om = digits(s, n, i + 4, 2);
+			if (oh < 0 || om < 0 || oh > 23 || om > 59 || s[i + 3] != ':')
+				return false;
+			offset = (oh * 3600L + om * 60L) * (s[i] == '+' ? 1 : -1);
+			i += 6;
+		}
+		if (i != n)
+			return false;
+	}
+	struct tm tm = { 0 };
+	tm.tm_year = Y - 1900;
+	tm.tm_mon = M - 1;
+	tm.tm_mday = D;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	*out = (double)t - (double)offset + frac;
+	return true;
+}
+
+enum cd_result user_from_json(const json_t *obj, struct user_fields *f, char **raw_out, char *err,
+			      size_t errlen)
+{
+	memset(f, 0, sizeof *f);
+	*raw_out = NULL;
+	if (!json_is_object(obj)) {
+		snprintf(err, errlen, "a user is %s, not an object", obj ? kind_name(obj) : "missing");
+		return CD_INPUT;
+	}
+	const json_t *ident, *phone;
+	if (!get_str(obj, "Id", "", &f->id, err, errlen) ||
+	    !get_str(obj, "Arn", "", &f->arn, err, errlen) ||
+	    !get_str(obj, "Username", "", &f->username, err, errlen) ||
+	    !get_str(obj, "DirectoryUserId", "", &f->directory_user_id, err, errlen) ||
+	    !get_str(obj, "RoutingProfileId", "", &f->routing_profile_id, err, errlen) ||
+	    !get_str(obj, "HierarchyGroupId", "", &f->hierarchy_group_id, err, errlen) ||
+	    !get_str(obj, "LastModifiedRegion", "", &f->last_modified_region, err, errlen) ||
+	    !get_obj(obj, "IdentityInfo", &ident, err, errlen) ||
+	    !get_obj(obj, "PhoneConfig", &phone, err, errlen))
+		return CD_INPUT;
+	if (ident && (!get_str(ident, "FirstName", "IdentityInfo.", &f->first_name, err, errlen) ||
+		      !get_str(ident, "LastName", "IdentityInfo.", &f->last_name, err, errlen) ||
+		      !get_str(ident, "Email", "IdentityInfo.", &f->email, err, errlen) ||
+		      !get_str(ident, "SecondaryEmail", "IdentityInfo.", &f->secondary_email, err,
+			       errlen) ||
+		      !get_str(ident, "Mobile", "IdentityInfo.", &f->mobile, err, errlen)))
+		return CD_INPUT;
+	if (phone &&
+	    !get_str(phone, "DeskPhoneNumber", "PhoneConfig.", &f->desk_phone, err, errlen))
+		return CD_INPUT;
+	if (!f->id || !*f->id) {
+		snprintf(err, errlen, f->id ? "user has an empty \"Id\"" : "user has no \"Id\"");
+		return CD_INPUT;
+	}
+	json_t *lmt = json_object_get(obj, "LastModifiedTime");
+	if (lmt && json_is_number(lmt)) {
+		f->last_modified = json_number_value(lmt);
+	} else if (lmt && json_is_string(lmt)) {
+		if (!user_parse_time(json_string_value(lmt), json_string_length(lmt),
+				     &f->last_modified)) {
+			snprintf(err, errlen, "\"LastModifiedTime\" '%.40s' is not an ISO-8601 time",
+				 json_string_value(lmt));
+			return CD_INPUT;
+		}
+	} else if (lmt && !json_is_null(lmt)) {
+		snprintf(err, errlen, "\"LastModifiedTime\" is %s, not a number or time string",
+			 kind_name(lmt));
+		return CD_INPUT;
+	}
+	char *raw = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!raw) {
+		snprintf(err, errlen, "out of memory encoding user '%s'", f->id);
+		return CD_NOMEM;
+	}
+	f->raw = raw;
+	f->raw_len = strlen(raw);
+	*raw_out = raw;
+	return CD_OK;
+}

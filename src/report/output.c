@@ -1,0 +1,156 @@
+/* output.c -- report folder and crash-safe report files: 0700 folder, 0600 files, temp + rename. */
+#include "report/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void output_timestamp(time_t t, char ts[16])
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(ts, 16, "%Y%m%d_%H%M%S", &tm);
+}
+
+static bool is_default_dir(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	const char *base = dir + n;
+	while (base > dir && base[-1] != '/')
+		base--;
+	return (size_t)(dir + n - base) == strlen("duplicate_users_output") &&
+	       memcmp(base, "duplicate_users_output", (size_t)(dir + n - base)) == 0;
+}
+
+/* mkdir -p with 0700 for every folder it creates. */
+static enum cd_result make_dirs(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		snprintf(err, errlen, "output folder name too long: '%.60s...'", dir);
+		return CD_USAGE;
+	}
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create folder '%s': %s", path, strerror(errno));
+			return CD_IO;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create folder '%s': %s", path, strerror(errno));
+		return CD_IO;
+	}
+	return CD_OK;
+}
+
+enum cd_result output_prepare_dir(const char *dir, char *warn, size_t warnlen, char *err,
+				  size_t errlen)
+{
+	if (warn && warnlen)
+		warn[0] = '\0';
+	if (!*dir) {
+		snprintf(err, errlen, "the output folder name is empty");
+		return CD_USAGE;
+	}
+	enum cd_result rc = make_dirs(dir, err, errlen);
+	if (rc != CD_OK)
+		return rc;
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen, "cannot use folder '%s': %s", dir, strerror(errno));
+		return CD_IO;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "cannot use '%s' as output folder: not a folder", dir);
+		return CD_IO;
+	}
+	if ((st.st_mode & 0077) == 0)
+		return CD_OK;
+	if (is_default_dir(dir) && st.st_uid == geteuid() && chmod(dir, 0700) == 0) {
+		if (warn)
+			snprintf(warn, warnlen, "tightened folder '%s' from mode %04o to 0700", dir,
+				 (unsigned)(st.st_mode & 07777));
+	} else if (warn) {
+		snprintf(warn, warnlen,
+			 "folder '%s' has mode %04o: other users can list it (the reports themselves are 0600)",
+			 dir, (unsigned)(st.st_mode & 07777));
+	}
+	return CD_OK;
+}
+
+enum cd_result output_open(struct output_file *o, const char *dir, const char *name, char *err,
+			   size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	if (snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path ||
+	    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.XXXXXX", dir, name) >= (int)sizeof o->tmp) {
+		snprintf(err, errlen, "output path too long in folder '%.60s'", dir);
+		return CD_IO;
+	}
+	int fd = mkostemp(o->tmp, O_CLOEXEC); /* mode 0600 */
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write in folder '%s': %s", dir, strerror(errno));
+		return CD_IO;
+	}
+	fchmod(fd, 0600);
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		return CD_IO;
+	}
+	setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+	return CD_OK;
+}
+
+enum cd_result output_commit(struct output_file *o, char *err, size_t errlen)
+{
+	enum cd_result rc = CD_OK;
+	int e = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(o->f)) != 0)
+		e = errno;
+	if (fclose(o->f) != 0 && !e)
+		e = errno;
+	o->f = NULL;
+	if (!e && rename(o->tmp, o->path) != 0)
+		e = errno;
+	if (e) {
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+		unlink(o->tmp);
+		return CD_IO;
+	}
+	/* The rename itself is durable only once the folder is synced. */
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", o->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return rc;
+}
+
+void output_abort(struct output_file *o)
+{
+	if (o->f) {
+		fclose(o->f);
+		o->f = NULL;
+	}
+	if (o->tmp[0])
+		unlink(o->tmp);
+}
