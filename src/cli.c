@@ -12,6 +12,7 @@
  * src/cmd/commands.h and list it here (the order of `connect-dupes --help`). */
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_analyze,
+	&cmd_cache,
 };
 const size_t cli_ncommands = CLI_ARRAY_LEN(cli_commands);
 

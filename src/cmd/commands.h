@@ -5,5 +5,6 @@
 #include "cli.h"
 
 extern const struct cli_cmd cmd_analyze;
+extern const struct cli_cmd cmd_cache;
 
 #endif
