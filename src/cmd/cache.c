@@ -20,7 +20,8 @@ enum { OPT_ALL, OPT_CACHE, OPT_INSTANCE, OPT_OUTPUT, OPT_QUIET, OPT_VERBOSE };
 
 static const struct cli_opt cache_opts[] = {
 	{ "all", 0, NULL, OPT_ALL, "prune: delete the caches of every instance" },
-	{ "cache", 0, "FILE", OPT_CACHE, "the cache file (default: INSTANCE-ID.db in the cache folder)" },
+	{ "cache", 0, "FILE", OPT_CACHE,
+	  "the cache file (default: INSTANCE-ID.db in the cache folder)" },
 	{ "instance", 0, "ID|ARN", OPT_INSTANCE,
 	  "the instance whose cache to use (default: $CONNECT_INSTANCE_ID)" },
 	{ "output", 'o', "FILE", OPT_OUTPUT, "export: write to FILE (0600) instead of stdout" },
