@@ -1,0 +1,94 @@
+/* common.c -- parsing and applying the detection and report options of analyze and scan. */
+#include "cmd/common.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* The --format names. A format whose writer is not built yet is refused rather than silently
+ * skipped, so a script asking for it learns at once. */
+static const struct {
+	const char *name;
+	unsigned bit;
+	bool available;
+} formats[] = {
+	{ "csv", PIPE_FMT_CSV, true },
+	{ "json", PIPE_FMT_JSON, true },
+	{ "html", PIPE_FMT_HTML, false },
+};
+
+static enum cd_result parse_formats(const char *arg, unsigned *out, char *err, size_t errlen)
+{
+	unsigned bits = 0;
+	const char *p = arg;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < sizeof formats / sizeof formats[0]; i++)
+			if (strlen(formats[i].name) == n && strncasecmp(p, formats[i].name, n) == 0)
+				break;
+		if (n == 0 || i == sizeof formats / sizeof formats[0]) {
+			snprintf(err, errlen, "unknown report format '%.*s' in '--format %s' (csv, json)",
+				 (int)n, p, arg);
+			return CD_USAGE;
+		}
+		if (!formats[i].available) {
+			snprintf(err, errlen, "report format '%s' is not available in this version",
+				 formats[i].name);
+			return CD_USAGE;
+		}
+		bits |= formats[i].bit;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*out = bits;
+	return CD_OK;
+}
+
+void cmd_report_opts_init(struct pipeline_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->output_dir = NULL;
+	o->formats = PIPE_FMT_CSV | PIPE_FMT_JSON;
+}
+
+enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, char *err,
+			      size_t errlen)
+{
+	switch (id) {
+	case CMD_ID_CSV_RAW:
+		o->csv_raw = true;
+		return CD_OK;
+	case CMD_ID_FAIL_ON_DUPLICATES:
+		o->fail_on_duplicates = true;
+		return CD_OK;
+	case CMD_ID_FORMAT:
+		return parse_formats(arg, &o->formats, err, errlen);
+	case CMD_ID_NO_PROGRESS:
+		o->no_progress = true;
+		return CD_OK;
+	case CMD_ID_OUTPUT_DIR:
+		if (!*arg) {
+			snprintf(err, errlen, "option '--output-dir' needs a folder name");
+			return CD_USAGE;
+		}
+		o->output_dir = arg;
+		return CD_OK;
+	case CMD_ID_QUIET:
+		o->verbosity = -1;
+		return CD_OK;
+	case CMD_ID_VERBOSE:
+		o->verbosity = 1;
+		return CD_OK;
+	}
+	return CD_NOT_FOUND;
+}
+
+void cmd_report_opts_apply(const struct pipeline_opts *o)
+{
+	log_set_console_level(o->verbosity < 0 ? LOG_ERROR : o->verbosity > 0 ? LOG_DEBUG : LOG_INFO);
+	log_progress_enable(!o->no_progress && o->verbosity >= 0 && isatty(STDERR_FILENO));
+}

@@ -1,0 +1,45 @@
+/* common.h -- the detection and report options shared by `analyze` and `scan`. */
+#ifndef CD_CMD_COMMON_H
+#define CD_CMD_COMMON_H
+
+#include "cli.h"
+#include "pipeline.h"
+
+/* Option ids 900.. are reserved for these; a command's own ids stay below. Put the entries
+ * into the command's option table in sorted position, e.g.
+ *   static const struct cli_opt opts[] = { CMD_OPT_CSV_RAW, ..., { "region", ... }, ... };
+ * and pass every id to cmd_report_opt first (it answers CD_NOT_FOUND for ids it does not own). */
+enum {
+	CMD_ID_CSV_RAW = 900,
+	CMD_ID_FAIL_ON_DUPLICATES,
+	CMD_ID_FORMAT,
+	CMD_ID_NO_PROGRESS,
+	CMD_ID_OUTPUT_DIR,
+	CMD_ID_QUIET,
+	CMD_ID_VERBOSE,
+};
+
+#define CMD_OPT_CSV_RAW \
+	{ "csv-raw", 0, NULL, CMD_ID_CSV_RAW, "no ' before CSV cells starting with = + - @ (for tools, not spreadsheets)" }
+#define CMD_OPT_FAIL_ON_DUPLICATES \
+	{ "fail-on-duplicates", 0, NULL, CMD_ID_FAIL_ON_DUPLICATES, "exit with status 1 when any duplicate pair is found" }
+#define CMD_OPT_FORMAT \
+	{ "format", 0, "LIST", CMD_ID_FORMAT, "report formats, comma-separated: csv,json (default both)" }
+#define CMD_OPT_NO_PROGRESS \
+	{ "no-progress", 0, NULL, CMD_ID_NO_PROGRESS, "no live progress line on the terminal" }
+#define CMD_OPT_OUTPUT_DIR \
+	{ "output-dir", 'o', "DIR", CMD_ID_OUTPUT_DIR, "report folder, created 0700 (default ./duplicate_users_output)" }
+#define CMD_OPT_QUIET \
+	{ "quiet", 'q', NULL, CMD_ID_QUIET, "print nothing but errors" }
+#define CMD_OPT_VERBOSE \
+	{ "verbose", 'v', NULL, CMD_ID_VERBOSE, "print debugging detail too" }
+
+void cmd_report_opts_init(struct pipeline_opts *o);
+/* CD_OK when handled, CD_USAGE (err filled) for a bad value, CD_NOT_FOUND when `id` is not one
+ * of the CMD_ID_* above. */
+enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, char *err,
+			      size_t errlen);
+/* Applies -q/-v and --no-progress to the logger; call after parsing. */
+void cmd_report_opts_apply(const struct pipeline_opts *o);
+
+#endif

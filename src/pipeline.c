@@ -1,0 +1,231 @@
+/* pipeline.c -- the stages from a user set to the reports: folder, log, detection, writers, summary. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "log.h"
+#include "report/csv.h"
+#include "report/json.h"
+#include "report/output.h"
+#include "report/summary.h"
+
+#define PIPE_MAX_FILES 16
+
+/* Everything the stages share. A new stage adds its state here and a row to `stages`. */
+struct run {
+	const struct user_set *users;
+	const struct pipeline_opts *o;
+	const struct scan_facts *facts;
+	const char *dir;
+	char ts[16];
+	struct rule_pairs pairs;
+	char files[PIPE_MAX_FILES][64];   /* names written, for the summary */
+	const char *file_ptrs[PIPE_MAX_FILES];
+	size_t nfiles;
+	bool log_open;
+};
+
+static void write_users_csv(FILE *f, const struct run *r)
+{
+	csv_write_users(f, r->users, r->o->csv_raw);
+}
+
+static void write_users_json(FILE *f, const struct run *r)
+{
+	report_json_users(f, r->users);
+}
+
+static void write_pairs_csv(FILE *f, const struct run *r)
+{
+	csv_write_pairs(f, r->users, &r->pairs, r->o->csv_raw);
+}
+
+static void write_pairs_json(FILE *f, const struct run *r)
+{
+	report_json_pairs(f, r->users, &r->pairs);
+}
+
+static void write_failed_csv(FILE *f, const struct run *r)
+{
+	static const char *const head[] = { "User_ID", "Operation", "Error" };
+	csv_row(f, head, 3, true);
+	for (size_t i = 0; i < r->facts->nfailed; i++) {
+		const struct scan_failure *x = &r->facts->failed[i];
+		const char *cells[] = { x->id ? x->id : "", x->operation ? x->operation : "",
+					x->error ? x->error : "" };
+		csv_row(f, cells, 3, r->o->csv_raw);
+	}
+}
+
+/* The report files, in the order they are written. `only_partial` files exist only when the
+ * source could not read every user. */
+static const struct report {
+	const char *prefix, *ext;
+	unsigned format;
+	bool only_partial;
+	void (*write)(FILE *f, const struct run *r);
+} reports[] = {
+	{ "all_users", "csv", PIPE_FMT_CSV, false, write_users_csv },
+	{ "all_users", "json", PIPE_FMT_JSON, false, write_users_json },
+	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, write_pairs_csv },
+	{ "duplicate_users", "json", PIPE_FMT_JSON, false, write_pairs_json },
+	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true,
+	  write_failed_csv },
+};
+
+static bool partial(const struct run *r)
+{
+	return r->facts && r->facts->partial;
+}
+
+static enum cd_result stage_prepare(struct run *r)
+{
+	char err[512], warn[512], path[PATH_MAX + 64];
+	enum cd_result rc = output_prepare_dir(r->dir, warn, sizeof warn, err, sizeof err);
+	if (rc != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	snprintf(path, sizeof path, "%s/scan_log_%s.log", r->dir, r->ts);
+	if ((rc = log_open_file(path, LOG_DEBUG, err, sizeof err)) != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	r->log_open = true;
+	snprintf(r->files[r->nfiles++], sizeof r->files[0], "scan_log_%s.log", r->ts);
+	if (warn[0])
+		log_warn("%s", warn);
+	if (r->facts && r->facts->source)
+		log_info("source: %s", r->facts->source);
+	if (partial(r)) {
+		log_warn("%zu users could not be read: these reports are PARTIAL", r->facts->nfailed);
+		for (size_t i = 0; i < r->facts->nfailed; i++) {
+			const struct scan_failure *x = &r->facts->failed[i];
+			log_msg(i < 20 ? LOG_WARN : LOG_DEBUG, "missing user '%s': %s failed: %s",
+				x->id ? x->id : "?", x->operation ? x->operation : "?",
+				x->error ? x->error : "?");
+		}
+		if (r->facts->nfailed > 20)
+			log_warn("... and %zu more missing users (all listed in the log file)",
+				 r->facts->nfailed - 20);
+	}
+	return CD_OK;
+}
+
+static enum cd_result stage_detect(struct run *r)
+{
+	char err[256];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum cd_result rc = rules_find(r->users, &r->pairs, err, sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	log_debug("classic rules over %zu users: %zu e-mail, %zu username, %zu name pairs in %.3f s",
+		  r->users->n, r->pairs.n[RULE_EMAIL], r->pairs.n[RULE_USERNAME],
+		  r->pairs.n[RULE_NAME],
+		  (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return CD_OK;
+}
+
+static enum cd_result stage_reports(struct run *r)
+{
+	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+		const struct report *rep = &reports[i];
+		if (!(rep->format & formats) || (rep->only_partial && !partial(r)))
+			continue;
+		char name[64], err[PATH_MAX + 128];
+		snprintf(name, sizeof name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
+		struct output_file of;
+		enum cd_result rc = output_open(&of, r->dir, name, err, sizeof err);
+		if (rc == CD_OK) {
+			rep->write(of.f, r);
+			rc = output_commit(&of, err, sizeof err);
+		}
+		if (rc != CD_OK) {
+			log_error("%s", err);
+			return rc;
+		}
+		log_debug("wrote '%s'", of.path);
+		if (r->nfiles < PIPE_MAX_FILES)
+			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", name);
+	}
+	return CD_OK;
+}
+
+static enum cd_result stage_summary(struct run *r)
+{
+	struct buf b = BUF_INIT(1 << 16);
+	struct summary_facts s = {
+		.users = r->users->n,
+		.dir = r->dir,
+		.files = r->file_ptrs,
+		.nfiles = r->nfiles,
+		.partial = partial(r),
+		.nfailed = r->facts ? r->facts->nfailed : 0,
+	};
+	for (size_t i = 0; i < r->nfiles; i++)
+		r->file_ptrs[i] = r->files[i];
+	for (int k = 0; k < RULE_COUNT; k++)
+		s.pairs[k] = r->pairs.n[k];
+	enum cd_result rc = summary_format(&b, &s);
+	/* One log line per summary line, so each gets its time stamp in the log file. */
+	for (const char *line = buf_str(&b); rc == CD_OK && *line;) {
+		size_t n = strcspn(line, "\n");
+		log_info("%.*s", (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static const struct stage {
+	const char *name;
+	enum cd_result (*fn)(struct run *r);
+} stages[] = {
+	{ "prepare", stage_prepare },
+	{ "detect", stage_detect },
+	{ "reports", stage_reports },
+	{ "summary", stage_summary },
+};
+
+enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_opts *o,
+			    const struct scan_facts *facts, struct pipeline_result *res)
+{
+	enum cd_result rc = CD_OK;
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.users = users;
+	r.o = o;
+	r.facts = facts;
+	r.dir = o->output_dir && *o->output_dir ? o->output_dir : OUTPUT_DEFAULT_DIR;
+	output_timestamp(time(NULL), r.ts);
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == CD_OK; i++) {
+		rc = stages[i].fn(&r);
+		if (rc != CD_OK)
+			log_debug("stage '%s' failed: %s", stages[i].name, result_name(rc));
+	}
+	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME];
+	if (res) {
+		snprintf(res->dir, sizeof res->dir, "%s", r.dir);
+		memcpy(res->ts, r.ts, sizeof res->ts);
+		for (int k = 0; k < RULE_COUNT; k++)
+			res->pairs[k] = r.pairs.n[k];
+	}
+	if (rc == CD_OK && partial(&r))
+		rc = CD_INCOMPLETE;
+	else if (rc == CD_OK && o->fail_on_duplicates && total > 0) {
+		log_info("exit status 1: duplicates found and --fail-on-duplicates given");
+		rc = CD_DUPLICATES;
+	}
+	rules_release(&r.pairs);
+	if (r.log_open)
+		log_close_file();
+	return rc;
+}

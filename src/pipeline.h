@@ -1,0 +1,61 @@
+/* pipeline.h -- users in, reports out: detection and every report, shared by analyze and scan. */
+#ifndef CD_PIPELINE_H
+#define CD_PIPELINE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "detect/rules.h"
+#include "model/user.h"
+#include "result.h"
+
+/* Report formats (--format csv,json,...). */
+enum {
+	PIPE_FMT_CSV = 1u << 0,
+	PIPE_FMT_JSON = 1u << 1,
+	PIPE_FMT_HTML = 1u << 2,
+};
+
+/* The detection and report options common to analyze and scan (src/cmd/common.h parses them). */
+struct pipeline_opts {
+	const char *output_dir;   /* NULL: ./duplicate_users_output */
+	unsigned formats;         /* PIPE_FMT_* bits; 0 means csv+json */
+	bool csv_raw;             /* no formula-injection guard */
+	bool fail_on_duplicates;  /* CD_DUPLICATES when a pair is found */
+	int verbosity;            /* -1 quiet (-q), 0 normal, 1 verbose (-v) */
+	bool no_progress;
+};
+
+/* One user the scan could not fetch (all strings borrowed). */
+struct scan_failure {
+	const char *id;
+	const char *operation;    /* "DescribeUser", ... */
+	const char *error;        /* one line */
+};
+
+/* What the source knows beyond the users; NULL for a complete offline analysis. */
+struct scan_facts {
+	const char *source;                 /* for the log: "instance ID in REGION", "2 files" */
+	bool partial;                       /* some users are missing from `users` */
+	const struct scan_failure *failed;  /* the missing users */
+	size_t nfailed;
+};
+
+/* What a run produced (for the caller's own messages and for tests). */
+struct pipeline_result {
+	char dir[PATH_MAX];
+	char ts[16];
+	size_t pairs[RULE_COUNT];
+};
+
+/* Runs the stages in order -- prepare the folder and log file, detect, write each report,
+ * summarise -- logging as it goes (this is CLI-layer code: the log file scan_log_<ts>.log lives
+ * in the output folder and also receives the lines logged before it opened). Returns CD_OK,
+ * CD_INCOMPLETE when facts->partial (reports written and marked partial; this wins over
+ * duplicates), CD_DUPLICATES when fail_on_duplicates and a pair was found, or the error of the
+ * stage that failed (already logged). `res` may be NULL. */
+enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_opts *o,
+			    const struct scan_facts *facts, struct pipeline_result *res);
+
+#endif

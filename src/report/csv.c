@@ -1,0 +1,99 @@
+/* csv.c -- RFC 4180 CSV rows and the two compatible CSV reports, with the injection guard. */
+#include "report/csv.h"
+
+#include <string.h>
+
+static bool needs_guard(const char *s, bool raw)
+{
+	return !raw && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+			s[0] == '\r');
+}
+
+static bool needs_quotes(const char *s)
+{
+	return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+enum cd_result csv_cell(struct buf *b, const char *s, bool raw)
+{
+	enum cd_result rc = CD_OK;
+	bool quote = needs_quotes(s);
+	if (quote)
+		rc = buf_putc(b, '"');
+	if (rc == CD_OK && needs_guard(s, raw))
+		rc = buf_putc(b, '\'');
+	if (rc == CD_OK && !quote)
+		return buf_puts(b, s);
+	for (const char *p = s; rc == CD_OK && *p; p++) {
+		if (*p == '"')
+			rc = buf_putc(b, '"');
+		if (rc == CD_OK)
+			rc = buf_putc(b, *p);
+	}
+	if (rc == CD_OK && quote)
+		rc = buf_putc(b, '"');
+	return rc;
+}
+
+static void put_cell(FILE *f, const char *s, bool raw)
+{
+	bool quote = needs_quotes(s);
+	if (quote)
+		fputc_unlocked('"', f);
+	if (needs_guard(s, raw))
+		fputc_unlocked('\'', f);
+	if (!quote) {
+		fputs_unlocked(s, f);
+		return;
+	}
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc_unlocked('"', f);
+		fputc_unlocked(*p, f);
+	}
+	fputc_unlocked('"', f);
+}
+
+void csv_row(FILE *f, const char *const *cells, size_t n, bool raw)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc_unlocked(',', f);
+		put_cell(f, cells[i], raw);
+	}
+	fputs_unlocked("\r\n", f);
+}
+
+void csv_write_users(FILE *f, const struct user_set *users, bool raw)
+{
+	static const char *const head[] = { "Username", "Email", "FirstName", "LastName",
+					    "User_ID", "ARN" };
+	csv_row(f, head, 6, true);
+	for (size_t i = 0; i < users->n; i++) {
+		const struct user *u = &users->v[i];
+		const char *cells[] = { u->username, u->email, u->first_name, u->last_name, u->id,
+					u->arn };
+		csv_row(f, cells, 6, raw);
+	}
+}
+
+void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pairs *pairs,
+		     bool raw)
+{
+	static const char *const head[] = {
+		"User1_ID", "User1_Username", "User1_Email", "User1_FirstName", "User1_LastName",
+		"User2_ID", "User2_Username", "User2_Email", "User2_FirstName", "User2_LastName",
+		"Reason"
+	};
+	csv_row(f, head, 11, true);
+	for (int k = 0; k < RULE_COUNT; k++) {
+		for (size_t i = 0; i < pairs->n[k]; i++) {
+			const struct rule_pair *p = &pairs->v[k][i];
+			const struct user *a = &users->v[p->a], *b = &users->v[p->b];
+			const char *cells[] = { a->id, a->username, a->email, a->first_name,
+						a->last_name, b->id, b->username, b->email,
+						b->first_name, b->last_name, p->reason };
+			csv_row(f, cells, 11, raw);
+		}
+	}
+}

@@ -1,0 +1,25 @@
+/* summary.h -- the short end-of-run summary: users read, pairs per rule, files written. */
+#ifndef CD_REPORT_SUMMARY_H
+#define CD_REPORT_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "detect/rules.h"
+#include "result.h"
+
+struct summary_facts {
+	size_t users;                  /* users analysed (after Id de-duplication) */
+	size_t pairs[RULE_COUNT];      /* pairs per classic rule */
+	const char *dir;               /* the output folder */
+	const char *const *files;      /* file names written there, in order */
+	size_t nfiles;
+	bool partial;                  /* some users could not be fetched */
+	size_t nfailed;
+};
+
+/* Appends the summary as lines (no trailing newline on the last) to out; the caller logs it. */
+enum cd_result summary_format(struct buf *out, const struct summary_facts *s);
+
+#endif
