@@ -51,33 +51,10 @@ static enum cd_result on_opt(void *ctx, int id, const char *arg, char *err, size
 	return CD_OK;
 }
 
-/* An instance ARN ("arn:aws:connect:REGION:ACCOUNT:instance/ID") names its id after the last
- * '/'. An alias would need ListInstances, and this command never uses the network. */
-static enum cd_result instance_id_of(const char *given, char *out, size_t outlen, char *err,
-				     size_t errlen)
-{
-	const char *id = given;
-	if (strncmp(given, "arn:", 4) == 0) {
-		const char *p = strstr(given, ":instance/");
-		if (!p || !p[10] || strchr(p + 10, '/')) {
-			snprintf(err, errlen, "'%s' is not an instance ARN", given);
-			return CD_USAGE;
-		}
-		id = p + 10;
-	}
-	if (snprintf(out, outlen, "%s", id) >= (int)outlen) {
-		snprintf(err, errlen, "instance id '%s' too long", id);
-		return CD_USAGE;
-	}
-	return CD_OK;
-}
-
 /* Which file: --cache, else the default for --instance or $CONNECT_INSTANCE_ID. */
 static enum cd_result pick_path(const struct cache_args *a, char *path, size_t pathlen,
 				char *err, size_t errlen)
 {
-	char id[256];
-	enum cd_result r;
 	if (a->cache) {
 		if (snprintf(path, pathlen, "%s", a->cache) >= (int)pathlen) {
 			snprintf(err, errlen, "cache path too long");
@@ -92,9 +69,8 @@ static enum cd_result pick_path(const struct cache_args *a, char *path, size_t p
 		snprintf(err, errlen, "which cache? give --instance ID or --cache FILE");
 		return CD_USAGE;
 	}
-	if ((r = instance_id_of(inst, id, sizeof id, err, errlen)) != CD_OK)
-		return r;
-	return cache_default_path(id, path, pathlen, err, errlen);
+	/* An alias would need ListInstances, and this command never uses the network. */
+	return cache_default_path(inst, path, pathlen, err, errlen);
 }
 
 static void fmt_time(double t, char *out, size_t outlen)

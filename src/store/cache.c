@@ -290,6 +290,10 @@ enum cd_result cache_default_path(const char *instance_id, char *out, size_t out
 {
 	char dir[PATH_MAX];
 	enum cd_result r;
+	if (instance_id && strncmp(instance_id, "arn:", 4) == 0) {
+		const char *p = strstr(instance_id, ":instance/");
+		instance_id = p ? p + 10 : "";
+	}
 	if (!instance_id || !instance_id[0] || strchr(instance_id, '/') ||
 	    strcmp(instance_id, ".") == 0 || strcmp(instance_id, "..") == 0) {
 		seterr(err, errlen, "instance id '%s' cannot name a cache file",
@@ -1189,6 +1193,17 @@ out:
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	if (undescribed)
 		*undescribed = und;
+	return r;
+}
+
+enum cd_result cache_load_file(const char *path, struct user_set *s, size_t *undescribed,
+			       char *err, size_t errlen)
+{
+	struct cache *c = NULL;
+	enum cd_result r = cache_open(&c, path, NULL, CACHE_READ_ONLY, err, errlen);
+	if (r == CD_OK)
+		r = cache_load_users(c, s, undescribed, err, errlen);
+	cache_close(c);
 	return r;
 }
 

@@ -41,8 +41,9 @@ enum {
 	CACHE_READ_ONLY = 1 << 1, /* open read-only: no migration, no writes */
 };
 
-/* Writes the default cache path for an instance into out ("<dir>/<instance-id>.db"). The id
- * must be a bare instance id (no '/', not empty). Does not create anything. */
+/* Writes the default cache path for an instance into out ("<dir>/<instance-id>.db"). instance
+ * is a bare instance id or an instance ARN ("arn:aws:connect:R:A:instance/ID", the id is used);
+ * anything else with a '/' is refused (CD_USAGE). Does not create anything. */
 enum cd_result cache_default_path(const char *instance_id, char *out, size_t outlen, char *err,
 				  size_t errlen);
 /* Writes the default cache folder ($XDG_CACHE_HOME/connect-dupes or ~/.cache/connect-dupes). */
@@ -173,6 +174,11 @@ enum cd_result cache_drop_unseen(struct cache *c, long long scan_id, size_t *dro
  * (may be NULL) counts users that have only a summary (no e-mail yet). */
 enum cd_result cache_load_users(struct cache *c, struct user_set *s, size_t *undescribed,
 				char *err, size_t errlen);
+
+/* For `analyze --cache FILE` / `--instance ID`: opens an existing cache read-only, appends its
+ * users to s (as cache_load_users) and closes it. A missing file is CD_NOT_FOUND. */
+enum cd_result cache_load_file(const char *path, struct user_set *s, size_t *undescribed,
+			       char *err, size_t errlen);
 
 /* Writes the cached users as an all_users-style JSON array (the raw objects, in listing order)
  * to out. I/O errors -> CD_IO. */

@@ -166,6 +166,13 @@ static void default_paths(void **state)
 	setenv("HOME", "/home/me", 1);
 	assert_int_equal(cache_default_path("abc", out, sizeof out, err, sizeof err), CD_OK);
 	assert_string_equal(out, "/home/me/.cache/connect-dupes/abc.db");
+	assert_int_equal(cache_default_path("arn:aws:connect:eu-west-2:123456789012:instance/abc",
+					    out, sizeof out, err, sizeof err), CD_OK);
+	assert_string_equal(out, "/home/me/.cache/connect-dupes/abc.db");
+	assert_int_equal(cache_default_path("arn:aws:connect:eu-west-2:1:instance/a/b", out,
+					    sizeof out, err, sizeof err), CD_USAGE);
+	assert_int_equal(cache_default_path("arn:aws:connect:eu-west-2:1:agent/a", out, sizeof out,
+					    err, sizeof err), CD_USAGE);
 	assert_int_equal(cache_default_path("../x", out, sizeof out, err, sizeof err), CD_USAGE);
 	assert_int_equal(cache_default_path("", out, sizeof out, err, sizeof err), CD_USAGE);
 	unsetenv("XDG_CACHE_HOME");
@@ -559,6 +566,20 @@ static void read_only_open(void **state)
 	assert_int_equal(cache_begin(c, f->err, sizeof f->err), CD_IO);
 	assert_int_equal(cache_scan_start(c, 1, &scan, f->err, sizeof f->err), CD_IO);
 	cache_close(c);
+
+	/* The one-call loader of analyze --cache. */
+	user_set_init(&s);
+	assert_int_equal(cache_load_file(f->path, &s, NULL, f->err, sizeof f->err), CD_OK);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0].username, "alice");
+	user_set_release(&s);
+	char missing[PATH_MAX + 16];
+	snprintf(missing, sizeof missing, "%s/none.db", f->dir);
+	user_set_init(&s);
+	assert_int_equal(cache_load_file(missing, &s, NULL, f->err, sizeof f->err), CD_NOT_FOUND);
+	assert_int_equal(s.n, 0);
+	user_set_release(&s);
+	assert_int_equal(access(missing, F_OK), -1);
 }
 
 int main(void)
