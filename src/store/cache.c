@@ -985,16 +985,14 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return strdup(s ? s : "");
 }
 
-enum cd_result cache_list_failures(struct cache *c, struct cache_failure **out, size_t *n,
-				   char *err, size_t errlen)
+static enum cd_result list_failures(struct cache *c, const char *sql, struct cache_failure **out,
+				   size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	enum cd_result r = CD_OK;
 	struct cache_failure *v = NULL;
 	size_t len = 0, cap = 0;
-	int rc = sqlite3_prepare_v2(c->db,
-				    "SELECT id, operation, error, attempts, last_at FROM failures"
-				    " ORDER BY id, operation", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		r = db_fail(c, rc, "reading failures", err, errlen);
 		goto out;
@@ -1035,6 +1033,26 @@ out:
 	*out = v;
 	*n = len;
 	return r;
+}
+
+enum cd_result cache_list_failures(struct cache *c, struct cache_failure **out, size_t *n,
+				   char *err, size_t errlen)
+{
+	return list_failures(c,
+			     "SELECT id, operation, error, attempts, last_at FROM failures"
+			     " ORDER BY id, operation", out, n, err, errlen);
+}
+
+enum cd_result cache_list_missing(struct cache *c, struct cache_failure **out, size_t *n,
+				  char *err, size_t errlen)
+{
+	return list_failures(c,
+			     "SELECT id, operation, error, attempts, last_at FROM failures"
+			     " UNION ALL"
+			     " SELECT u.id, 'DescribeUser', '" CACHE_NOT_DESCRIBED "', 0, 0 FROM users u"
+			     " WHERE u.user_json IS NULL AND NOT EXISTS(SELECT 1 FROM failures f"
+			     "  WHERE f.id = u.id AND f.operation = 'DescribeUser')"
+			     " ORDER BY 1, 2", out, n, err, errlen);
 }
 
 enum cd_result cache_delete_user(struct cache *c, const char *id, char *err, size_t errlen)

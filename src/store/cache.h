@@ -159,6 +159,12 @@ struct cache_failure {
 enum cd_result cache_list_failures(struct cache *c, struct cache_failure **out, size_t *n,
 				   char *err, size_t errlen);
 void cache_failures_release(struct cache_failure *v, size_t n);
+/* What a report built from the cache lacks: every recorded failure, plus every user never
+ * described and without a failure (operation "DescribeUser", error CACHE_NOT_DESCRIBED,
+ * attempts 0), ordered by id. Same ownership as cache_list_failures. */
+#define CACHE_NOT_DESCRIBED "not described yet (run the scan again to resume)"
+enum cd_result cache_list_missing(struct cache *c, struct cache_failure **out, size_t *n,
+				  char *err, size_t errlen);
 
 /* Drops a user (DescribeUser said 404) with its failures. Not an error when absent. */
 enum cd_result cache_delete_user(struct cache *c, const char *id, char *err, size_t errlen);

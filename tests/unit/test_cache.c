@@ -214,6 +214,20 @@ static void upserts_and_load_order(void **state)
 	assert_string_equal(s.v[2].id, "z");
 	user_set_release(&s);
 
+	/* Missing from a report: a, z (never described), plus a recorded failure. */
+	struct cache_failure *mv;
+	size_t mn;
+	assert_int_equal(cache_record_failure(c, "z", "DescribeUser", "throttled", f->err,
+					      sizeof f->err), CD_OK);
+	assert_int_equal(cache_list_missing(c, &mv, &mn, f->err, sizeof f->err), CD_OK);
+	assert_int_equal(mn, 2);
+	assert_string_equal(mv[0].id, "a");
+	assert_string_equal(mv[0].error, CACHE_NOT_DESCRIBED);
+	assert_string_equal(mv[1].id, "z");
+	assert_string_equal(mv[1].error, "throttled");
+	assert_int_equal(mv[1].attempts, 1);
+	cache_failures_release(mv, mn);
+
 	/* A description that is not the user's object is refused, nothing stored. */
 	const char *bad = "{\"Id\":\"other\"}";
 	assert_int_equal(cache_put_described(c, "a", bad, strlen(bad), 1, f->err, sizeof f->err),
