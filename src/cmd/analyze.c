@@ -9,20 +9,37 @@
 #include "log.h"
 #include "pipeline.h"
 #include "source/file.h"
+#include "store/cache.h"
+
+enum { ANALYZE_ID_CACHE = 1, ANALYZE_ID_INSTANCE };
 
 static const struct cli_opt analyze_opts[] = {
+	{ "cache", 0, "FILE", ANALYZE_ID_CACHE, "read the users from a scan's cache, not from files" },
 	CMD_OPT_CSV_RAW,
 	CMD_OPT_FAIL_ON_DUPLICATES,
 	CMD_OPT_FORMAT,
+	{ "instance", 0, "ID|ARN", ANALYZE_ID_INSTANCE,
+	  "read the users from this instance's default cache (no network)" },
 	CMD_OPT_NO_PROGRESS,
 	CMD_OPT_OUTPUT_DIR,
 	CMD_OPT_QUIET,
 	CMD_OPT_VERBOSE,
 };
 
+/* Parser state: the shared report options plus where the users come from. */
+struct analyze_args {
+	struct pipeline_opts *o;
+	const char *cache, *instance;
+};
+
 static enum cd_result analyze_opt(void *ctx, int id, const char *arg, char *err, size_t errlen)
 {
-	enum cd_result rc = cmd_report_opt(ctx, id, arg, err, errlen);
+	struct analyze_args *a = ctx;
+	if (id == ANALYZE_ID_CACHE || id == ANALYZE_ID_INSTANCE) {
+		*(id == ANALYZE_ID_CACHE ? &a->cache : &a->instance) = arg;
+		return CD_OK;
+	}
+	enum cd_result rc = cmd_report_opt(a->o, id, arg, err, errlen);
 	if (rc == CD_NOT_FOUND) {
 		snprintf(err, errlen, "internal: unhandled option id %d", id);
 		rc = CD_INTERNAL;
@@ -80,6 +97,51 @@ static enum cd_result load_all(char **files, size_t nfiles, struct user_set *use
 	return CD_OK;
 }
 
+/* Loads a scan's cache (store/cache.h): the same users a scan reports on, without the network.
+ * Users the cache lacks (failures, not yet described) make the reports partial, as in a scan;
+ * *missing (free with cache_failures_release) keeps the strings facts->failed borrows. */
+static enum cd_result load_cache(const struct analyze_args *a, struct user_set *users,
+				 struct cache_failure **missing, size_t *nmissing,
+				 struct scan_failure **failed, char *source, size_t sourcelen)
+{
+	char path[PATH_MAX], err[2 * PATH_MAX];
+	struct cache *c = NULL;
+	enum cd_result rc = CD_OK;
+	if (a->cache && a->instance) {
+		log_error("give --cache FILE or --instance ID, not both");
+		return CD_USAGE;
+	}
+	if (a->cache)
+		snprintf(path, sizeof path, "%s", a->cache);
+	else if ((rc = cache_default_path(a->instance, path, sizeof path, err, sizeof err)) != CD_OK)
+		goto out;
+	rc = cache_open(&c, path, NULL, CACHE_READ_ONLY, err, sizeof err);
+	if (rc == CD_NOT_FOUND && !a->cache)
+		snprintf(err, sizeof err, "no cache for instance '%s' at '%s' (run a scan first)",
+			 a->instance, path);
+	if (rc != CD_OK)
+		goto out;
+	if ((rc = cache_load_users(c, users, NULL, err, sizeof err)) != CD_OK ||
+	    (rc = cache_list_missing(c, missing, nmissing, err, sizeof err)) != CD_OK)
+		goto out;
+	if (*nmissing && !(*failed = calloc(*nmissing, sizeof **failed))) {
+		snprintf(err, sizeof err, "out of memory");
+		rc = CD_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < *nmissing; i++)
+		(*failed)[i] = (struct scan_failure){ (*missing)[i].id, (*missing)[i].operation,
+						      (*missing)[i].error };
+	log_info("read %zu users from cache '%s'", users->n, path);
+	snprintf(source, sourcelen, "cache of instance '%s', %zu users",
+		 cache_instance_id(c)[0] ? cache_instance_id(c) : "?", users->n);
+out:
+	if (rc != CD_OK)
+		log_error("%s", err);
+	cache_close(c);
+	return rc;
+}
+
 static enum cd_result analyze_run(int argc, char **argv)
 {
 	enum cd_result rc;
@@ -88,6 +150,10 @@ static enum cd_result analyze_run(int argc, char **argv)
 	char err[512];
 	bool help = false;
 	size_t nfiles = 0;
+	struct analyze_args args = { .o = &o };
+	struct cache_failure *missing = NULL;
+	struct scan_failure *failed = NULL;
+	size_t nmissing = 0;
 	char **files = calloc((size_t)argc + 1, sizeof *files);
 	user_set_init(&users);
 	cmd_report_opts_init(&o);
@@ -96,7 +162,7 @@ static enum cd_result analyze_run(int argc, char **argv)
 		rc = CD_NOMEM;
 		goto out;
 	}
-	rc = cli_parse(analyze_opts, CLI_ARRAY_LEN(analyze_opts), argc, argv, analyze_opt, &o, files,
+	rc = cli_parse(analyze_opts, CLI_ARRAY_LEN(analyze_opts), argc, argv, analyze_opt, &args, files,
 		       (size_t)argc, &nfiles, &help, err, sizeof err);
 	if (rc != CD_OK) {
 		log_error("%s (try 'connect-dupes analyze --help')", err);
@@ -106,28 +172,42 @@ static enum cd_result analyze_run(int argc, char **argv)
 		cli_print_help(stdout, "connect-dupes", &cmd_analyze);
 		goto out;
 	}
-	if (!nfiles) {
+	bool from_cache = args.cache || args.instance;
+	if (!nfiles && !from_cache) {
 		log_error("no input files (try 'connect-dupes analyze --help')");
 		rc = CD_USAGE;
 		goto out;
 	}
-	cmd_report_opts_apply(&o);
-	if ((rc = load_all(files, nfiles, &users)) != CD_OK)
+	if (nfiles && from_cache) {
+		log_error("give input files or --cache/--instance, not both");
+		rc = CD_USAGE;
 		goto out;
-	char source[128];
-	snprintf(source, sizeof source, "%zu file%s, %zu users", nfiles, nfiles == 1 ? "" : "s",
-		 users.n);
-	struct scan_facts facts = { .source = source };
+	}
+	cmd_report_opts_apply(&o);
+	char source[PATH_MAX];
+	if (from_cache)
+		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source);
+	else
+		rc = load_all(files, nfiles, &users);
+	if (rc != CD_OK)
+		goto out;
+	if (!from_cache)
+		snprintf(source, sizeof source, "%zu file%s, %zu users", nfiles,
+			 nfiles == 1 ? "" : "s", users.n);
+	struct scan_facts facts = { .source = source, .partial = nmissing > 0, .failed = failed,
+				    .nfailed = nmissing };
 	rc = pipeline_run(&users, &o, &facts, NULL);
 out:
 	user_set_release(&users);
 	free(files);
+	free(failed);
+	cache_failures_release(missing, nmissing);
 	return rc;
 }
 
 const struct cli_cmd cmd_analyze = {
 	.name = "analyze",
-	.synopsis = "FILE... [options]",
+	.synopsis = "FILE... | --cache FILE | --instance ID [options]",
 	.summary = "find duplicate users in exported JSON files (no network)",
 	.description =
 		"Reads users from each FILE ('-' for standard input): a JSON array of DescribeUser\n"
@@ -136,7 +216,9 @@ const struct cli_cmd cmd_analyze = {
 		"describe-user output). A user id seen twice keeps its later record. Applies the\n"
 		"classic rules (same e-mail; same username or same first+last name where the\n"
 		"e-mails differ) and writes all_users_<ts>.csv/.json, duplicate_users_<ts>.csv/.json\n"
-		"and scan_log_<ts>.log. Exit status: 0 done, 1 duplicates found with\n"
+		"and scan_log_<ts>.log. With --cache or --instance the users come from a scan's\n"
+		"cache instead (see 'connect-dupes cache'); users it lacks make the reports partial\n"
+		"(exit 3). Exit status: 0 done, 1 duplicates found with\n"
 		"--fail-on-duplicates, 2 usage or input error (nothing written), 5 local I/O error.",
 	.opts = analyze_opts,
 	.nopts = CLI_ARRAY_LEN(analyze_opts),
