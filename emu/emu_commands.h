@@ -5,5 +5,6 @@
 #include "cli.h"
 
 extern const struct cli_cmd emu_cmd_generate;
+extern const struct cli_cmd emu_cmd_serve;
 
 #endif
