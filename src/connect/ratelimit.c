@@ -73,6 +73,8 @@ static void tick(struct ratelimit *rl, double now)
 		return;
 	if (rl->adaptive && rl->window_waited && !rl->window_throttled)
 		increase(rl);
+	if (!rl->window_throttled)
+		rl->streak = 0;
 	rl->window_start = now;
 	rl->window_waited = false;
 	rl->window_throttled = false;
@@ -111,7 +113,10 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 	if (rl->cuts > 0 && now - rl->last_cut < RATELIMIT_WINDOW)
 		return;
 	rl->last_cut_rate = rl->rate;
-	rl->rate *= RATELIMIT_DECREASE;
+	/* Throttled window after throttled window: the quota is far below, get there quickly. */
+	static const double cut[] = { RATELIMIT_DECREASE, 0.7, 0.5 };
+	rl->rate *= cut[rl->streak < 2 ? rl->streak : 2];
+	rl->streak++;
 	if (rl->rate < rl->floor)
 		rl->rate = rl->floor;
 	rl->ssthresh = rl->rate;

@@ -10,8 +10,9 @@
  * Without adaptation the bucket hands out `rate` tokens a second with at most `burst` saved up.
  * With adaptation the rate moves with the service's answers:
  *   - a 429 cuts it by RATELIMIT_DECREASE (once per RATELIMIT_WINDOW, because every request in
- *     flight when the quota was crossed comes back throttled and counts as one signal), and empties
- *     the bucket so the server's own bucket can refill;
+ *     flight when the quota was crossed comes back throttled and counts as one signal; harder,
+ *     0.7 then 0.5, when the windows before were throttled too), and empties the bucket so the
+ *     server's own bucket can refill;
  *   - a window in which callers had to wait for tokens (the bucket, not something else, was the
  *     limit) and nothing was throttled raises it: doubling until the first throttle (slow start,
  *     so an account with a quota 100x the published default finds it in seconds), then by a few
@@ -34,6 +35,7 @@ struct ratelimit {
 	bool window_throttled;
 	unsigned long throttles; /* 429s reported */
 	unsigned long cuts;      /* decreases applied */
+	unsigned streak;         /* consecutive windows with a cut */
 };
 
 #define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 8 tokens' time) */

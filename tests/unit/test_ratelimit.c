@@ -78,6 +78,8 @@ static void throttle_cuts_once_per_window(void **state)
 	assert_int_equal(rl.cuts, 1);
 	ratelimit_throttled(&rl, 1.0 + RATELIMIT_WINDOW + 0.01);
 	assert_int_equal(rl.cuts, 2);
+	/* a second throttled window in a row cuts harder */
+	assert_true(fabs(ratelimit_rate(&rl) - 100 * RATELIMIT_DECREASE * 0.7) < 1e-9);
 	/* cuts never go below the floor */
 	for (int i = 0; i < 200; i++)
 		ratelimit_throttled(&rl, 3.0 + i);

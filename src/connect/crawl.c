@@ -1,0 +1,979 @@
+/* crawl.c -- the fetch plan: three operations at their quotas on one libcurl multi handle, into the cache. */
+#include "connect/crawl.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/http.h"
+#include "connect/ratelimit.h"
+#include "store/cache.h"
+
+#define BACKOFF_BASE 0.5     /* seconds: first retry waits up to this */
+#define BACKOFF_CAP 20.0     /* and no retry waits longer */
+#define MAX_THROTTLES 200    /* per request: a bucket that never recovers is a bug, not a quota */
+#define BATCH_SECONDS 0.5    /* DescribeUser results are committed at least this often */
+#define TICK_SECONDS 0.25    /* progress callback period */
+#define POLL_MAX_MS 100      /* the loop wakes at least this often (signals, batches) */
+
+double crawl_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double crawl_backoff(unsigned attempt, double base, double cap, double r)
+{
+	double ceil_s = base;
+	for (unsigned i = 1; i < attempt && ceil_s < cap; i++)
+		ceil_s *= 2;
+	if (ceil_s > cap)
+		ceil_s = cap;
+	return r * ceil_s;
+}
+
+enum cd_result crawl_sign(const struct api_request *req, const char *endpoint, const char *region,
+			  const struct sigv4_creds *creds, struct crawl_signed *out, char *err,
+			  size_t errlen)
+{
+	struct http_url u;
+	enum cd_result r = http_url_parse(endpoint, &u, err, errlen);
+	if (r != CD_OK)
+		return r;
+	size_t elen = strlen(endpoint);
+	while (elen > 0 && endpoint[elen - 1] == '/')
+		elen--;
+	const char *q = buf_str(&req->query);
+	int n = snprintf(out->url, sizeof out->url, "%.*s%s%s%s", (int)elen, endpoint,
+			 buf_str(&req->path), *q ? "?" : "", q);
+	if (n < 0 || (size_t)n >= sizeof out->url) {
+		snprintf(err, errlen, "request URL for %s is too long", api_op_name(req->op));
+		return CD_INPUT;
+	}
+	bool post = req->body.len > 0;
+	struct sigv4_header ct = { "content-type", "application/json" };
+	struct sigv4_request sr = {
+		.method = req->method,
+		.host = u.host,
+		.path = buf_str(&req->path),
+		.query = q,
+		.headers = post ? &ct : NULL,
+		.nheaders = post ? 1 : 0,
+		.body = req->body.data,
+		.body_len = req->body.len,
+		.region = region,
+		.service = "connect",
+		.when = time(NULL),
+	};
+	r = sigv4_sign(&sr, creds, &out->sig, err, errlen);
+	if (r != CD_OK)
+		return r;
+	size_t h = 0;
+	out->headers[h++] = (struct sigv4_header){ "Authorization", out->sig.authorization };
+	out->headers[h++] = (struct sigv4_header){ "X-Amz-Date", out->sig.amz_date };
+	if (creds->session_token && *creds->session_token) {
+		n = snprintf(out->token, sizeof out->token, "%s", creds->session_token);
+		if (n < 0 || (size_t)n >= sizeof out->token) {
+			snprintf(err, errlen, "session token is longer than %zu bytes",
+				 sizeof out->token - 1);
+			return CD_AUTH;
+		}
+		out->headers[h++] = (struct sigv4_header){ "X-Amz-Security-Token", out->token };
+	}
+	if (post)
+		out->headers[h++] = (struct sigv4_header){ "Content-Type", "application/json" };
+	out->nheaders = h;
+	return CD_OK;
+}
+
+/* --- the crawl's state ------------------------------------------------------------------- */
+
+/* One request to make (and remake): a listing page or one user's DescribeUser. */
+struct job {
+	enum api_op op;
+	char *id;             /* DescribeUser: the user id (owned) */
+	unsigned attempts;    /* failed tries that count against the budget */
+	unsigned throttles;
+	bool refreshed;       /* credentials were refreshed for this request already */
+	double first_try;     /* clock of the first send, 0 before */
+	double not_before;    /* backoff: do not send before */
+	struct job *prev, *next; /* DescribeUser jobs: the crawl's list of live jobs */
+};
+
+struct listing {
+	struct job job;
+	char *next_token;
+	bool active;          /* this listing runs in this crawl */
+	bool in_flight;
+	bool done;            /* reached its last page */
+	bool failed;          /* gave up on a page */
+	long long pos;        /* users so far: the next one's position */
+};
+
+/* A set of user ids already queued in this crawl (open addressing, owned strings). */
+struct idset {
+	char **slot;
+	size_t cap, n;
+};
+
+struct crawl {
+	const struct crawl_opts *o;
+	struct http_client *http;
+	struct crawl_stats *st;
+	struct ratelimit rl[API_NOPS];
+	struct listing search, list;
+	struct idset queued;
+	struct job **ready;   /* DescribeUser jobs waiting for a token, FIFO from head */
+	size_t ready_head, ready_n, ready_cap;
+	struct job **later;   /* jobs in backoff */
+	size_t later_n, later_cap;
+	size_t in_flight;
+	bool batch_open;
+	size_t batch_n;
+	double batch_t;
+	double t0;
+	double last_success;
+	bool swept;           /* the final cache_needs_describe sweep was done */
+	bool estimated;
+	enum cd_result fatal; /* CD_OK while the crawl goes on */
+	char fatal_msg[512];
+	uint64_t rng;
+	struct cache_need_opts need;
+	struct job *live;     /* every DescribeUser job not yet freed, wherever it is */
+};
+
+static double rnd(struct crawl *c)
+{
+	/* xorshift64*: jitter only, not security */
+	c->rng ^= c->rng >> 12;
+	c->rng ^= c->rng << 25;
+	c->rng ^= c->rng >> 27;
+	return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static bool idset_add(struct idset *s, const char *id, bool *added)
+{
+	*added = false;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 1024;
+		char **nslot = calloc(ncap, sizeof *nslot);
+		if (!nslot)
+			return false;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t h = user_hash(s->slot[i], strlen(s->slot[i])) & (ncap - 1);
+			while (nslot[h])
+				h = (h + 1) & (ncap - 1);
+			nslot[h] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = nslot;
+		s->cap = ncap;
+	}
+	size_t h = user_hash(id, strlen(id)) & (s->cap - 1);
+	while (s->slot[h]) {
+		if (strcmp(s->slot[h], id) == 0)
+			return true;
+		h = (h + 1) & (s->cap - 1);
+	}
+	s->slot[h] = strdup(id);
+	if (!s->slot[h])
+		return false;
+	s->n++;
+	*added = true;
+	return true;
+}
+
+static void idset_release(struct idset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i]);
+	free(s->slot);
+}
+
+static void job_free(struct crawl *c, struct job *j)
+{
+	if (!j)
+		return;
+	if (j->prev)
+		j->prev->next = j->next;
+	else if (c->live == j)
+		c->live = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	free(j->id);
+	free(j);
+}
+
+static void set_fatal(struct crawl *c, enum cd_result r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_fatal(struct crawl *c, enum cd_result r, const char *fmt, ...)
+{
+	if (c->fatal != CD_OK)
+		return;
+	c->fatal = r;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->fatal_msg, sizeof c->fatal_msg, fmt, ap);
+	va_end(ap);
+}
+
+static bool push_ptr(struct job ***v, size_t *n, size_t *cap, struct job *j)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct job **nv = realloc(*v, ncap * sizeof *nv);
+		if (!nv)
+			return false;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = j;
+	return true;
+}
+
+static bool ready_push(struct crawl *c, struct job *j)
+{
+	/* Reclaim the consumed head before growing, so a long crawl's queue stays compact. */
+	if (c->ready_head > 0 && c->ready_head + c->ready_n == c->ready_cap) {
+		memmove(c->ready, c->ready + c->ready_head, c->ready_n * sizeof *c->ready);
+		c->ready_head = 0;
+	}
+	size_t end = c->ready_head + c->ready_n;
+	if (!push_ptr(&c->ready, &end, &c->ready_cap, j))
+		return false;
+	c->ready_n++;
+	return true;
+}
+
+/* Queues DescribeUser for id unless it was queued already in this crawl. */
+static void queue_describe(struct crawl *c, const char *id)
+{
+	bool added;
+	if (!idset_add(&c->queued, id, &added)) {
+		set_fatal(c, CD_NOMEM, "out of memory queueing users");
+		return;
+	}
+	if (!added)
+		return;
+	struct job *j = calloc(1, sizeof *j);
+	if (j) {
+		j->next = c->live;
+		if (c->live)
+			c->live->prev = j;
+		c->live = j;
+		j->id = strdup(id);
+	}
+	if (!j || !j->id || !ready_push(c, j)) {
+		job_free(c, j);
+		set_fatal(c, CD_NOMEM, "out of memory queueing users");
+		return;
+	}
+	j->op = API_DESCRIBE_USER;
+	c->st->queued++;
+	c->st->op[API_DESCRIBE_USER].total = c->st->queued;
+}
+
+/* --- cache batches ----------------------------------------------------------------------- */
+
+static void batch_close(struct crawl *c)
+{
+	char err[256];
+	if (!c->batch_open)
+		return;
+	c->batch_open = false;
+	if (cache_commit(c->o->cache, err, sizeof err) != CD_OK)
+		set_fatal(c, CD_IO, "cache: %s", err);
+}
+
+static bool batch_ensure(struct crawl *c, double now)
+{
+	char err[256];
+	if (c->batch_open)
+		return true;
+	if (cache_begin(c->o->cache, err, sizeof err) != CD_OK) {
+		set_fatal(c, CD_IO, "cache: %s", err);
+		return false;
+	}
+	c->batch_open = true;
+	c->batch_n = 0;
+	c->batch_t = now;
+	return true;
+}
+
+/* --- sending ----------------------------------------------------------------------------- */
+
+static enum cd_result build(struct crawl *c, struct job *j, struct api_request *req, char *err,
+			    size_t errlen)
+{
+	const char *inst = c->o->instance_id;
+	switch (j->op) {
+	case API_SEARCH_USERS:
+		return api_search_users(req, inst, c->search.next_token, API_MAX_SEARCH_USERS, err,
+					errlen);
+	case API_LIST_USERS:
+		return api_list_users(req, inst, c->list.next_token, API_MAX_LIST_USERS, err,
+				      errlen);
+	case API_DESCRIBE_USER:
+		return api_describe_user(req, inst, j->id, err, errlen);
+	default:
+		snprintf(err, errlen, "no request for %s", api_op_name(j->op));
+		return CD_INTERNAL;
+	}
+}
+
+static bool get_creds(struct crawl *c, bool refresh, struct sigv4_creds *cr)
+{
+	char err[256];
+	enum cd_result r = c->o->creds(c->o->creds_ctx, refresh, cr, err, sizeof err);
+	if (r != CD_OK) {
+		set_fatal(c, r == CD_NOMEM ? r : CD_AUTH, "credentials: %s", err);
+		return false;
+	}
+	return true;
+}
+
+static bool submit(struct crawl *c, struct job *j, double now)
+{
+	char err[256];
+	struct api_request req;
+	struct sigv4_creds cr;
+	struct crawl_signed *s = malloc(sizeof *s);
+	bool ok = false;
+	if (!s) {
+		set_fatal(c, CD_NOMEM, "out of memory sending a request");
+		return false;
+	}
+	enum cd_result r = build(c, j, &req, err, sizeof err);
+	if (r != CD_OK) {
+		if (j->op == API_DESCRIBE_USER && r == CD_INPUT) {
+			/* An id the service should never have sent: record it, go on. */
+			char e2[256];
+			if (cache_record_failure(c->o->cache, j->id, "DescribeUser", err, e2,
+						 sizeof e2) != CD_OK)
+				set_fatal(c, CD_IO, "cache: %s", e2);
+			c->st->failed++;
+			c->st->op[j->op].failed++;
+			job_free(c, j);
+		} else {
+			set_fatal(c, r, "%s", err);
+		}
+		goto out;
+	}
+	if (!get_creds(c, false, &cr))
+		goto out_req;
+	r = crawl_sign(&req, c->o->endpoint, c->o->region, &cr, s, err, sizeof err);
+	if (r != CD_OK) {
+		set_fatal(c, r, "%s", err);
+		goto out_req;
+	}
+	struct http_request hr = {
+		.method = req.method,
+		.url = s->url,
+		.headers = s->headers,
+		.nheaders = s->nheaders,
+		.body = req.body.len ? req.body.data : NULL,
+		.body_len = req.body.len,
+		.user = j,
+	};
+	r = http_submit(c->http, &hr);
+	if (r != CD_OK) {
+		set_fatal(c, r, "cannot send %s", api_op_name(j->op));
+		goto out_req;
+	}
+	if (j->first_try == 0)
+		j->first_try = now;
+	c->in_flight++;
+	ok = true;
+out_req:
+	api_request_release(&req);
+out:
+	explicit_bzero(s, sizeof *s); /* the signature and token do not linger */
+	free(s);
+	return ok;
+}
+
+/* Starts whatever the buckets allow; returns the seconds until the next bucket token. */
+static double dispatch(struct crawl *c, double now)
+{
+	double wake = INFINITY;
+	unsigned conc = c->o->concurrency ? c->o->concurrency : 32;
+	/* Jobs whose backoff is over go back to the front of their queue. */
+	for (size_t i = 0; i < c->later_n;) {
+		struct job *j = c->later[i];
+		if (j->not_before > now) {
+			if (j->not_before - now < wake)
+				wake = j->not_before - now;
+			i++;
+			continue;
+		}
+		c->later[i] = c->later[--c->later_n];
+		if (j->op == API_DESCRIBE_USER) {
+			if (c->ready_head > 0) {
+				c->ready[--c->ready_head] = j;
+				c->ready_n++;
+			} else if (!ready_push(c, j)) {
+				set_fatal(c, CD_NOMEM, "out of memory");
+				return 0;
+			}
+		}
+		/* listing jobs are embedded in struct listing: the listing loop picks them up */
+	}
+	struct listing *ls[2] = { &c->search, &c->list };
+	for (int k = 0; k < 2; k++) {
+		struct listing *l = ls[k];
+		if (!l->active || l->done || l->failed || l->in_flight || c->in_flight >= conc)
+			continue;
+		if (l->job.not_before > now)
+			continue;
+		double w = ratelimit_take(&c->rl[l->job.op], now);
+		if (w > 0) {
+			if (w < wake)
+				wake = w;
+			continue;
+		}
+		if (submit(c, &l->job, now))
+			l->in_flight = true;
+		else
+			ratelimit_refund(&c->rl[l->job.op]);
+		if (c->fatal)
+			return 0;
+	}
+	while (c->ready_n > 0 && c->in_flight < conc && !c->fatal) {
+		double w = ratelimit_take(&c->rl[API_DESCRIBE_USER], now);
+		if (w > 0) {
+			if (w < wake)
+				wake = w;
+			break;
+		}
+		struct job *j = c->ready[c->ready_head++];
+		c->ready_n--;
+		if (!submit(c, j, now))
+			ratelimit_refund(&c->rl[API_DESCRIBE_USER]);
+	}
+	return wake;
+}
+
+/* --- answers ----------------------------------------------------------------------------- */
+
+static void describe_failed(struct crawl *c, struct job *j, const char *why)
+{
+	char err[256];
+	if (cache_record_failure(c->o->cache, j->id, "DescribeUser", why, err, sizeof err) !=
+	    CD_OK)
+		set_fatal(c, CD_IO, "cache: %s", err);
+	c->st->failed++;
+	c->st->op[API_DESCRIBE_USER].failed++;
+	job_free(c, j);
+}
+
+static struct listing *listing_of(struct crawl *c, struct job *j)
+{
+	return j == &c->search.job ? &c->search : j == &c->list.job ? &c->list : NULL;
+}
+
+/* A request failed in a way worth another try. */
+static void retry_later(struct crawl *c, struct job *j, double now, double delay,
+			const char *why)
+{
+	struct listing *l = listing_of(c, j);
+	if (l)
+		l->in_flight = false;
+	j->not_before = now + delay;
+	if (l) {
+		if (!push_ptr(&c->later, &c->later_n, &c->later_cap, j))
+			set_fatal(c, CD_NOMEM, "out of memory");
+		return;
+	}
+	if (delay <= 0) {
+		if (!ready_push(c, j))
+			set_fatal(c, CD_NOMEM, "out of memory");
+	} else if (!push_ptr(&c->later, &c->later_n, &c->later_cap, j)) {
+		set_fatal(c, CD_NOMEM, "out of memory");
+	}
+	(void)why;
+}
+
+/* 5xx, unreadable answer or network error: back off and retry, or give up. */
+static void transient(struct crawl *c, struct job *j, double now, const char *why, bool network)
+{
+	struct crawl_op_stats *os = &c->st->op[j->op];
+	j->attempts++;
+	unsigned max = c->o->max_attempts ? c->o->max_attempts : 5;
+	if (j->attempts < max) {
+		os->retries++;
+		retry_later(c, j, now, crawl_backoff(j->attempts, BACKOFF_BASE, BACKOFF_CAP, rnd(c)),
+			    why);
+		return;
+	}
+	/* Out of budget. If nothing at all has worked since this request was first tried, the
+	 * service (or the network to it) is gone: stop rather than grind through every user. */
+	if (network && c->last_success < j->first_try) {
+		set_fatal(c, CD_NETWORK, "%s: no answer after %u attempts (%s)",
+			  api_op_name(j->op), j->attempts, why);
+		struct listing *l = listing_of(c, j);
+		if (l)
+			l->in_flight = false;
+		else
+			job_free(c, j);
+		return;
+	}
+	os->failed++;
+	struct listing *l = listing_of(c, j);
+	if (l) {
+		l->in_flight = false;
+		l->failed = true;
+		snprintf(c->fatal_msg, sizeof c->fatal_msg, "%s stopped after %u attempts: %s",
+			 api_op_name(j->op), j->attempts, why);
+		return;
+	}
+	char msg[320];
+	snprintf(msg, sizeof msg, "%s (after %u attempts)", why, j->attempts);
+	describe_failed(c, j, msg);
+}
+
+static void on_page(struct crawl *c, struct listing *l, const struct http_response *resp,
+		    double now)
+{
+	char err[256];
+	struct api_page p;
+	api_page_init(&p);
+	enum api_op op = l->job.op;
+	enum cd_result r = op == API_SEARCH_USERS
+				   ? api_parse_search_users(resp->body.data, resp->body.len, &p, err,
+							    sizeof err)
+				   : api_parse_list_users(resp->body.data, resp->body.len, &p, err,
+							  sizeof err);
+	if (r != CD_OK) {
+		api_page_release(&p);
+		if (r == CD_NOMEM)
+			set_fatal(c, r, "%s", err);
+		else
+			transient(c, &l->job, now, err, false);
+		return;
+	}
+	l->in_flight = false;
+	batch_close(c);
+	if (c->fatal || !batch_ensure(c, now))
+		goto out;
+	double wall = (double)time(NULL);
+	for (size_t i = 0; i < p.users.n && !c->fatal; i++) {
+		const struct user *u = &p.users.v[i];
+		struct user_fields f = {
+			.id = u->id, .arn = u->arn, .username = u->username,
+			.first_name = u->first_name, .last_name = u->last_name,
+			.desk_phone = u->desk_phone, .directory_user_id = u->directory_user_id,
+			.routing_profile_id = u->routing_profile_id,
+			.hierarchy_group_id = u->hierarchy_group_id,
+			.last_modified_region = u->last_modified_region,
+			.last_modified = u->last_modified, .raw = u->raw, .raw_len = u->raw_len,
+		};
+		r = op == API_SEARCH_USERS
+			    ? cache_put_searched(c->o->cache, c->o->scan_id, &f, l->pos, wall, err,
+						 sizeof err)
+			    : cache_put_listed(c->o->cache, c->o->scan_id, &f, l->pos, err,
+					       sizeof err);
+		l->pos++;
+		bool need = false;
+		if (r == CD_OK && c->o->describe)
+			r = cache_check_describe(c->o->cache, u->id, &c->need, &need, err,
+						 sizeof err);
+		if (r != CD_OK) {
+			set_fatal(c, r == CD_NOMEM ? r : CD_IO, "cache: %s", err);
+			break;
+		}
+		if (need)
+			queue_describe(c, u->id);
+	}
+	batch_close(c);
+	if (c->fatal)
+		goto out;
+	if (op == API_SEARCH_USERS) {
+		c->st->searched += p.users.n;
+		if (p.approx_total >= 0)
+			c->st->approx_total = p.approx_total;
+	} else {
+		c->st->listed += p.users.n;
+	}
+	c->st->op[op].done++;
+	free(l->next_token);
+	l->next_token = p.next_token;
+	p.next_token = NULL;
+	l->job.attempts = 0;
+	l->job.throttles = 0;
+	l->job.refreshed = false;
+	l->job.first_try = 0;
+	if (!l->next_token) {
+		l->done = true;
+		if (op == API_SEARCH_USERS)
+			c->st->search_done = true;
+		else
+			c->st->list_done = true;
+	} else if (l->pos > 0 && p.users.n == 0 && c->st->op[op].done > 1000000) {
+		/* Endless empty pages would be a service bug; a cap keeps the loop finite. */
+		l->failed = true;
+	}
+out:
+	api_page_release(&p);
+}
+
+static void on_described(struct crawl *c, struct job *j, const struct http_response *resp,
+			 double now)
+{
+	char err[256];
+	char *raw = NULL;
+	size_t raw_len;
+	char id[300];
+	enum cd_result r = api_parse_describe_user(resp->body.data, resp->body.len, &raw, &raw_len,
+						   id, sizeof id, err, sizeof err);
+	if (r == CD_OK && strcmp(id, j->id) != 0) {
+		snprintf(err, sizeof err, "DescribeUser answered for another user");
+		r = CD_SERVICE;
+	}
+	if (r != CD_OK) {
+		free(raw);
+		if (r == CD_NOMEM)
+			set_fatal(c, r, "%s", err);
+		else
+			transient(c, j, now, err, false);
+		return;
+	}
+	if (batch_ensure(c, now)) {
+		r = cache_put_described(c->o->cache, j->id, raw, raw_len, (double)time(NULL), err,
+					sizeof err);
+		if (r == CD_INPUT) {
+			describe_failed(c, j, err);
+			j = NULL;
+		} else if (r != CD_OK) {
+			set_fatal(c, CD_IO, "cache: %s", err);
+		} else {
+			c->st->described++;
+			c->st->op[API_DESCRIBE_USER].done++;
+			if (++c->batch_n >= CRAWL_BATCH)
+				batch_close(c);
+		}
+	}
+	free(raw);
+	job_free(c, j);
+}
+
+static void on_response(struct crawl *c, struct http_response *resp, double now)
+{
+	struct job *j = resp->user;
+	struct listing *l = listing_of(c, j);
+	struct crawl_op_stats *os = &c->st->op[j->op];
+	c->in_flight--;
+	os->requests++;
+	if (c->fatal) {
+		/* Stopping: answers still arriving are dropped (the work is redone next time). */
+		if (l)
+			l->in_flight = false;
+		else
+			job_free(c, j);
+		return;
+	}
+	if (resp->status == 0) {
+		if (resp->result == CD_NETWORK) {
+			transient(c, j, now, resp->error, true);
+		} else {
+			/* Over the response cap or out of memory: another try will not help. */
+			if (l) {
+				l->in_flight = false;
+				set_fatal(c, resp->result, "%s: %s", api_op_name(j->op), resp->error);
+			} else {
+				describe_failed(c, j, resp->error);
+			}
+		}
+		return;
+	}
+	struct api_error e;
+	api_classify(resp->status, resp->amzn_error_type, resp->body.data, resp->body.len, &e);
+	char line[400];
+	switch (e.kind) {
+	case API_ERR_NONE:
+		c->last_success = now;
+		if (l)
+			on_page(c, l, resp, now);
+		else
+			on_described(c, j, resp, now);
+		return;
+	case API_ERR_THROTTLED:
+		c->last_success = now; /* the service is there; it just wants us slower */
+		os->throttled++;
+		ratelimit_throttled(&c->rl[j->op], now);
+		if (++j->throttles > MAX_THROTTLES) {
+			api_error_format(&e, line, sizeof line);
+			j->attempts = c->o->max_attempts ? c->o->max_attempts : 5;
+			transient(c, j, now, line, false);
+			return;
+		}
+		retry_later(c, j, now, resp->retry_after_s > 0 ? resp->retry_after_s : 0,
+			    "throttled");
+		return;
+	case API_ERR_RETRY:
+		c->last_success = now;
+		api_error_format(&e, line, sizeof line);
+		transient(c, j, now, line, false);
+		return;
+	case API_ERR_EXPIRED:
+		api_error_format(&e, line, sizeof line);
+		if (!j->refreshed) {
+			struct sigv4_creds cr;
+			j->refreshed = true;
+			if (get_creds(c, true, &cr)) {
+				retry_later(c, j, now, 0, line);
+				return;
+			}
+		}
+		set_fatal(c, CD_AUTH, "%s: %s (credentials expired and refreshing did not help)",
+			  api_op_name(j->op), line);
+		break;
+	case API_ERR_AUTH:
+		api_error_format(&e, line, sizeof line);
+		set_fatal(c, CD_AUTH, "%s: %s", api_op_name(j->op), line);
+		break;
+	case API_ERR_NOT_FOUND:
+		if (!l) {
+			char err[256];
+			c->last_success = now;
+			if (!batch_ensure(c, now))
+				break;
+			if (cache_delete_user(c->o->cache, j->id, err, sizeof err) != CD_OK) {
+				set_fatal(c, CD_IO, "cache: %s", err);
+				break;
+			}
+			c->st->deleted++;
+			c->st->op[API_DESCRIBE_USER].done++;
+			job_free(c, j);
+			return;
+		}
+		api_error_format(&e, line, sizeof line);
+		set_fatal(c, CD_NOT_FOUND, "instance '%s' not found in region '%s' (%s)",
+			  c->o->instance_id, c->o->region, line);
+		break;
+	case API_ERR_CLIENT:
+		api_error_format(&e, line, sizeof line);
+		if (!l) {
+			c->last_success = now;
+			describe_failed(c, j, line);
+			return;
+		}
+		set_fatal(c, CD_INPUT, "%s for instance '%s' refused: %s", api_op_name(j->op),
+			  c->o->instance_id, line);
+		break;
+	}
+	/* fatal: the job is not retried */
+	if (l)
+		l->in_flight = false;
+	else
+		job_free(c, j);
+}
+
+/* --- progress ---------------------------------------------------------------------------- */
+
+static void update_stats(struct crawl *c, double now)
+{
+	struct crawl_stats *st = c->st;
+	st->elapsed = now - c->t0;
+	for (int i = 0; i < API_NOPS; i++)
+		st->op[i].rate = ratelimit_rate(&c->rl[i]);
+	if (st->approx_total >= 0) {
+		size_t tot = (size_t)st->approx_total;
+		st->op[API_SEARCH_USERS].total = tot / API_MAX_SEARCH_USERS + 1;
+		if (c->list.active)
+			st->op[API_LIST_USERS].total = tot / API_MAX_LIST_USERS + 1;
+	}
+	if (st->search_done)
+		st->op[API_SEARCH_USERS].total = st->op[API_SEARCH_USERS].done;
+	if (st->list_done)
+		st->op[API_LIST_USERS].total = st->op[API_LIST_USERS].done;
+	/* ETA: the slowest operation's remaining calls at its current rate. Until the listing is
+	 * over, users not yet seen are assumed to need describing too (a first scan's case). */
+	double eta = -1;
+	if (st->approx_total >= 0 || st->search_done) {
+		eta = 0;
+		for (int i = 0; i < API_NOPS; i++) {
+			size_t total = st->op[i].total;
+			if (i == API_DESCRIBE_USER && c->o->describe && !st->search_done &&
+			    st->approx_total > (long long)st->searched)
+				total += (size_t)st->approx_total - st->searched;
+			size_t left = total > st->op[i].done ? total - st->op[i].done : 0;
+			double t = st->op[i].rate > 0 ? (double)left / st->op[i].rate : 0;
+			if (t > eta)
+				eta = t;
+		}
+	}
+	st->eta = eta;
+}
+
+/* --- the loop ---------------------------------------------------------------------------- */
+
+static bool all_done(struct crawl *c)
+{
+	bool listings = (!c->search.active || c->search.done || c->search.failed) &&
+			(!c->list.active || c->list.done || c->list.failed);
+	return listings && c->ready_n == 0 && c->later_n == 0 && c->in_flight == 0;
+}
+
+/* Once both listings are over: anything the cache still says needs describing (a user the
+ * per-page checks could not decide) is queued; a complete listing lets the cache forget users
+ * that no longer exist. */
+static void sweep(struct crawl *c)
+{
+	char err[256];
+	c->swept = true;
+	batch_close(c);
+	if (c->fatal)
+		return;
+	if ((c->search.active && c->search.done) || (c->list.active && c->list.done)) {
+		size_t dropped = 0;
+		if (cache_drop_unseen(c->o->cache, c->o->scan_id, &dropped, err, sizeof err) !=
+		    CD_OK) {
+			set_fatal(c, CD_IO, "cache: %s", err);
+			return;
+		}
+	}
+	if (!c->o->describe)
+		return;
+	struct cache_ids ids;
+	if (cache_needs_describe(c->o->cache, &c->need, &ids, err, sizeof err) != CD_OK) {
+		set_fatal(c, CD_IO, "cache: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < ids.n && !c->fatal; i++)
+		queue_describe(c, ids.v[i]);
+	cache_ids_release(&ids);
+}
+
+static void init_buckets(struct crawl *c, double now)
+{
+	const struct crawl_opts *o = c->o;
+	for (int i = 0; i < API_NOPS; i++) {
+		double rate, burst;
+		api_default_quota((enum api_op)i, &rate, &burst);
+		if (o->rate[i] > 0)
+			rate = o->rate[i];
+		if (o->burst[i] > 0)
+			burst = o->burst[i];
+		/* Our bucket is shallower than the service's so that network jitter, which bunches
+		 * requests up on arrival, does not overflow theirs. */
+		double ours = burst / 2 > 1 ? burst / 2 : 1;
+		ratelimit_init(&c->rl[i], rate, ours, o->adaptive, o->rate_given[i] ? rate : 0, now);
+	}
+}
+
+/* Queues DescribeUser failures of earlier runs first: they are the likeliest to be missing. */
+static void queue_old_failures(struct crawl *c)
+{
+	char err[256];
+	struct cache_failure *f = NULL;
+	size_t n = 0;
+	if (cache_list_failures(c->o->cache, &f, &n, err, sizeof err) != CD_OK) {
+		set_fatal(c, CD_IO, "cache: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < n && !c->fatal; i++)
+		if (strcmp(f[i].operation, "DescribeUser") == 0)
+			queue_describe(c, f[i].id);
+	cache_failures_release(f, n);
+}
+
+enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
+			 struct crawl_stats *st, char *err, size_t errlen)
+{
+	struct crawl c = { .o = o, .http = http, .st = st };
+	memset(st, 0, sizeof *st);
+	st->approx_total = -1;
+	st->eta = -1;
+	double now = crawl_now();
+	c.t0 = now;
+	c.last_success = now;
+	c.rng = o->seed ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)(now * 1e6);
+	if (!c.rng)
+		c.rng = 88172645463325252ULL;
+	c.need.scan_id = o->scan_id;
+	c.need.described_before = o->refresh ? o->scan_start : 0;
+	init_buckets(&c, now);
+	c.search.active = true;
+	c.search.job.op = API_SEARCH_USERS;
+	c.list.active = o->describe; /* LastModifiedTime only matters for what to describe */
+	c.list.job.op = API_LIST_USERS;
+	if (o->describe)
+		queue_old_failures(&c);
+
+	double next_tick = now;
+	struct http_response resp[64];
+	while (!c.fatal) {
+		now = crawl_now();
+		if (o->stop && *o->stop) {
+			set_fatal(&c, CD_INTERRUPTED, "interrupted");
+			break;
+		}
+		if (!c.swept && (!c.search.active || c.search.done || c.search.failed) &&
+		    (!c.list.active || c.list.done || c.list.failed) && c.in_flight == 0 &&
+		    c.ready_n == 0 && c.later_n == 0)
+			sweep(&c);
+		if (c.fatal || (c.swept && all_done(&c)))
+			break;
+		double wake = dispatch(&c, now);
+		if (c.fatal)
+			break;
+		if (!c.estimated && st->approx_total >= 0 && o->progress) {
+			c.estimated = true;
+			update_stats(&c, now);
+			o->progress(o->progress_ctx, CRAWL_EVENT_ESTIMATE, st);
+		}
+		if (now >= next_tick) {
+			update_stats(&c, now);
+			if (o->progress)
+				o->progress(o->progress_ctx, CRAWL_EVENT_TICK, st);
+			next_tick = now + TICK_SECONDS;
+		}
+		if (c.batch_open && now - c.batch_t >= BATCH_SECONDS)
+			batch_close(&c);
+		int ms = POLL_MAX_MS;
+		if (wake < INFINITY) {
+			double wms = ceil(wake * 1000);
+			if (wms < ms)
+				ms = wms < 1 ? 1 : (int)wms;
+		}
+		if (c.in_flight == 0 && wake == INFINITY && c.swept)
+			ms = 0;
+		size_t n = http_poll(http, ms, resp, sizeof resp / sizeof *resp);
+		now = crawl_now();
+		for (size_t i = 0; i < n; i++) {
+			on_response(&c, &resp[i], now);
+			http_response_release(&resp[i]);
+		}
+	}
+	batch_close(&c);
+	now = crawl_now();
+	update_stats(&c, now);
+
+	enum cd_result r = c.fatal;
+	if (r == CD_OK && (c.search.failed || c.list.failed || st->failed > 0)) {
+		r = CD_INCOMPLETE;
+		if (!c.fatal_msg[0])
+			snprintf(c.fatal_msg, sizeof c.fatal_msg,
+				 "%zu user(s) could not be described", st->failed);
+	}
+	if (r != CD_OK)
+		snprintf(err, errlen, "%s", c.fatal_msg);
+
+	/* Requests still in flight are abandoned with the client (the caller frees it); their jobs
+	 * are freed here, and their users stay "needs describe" in the cache for the next scan. */
+	while (c.live)
+		job_free(&c, c.live);
+	free(c.ready);
+	free(c.later);
+	idset_release(&c.queued);
+	free(c.search.next_token);
+	free(c.list.next_token);
+	return r;
+}

@@ -1,0 +1,131 @@
+/* crawl.h -- the live fetch plan: SearchUsers, ListUsers and DescribeUser at their quotas, into the cache. */
+#ifndef CD_CONNECT_CRAWL_H
+#define CD_CONNECT_CRAWL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "aws/sigv4.h"
+#include "connect/api.h"
+#include "result.h"
+
+struct cache;
+struct http_client;
+
+/*
+ * One crawl fetches one instance into an open cache (store/cache.h), on one http_client (one
+ * libcurl multi handle) from one thread:
+ *   - SearchUsers pages (500 a page: names, usernames, phone settings, ids) and ListUsers pages
+ *     (1,000 a page: LastModifiedTime) run concurrently, each page committed in its own
+ *     transaction as it arrives;
+ *   - DescribeUser is queued for a user as soon as either listing shows one that needs it
+ *     (cache_check_describe: never described, changed since, or --refresh), earlier failures
+ *     first; results are committed in batches of CRAWL_BATCH or every half second;
+ *   - every operation waits for its own token bucket (connect/ratelimit.h); at most
+ *     `concurrency` requests are in flight in total;
+ *   - 429 and throttling codes cut the bucket's rate and the request goes back in the queue
+ *     (throttles do not use up the retry budget); 5xx, unreadable bodies and network errors are
+ *     retried `max_attempts` times with capped exponential backoff and full jitter; an
+ *     ExpiredToken answer refreshes the credentials once; a DescribeUser 404 drops the user
+ *     (deleted during the scan) and is counted, not a failure; a user still failing is recorded
+ *     in the cache's failures table and the crawl goes on;
+ *   - when nothing has succeeded since a request's first attempt and that request has used its
+ *     retry budget on network errors, the service is taken to be gone: the crawl stops with
+ *     CD_NETWORK (what arrived is committed; a later scan resumes);
+ *   - *stop becoming non-zero (SIGINT) abandons the requests in flight and returns
+ *     CD_INTERRUPTED after committing what finished.
+ * The module prints nothing: progress goes to the callback, errors to err.
+ */
+
+/* Credentials for signing: called before each request (return cached ones: it must be cheap);
+ * refresh is true after the service said the token expired. The strings must stay valid until
+ * the next call. */
+typedef enum cd_result (*crawl_creds_fn)(void *ctx, bool refresh, struct sigv4_creds *out,
+					 char *err, size_t errlen);
+
+struct crawl_op_stats {
+	size_t done;      /* pages (listings) or users (DescribeUser) finished */
+	size_t total;     /* expected; 0 while unknown */
+	size_t requests;  /* requests answered (any status) */
+	size_t throttled; /* 429s */
+	size_t retries;   /* retried after 5xx / network errors */
+	size_t failed;    /* given up */
+	double rate;      /* the bucket's current rate, requests per second */
+};
+
+struct crawl_stats {
+	struct crawl_op_stats op[API_NOPS];
+	size_t searched;     /* users returned by SearchUsers */
+	size_t listed;       /* users returned by ListUsers */
+	size_t described;    /* DescribeUser successes */
+	size_t queued;       /* users queued for DescribeUser so far */
+	size_t deleted;      /* DescribeUser 404: deleted during the scan */
+	size_t failed;       /* users given up on (in the failures table) */
+	long long approx_total; /* SearchUsers ApproximateTotalCount, -1 until known */
+	bool search_done, list_done; /* the listing reached its last page */
+	double elapsed;      /* seconds since the crawl started */
+	double eta;          /* seconds still needed at the current rates, -1 when unknown */
+};
+
+enum crawl_event {
+	CRAWL_EVENT_TICK,     /* about four times a second */
+	CRAWL_EVENT_ESTIMATE, /* once, when the first SearchUsers page tells the size */
+};
+
+typedef void (*crawl_progress_fn)(void *ctx, enum crawl_event ev, const struct crawl_stats *st);
+
+struct crawl_opts {
+	const char *instance_id;
+	const char *endpoint;   /* "https://connect.eu-west-2.amazonaws.com" (no trailing path) */
+	const char *region;     /* signing region */
+	crawl_creds_fn creds;
+	void *creds_ctx;
+	struct cache *cache;    /* open, owned by the caller */
+	long long scan_id;      /* from cache_scan_start */
+	double scan_start;      /* epoch seconds, for --refresh */
+	bool describe;          /* false: --fields no-email, no DescribeUser calls */
+	bool refresh;           /* describe everyone again */
+	double rate[API_NOPS];  /* requests per second; 0: the published default */
+	double burst[API_NOPS]; /* 0: the published default */
+	bool rate_given[API_NOPS]; /* the user stated this quota: adapt below it, never above */
+	bool adaptive;
+	unsigned concurrency;   /* requests in flight at most; 0: 32 */
+	unsigned max_attempts;  /* tries per request for 5xx/network errors; 0: 5 */
+	volatile sig_atomic_t *stop; /* may be NULL */
+	crawl_progress_fn progress;  /* may be NULL */
+	void *progress_ctx;
+	unsigned seed;          /* jitter; 0: from the clock */
+};
+
+#define CRAWL_BATCH 100
+
+/* Runs the crawl. Returns CD_OK when both listings completed and every user that needed it was
+ * described (or deleted); CD_INCOMPLETE when some users or pages were given up on (recorded,
+ * reports are partial); CD_INTERRUPTED; CD_NETWORK (service unreachable); CD_AUTH (bad
+ * credentials or permissions; err says which operation); CD_NOT_FOUND / CD_INPUT (the instance
+ * does not exist or was refused); CD_IO (the cache failed). *st holds the final counts in every
+ * case, and err a one-line reason whenever the result is not CD_OK. */
+enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
+			 struct crawl_stats *st, char *err, size_t errlen);
+
+/* Full-jitter backoff for attempt n (1-based): uniform in [0, min(cap, base * 2^(n-1))].
+ * r is a uniform random number in [0, 1). Exposed for tests. */
+double crawl_backoff(unsigned attempt, double base, double cap, double r);
+
+/* A signed request ready for http_submit: the URL and the header array live in `sr`.
+ * Exposed so `connect-dupes instances` can make one-off calls the same way. */
+struct crawl_signed {
+	char url[4096];
+	struct sigv4_header headers[5];
+	size_t nheaders;
+	struct sigv4_signed sig;
+	char token[4096]; /* copy of the session token */
+};
+enum cd_result crawl_sign(const struct api_request *req, const char *endpoint, const char *region,
+			  const struct sigv4_creds *creds, struct crawl_signed *out, char *err,
+			  size_t errlen);
+
+/* Monotonic seconds (CLOCK_MONOTONIC). */
+double crawl_now(void);
+
+#endif
