@@ -1,0 +1,214 @@
+/* test_file_source.c -- the three input shapes, raw text, and the one-line errors with positions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "source/file.h"
+
+static char dir[] = "/tmp/cdtest_fs.XXXXXX";
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
+}
+
+/* Writes text to a fresh file and loads it; returns the result, err filled. */
+static enum cd_result load(const char *text, size_t len, struct user_set *s,
+			   struct source_meta *meta, char *err, size_t errlen)
+{
+	static int n;
+	char path[128];
+	snprintf(path, sizeof path, "%s/in%d.json", dir, n++);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(text, 1, len, f);
+	fclose(f);
+	user_set_init(s);
+	return source_file_load(path, s, meta, err, errlen);
+}
+
+#define LOAD(text, s, err) load(text, strlen(text), s, NULL, err, sizeof err)
+
+static void array_shape_pretty_and_raw_compact(void **state)
+{
+	const char *text =
+		"[\n  {\n    \"Id\": \"u1\",\n    \"Username\": \"jdoe\",\n"
+		"    \"IdentityInfo\": {\"FirstName\": \"John  Q\", \"LastName\": \"Doe\",\n"
+		"      \"Email\": \"j@x.com\", \"SecondaryEmail\": \"s@x.com\", \"Mobile\": \"+1555\"},\n"
+		"    \"PhoneConfig\": {\"PhoneType\": \"SOFT_PHONE\", \"DeskPhoneNumber\": \"+1666\"},\n"
+		"    \"SecurityProfileIds\": [\"a\", \"b\"], \"Tags\": {\"k\": \"v\"},\n"
+		"    \"LastModifiedTime\": 1700000000.5, \"LastModifiedRegion\": \"us-east-1\",\n"
+		"    \"Arn\": \"arn:x\", \"DirectoryUserId\": \"d\", \"RoutingProfileId\": \"r\",\n"
+		"    \"HierarchyGroupId\": \"h\"\n  },\n  {\"Id\":\"u2\"}\n]\n";
+	struct user_set s;
+	char err[512];
+	assert_int_equal(LOAD(text, &s, err), CD_OK);
+	assert_int_equal(s.n, 2);
+	const struct user *u = &s.v[0];
+	assert_string_equal(u->id, "u1");
+	assert_string_equal(u->username, "jdoe");
+	assert_string_equal(u->first_name, "John  Q");
+	assert_string_equal(u->last_name, "Doe");
+	assert_string_equal(u->email, "j@x.com");
+	assert_string_equal(u->secondary_email, "s@x.com");
+	assert_string_equal(u->mobile, "+1555");
+	assert_string_equal(u->desk_phone, "+1666");
+	assert_string_equal(u->arn, "arn:x");
+	assert_string_equal(u->directory_user_id, "d");
+	assert_string_equal(u->routing_profile_id, "r");
+	assert_string_equal(u->hierarchy_group_id, "h");
+	assert_string_equal(u->last_modified_region, "us-east-1");
+	assert_true(u->last_modified == 1700000000.5);
+	/* Raw text: white space outside strings removed, inside kept, order kept. */
+	assert_int_equal(u->raw_len, strlen(u->raw));
+	assert_non_null(strstr(u->raw, "{\"Id\":\"u1\",\"Username\":\"jdoe\",\"IdentityInfo\":{\"FirstName\":\"John  Q\""));
+	assert_null(strchr(u->raw, '\n'));
+	assert_string_equal(s.v[1].raw, "{\"Id\":\"u2\"}");
+	assert_string_equal(s.v[1].email, "");
+	user_set_release(&s);
+}
+
+static void users_object_with_meta(void **state)
+{
+	const char *text = "{\"InstanceId\":\"inst-1\",\"Region\":\"eu-west-2\",\"Users\":"
+			   "[{\"Id\":\"a\",\"Username\":null},{\"Id\":\"b\"}],\"Extra\":[1,2,{}]}";
+	struct user_set s;
+	struct source_meta meta;
+	char err[512];
+	memset(&meta, 0, sizeof meta);
+	assert_int_equal(load(text, strlen(text), &s, &meta, err, sizeof err), CD_OK);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.v[0].username, "");
+	assert_string_equal(meta.instance_id, "inst-1");
+	assert_string_equal(meta.region, "eu-west-2");
+	user_set_release(&s);
+}
+
+static void describe_user_stream(void **state)
+{
+	const char *text = "{\n    \"User\": {\"Id\": \"x1\", \"Username\": \"caf\\u00e9\"}\n}\n"
+			   "{\"User\":{\"Id\":\"x2\",\"Username\":\"\\ud83d\\ude00\\t\"}}"
+			   "{\"User\":{\"Id\":\"x1\"}}\n";
+	struct user_set s;
+	char err[512];
+	assert_int_equal(LOAD(text, &s, err), CD_OK);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[0].username, "café");
+	assert_string_equal(s.v[1].username, "\xF0\x9F\x98\x80\t");
+	assert_string_equal(s.v[2].id, "x1");
+	user_set_release(&s);
+}
+
+static void empty_inputs_and_bom(void **state)
+{
+	struct user_set s;
+	char err[512];
+	assert_int_equal(LOAD("[]", &s, err), CD_OK);
+	assert_int_equal(s.n, 0);
+	user_set_release(&s);
+	assert_int_equal(LOAD("{\"Users\":[]}", &s, err), CD_OK);
+	user_set_release(&s);
+	assert_int_equal(LOAD("\xEF\xBB\xBF[{\"Id\":\"b\"}]", &s, err), CD_OK);
+	assert_int_equal(s.n, 1);
+	user_set_release(&s);
+}
+
+/* Each bad input gives CD_INPUT and a message naming the file, the position and the problem. */
+static void error_is(const char *text, size_t len, const char *pos, const char *problem)
+{
+	struct user_set s;
+	char err[512];
+	assert_int_equal(load(text, len, &s, NULL, err, sizeof err), CD_INPUT);
+	if (!strstr(err, pos) || !strstr(err, problem) || !strstr(err, "/in")) {
+		print_error("message '%s' lacks '%s' or '%s'\n", err, pos, problem);
+		fail();
+	}
+	user_set_release(&s);
+}
+
+#define ERR(text, pos, problem) error_is(text, sizeof(text) - 1, pos, problem)
+
+static void errors(void **state)
+{
+	ERR("", ":1:1:", "empty file");
+	ERR("  \n", ":2:1:", "empty file");
+	ERR("[{\"Id\":\"a\"},\n {\"Id\":\"b\" \"x\"}]", ":2:12:", "expected ',' or '}'");
+	ERR("[{\"Id\":\"a\"}", ":1:12:", "unexpected end of file");
+	ERR("[{\"Id\":\"a\",\"Username\":\"\xC3\"}]", ":1:24:", "invalid UTF-8");
+	ERR("[{\"Id\":\"a\",\"Username\":\"\xED\xA0\x80\"}]", ":1:24:", "invalid UTF-8");
+	ERR("[{\"Id\":\"a\",\"Username\":\"\xC0\xAF\"}]", ":1:24:", "invalid UTF-8");
+	ERR("[{\"Id\":\"é\"},\n{\"Username\":\"x\"}]", ":2:1:", "user has no \"Id\"");
+	ERR("[{\"Id\":\"\"}]", ":1:2:", "empty \"Id\"");
+	ERR("[{\"Id\":5}]", ":1:8:", "\"Id\" is a number, not a string");
+	ERR("[{\"Id\":\"a\",\"IdentityInfo\":[]}]", ":1:27:", "\"IdentityInfo\" is an array, not an object");
+	ERR("[{\"Id\":\"a\",\"IdentityInfo\":{\"Email\":true}}]", ":1:36:",
+	    "\"IdentityInfo.Email\" is a boolean, not a string");
+	ERR("[{\"Id\":\"a\",\"LastModifiedTime\":\"yesterday\"}]", ":1:31:", "not an ISO-8601 time");
+	ERR("[\"u\"]", ":1:2:", "a user is a string, not an object");
+	ERR("{\"Users\":{}}", ":1:10:", "\"Users\" is an object, not an array");
+	ERR("{\"Items\":[]}", ":1:1:", "no \"Users\" array or \"User\" object");
+	ERR("[] x", ":1:4:", "unexpected text after the array");
+	ERR("{\"User\":{\"Id\":\"a\"}} [", ":1:21:", "expected '{'");
+	ERR("42", ":1:1:", "expected a JSON array or object of users, found a number");
+	ERR("[{\"Id\":\"a\\u0000\"}]", ":1:10:", "\\u0000");
+	ERR("[{\"Id\":\"a\\ud800\"}]", ":1:10:", "unpaired surrogate");
+	ERR("[{\"Id\":\"a\\q\"}]", ":1:10:", "bad escape");
+	ERR("[{\"Id\":\"a\nb\"}]", ":1:10:", "control character");
+	ERR("[{\"Id\":\"a\",\"n\":01}]", ":1:17:", "expected ',' or '}'");
+	ERR("[{\"Id\":\"a\",\"n\":1.}]", ":1:18:", "digits expected");
+	ERR("[{\"Id\":\"a\",\"n\":tru}]", ":1:16:", "unexpected character");
+	ERR("[{\"Id\":\"a\",\"n\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]",
+	    ":1:", "nested deeper");
+	/* a NUL byte in the file is not JSON */
+	ERR("[{\"Id\":\"a\0\"}]", ":1:10:", "control character");
+}
+
+static void missing_file_and_directory(void **state)
+{
+	struct user_set s;
+	char err[512];
+	user_set_init(&s);
+	assert_int_equal(source_file_load("/nonexistent/users.json", &s, NULL, err, sizeof err),
+			 CD_INPUT);
+	assert_non_null(strstr(err, "cannot open '/nonexistent/users.json'"));
+	assert_int_equal(source_file_load(dir, &s, NULL, err, sizeof err), CD_INPUT);
+	assert_non_null(strstr(err, "is a directory"));
+	user_set_release(&s);
+}
+
+static void duplicate_keys_last_wins_and_escaped_keys(void **state)
+{
+	struct user_set s;
+	char err[512];
+	assert_int_equal(LOAD("[{\"Id\":\"a\",\"Username\":\"one\",\"User\\u006eame\":\"two\"}]", &s, err),
+			 CD_OK);
+	assert_string_equal(s.v[0].username, "two");
+	user_set_release(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(array_shape_pretty_and_raw_compact),
+		cmocka_unit_test(users_object_with_meta),
+		cmocka_unit_test(describe_user_stream),
+		cmocka_unit_test(empty_inputs_and_bom),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(missing_file_and_directory),
+		cmocka_unit_test(duplicate_keys_last_wins_and_escaped_keys),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

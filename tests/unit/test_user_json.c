@@ -1,0 +1,143 @@
+/* test_user_json.c -- jansson User objects to fields: types, nulls, times, and agreement with the file reader. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "model/user_json.h"
+#include "source/file.h"
+
+static const char *full =
+	"{\"Id\":\"u1\",\"Arn\":\"arn:aws:connect:us-east-1:1:instance/i/agent/u1\","
+	"\"Username\":\"Émile.Dupont\",\"IdentityInfo\":{\"FirstName\":\"Émile\",\"LastName\":"
+	"\"Dupont\",\"Email\":\"e@x.fr\",\"SecondaryEmail\":\"\",\"Mobile\":\"+33600000000\"},"
+	"\"PhoneConfig\":{\"PhoneType\":\"DESK_PHONE\",\"AutoAccept\":false,"
+	"\"DeskPhoneNumber\":\"+33100000000\"},\"DirectoryUserId\":\"dir\",\"SecurityProfileIds\":"
+	"[\"s1\"],\"RoutingProfileId\":\"rp\",\"HierarchyGroupId\":\"hg\",\"Tags\":{\"a\":\"b\"},"
+	"\"LastModifiedTime\":1714558830.25,\"LastModifiedRegion\":\"eu-west-3\"}";
+
+static void full_user(void **state)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(full, 0, &jerr);
+	assert_non_null(o);
+	struct user_fields f;
+	char *raw, err[256];
+	assert_int_equal(user_from_json(o, &f, &raw, err, sizeof err), CD_OK);
+	assert_string_equal(f.id, "u1");
+	assert_string_equal(f.username, "Émile.Dupont");
+	assert_string_equal(f.first_name, "Émile");
+	assert_string_equal(f.last_name, "Dupont");
+	assert_string_equal(f.email, "e@x.fr");
+	assert_string_equal(f.secondary_email, "");
+	assert_string_equal(f.mobile, "+33600000000");
+	assert_string_equal(f.desk_phone, "+33100000000");
+	assert_string_equal(f.directory_user_id, "dir");
+	assert_string_equal(f.routing_profile_id, "rp");
+	assert_string_equal(f.hierarchy_group_id, "hg");
+	assert_string_equal(f.last_modified_region, "eu-west-3");
+	assert_true(f.last_modified == 1714558830.25);
+	assert_string_equal(raw, full); /* compact, order preserved */
+
+	/* The file reader gives the same fields and the same raw text. */
+	char path[] = "/tmp/cdtest_uj.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "[", 1), 1);
+	assert_int_equal(write(fd, full, strlen(full)), (ssize_t)strlen(full));
+	assert_int_equal(write(fd, "]", 1), 1);
+	close(fd);
+	struct user_set s;
+	user_set_init(&s);
+	assert_int_equal(source_file_load(path, &s, NULL, err, sizeof err), CD_OK);
+	unlink(path);
+	assert_int_equal(s.n, 1);
+	const struct user *u = &s.v[0];
+	assert_string_equal(u->username, f.username);
+	assert_string_equal(u->first_name, f.first_name);
+	assert_string_equal(u->mobile, f.mobile);
+	assert_string_equal(u->desk_phone, f.desk_phone);
+	assert_true(u->last_modified == f.last_modified);
+	assert_int_equal(u->raw_len, strlen(raw));
+	assert_memory_equal(u->raw, raw, u->raw_len);
+	user_set_release(&s);
+	free(raw);
+	json_decref(o);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(text, JSON_DECODE_ANY, &jerr);
+	assert_non_null(o);
+	struct user_fields f;
+	char *raw = (char *)1, err[256] = "";
+	assert_int_equal(user_from_json(o, &f, &raw, err, sizeof err), CD_INPUT);
+	assert_null(raw);
+	if (!strstr(err, want)) {
+		print_error("'%s' does not contain '%s'\n", err, want);
+		fail();
+	}
+	json_decref(o);
+}
+
+static void type_errors(void **state)
+{
+	expect_error("{\"Username\":\"x\"}", "user has no \"Id\"");
+	expect_error("{\"Id\":\"\"}", "user has an empty \"Id\"");
+	expect_error("{\"Id\":7}", "\"Id\" is a number, not a string");
+	expect_error("{\"Id\":\"a\",\"Username\":[]}", "\"Username\" is an array, not a string");
+	expect_error("{\"Id\":\"a\",\"IdentityInfo\":\"x\"}", "\"IdentityInfo\" is a string, not an object");
+	expect_error("{\"Id\":\"a\",\"IdentityInfo\":{\"LastName\":{}}}",
+		     "\"IdentityInfo.LastName\" is an object, not a string");
+	expect_error("{\"Id\":\"a\",\"PhoneConfig\":{\"DeskPhoneNumber\":1}}",
+		     "\"PhoneConfig.DeskPhoneNumber\" is a number");
+	expect_error("{\"Id\":\"a\",\"LastModifiedTime\":true}", "\"LastModifiedTime\" is a boolean");
+	expect_error("{\"Id\":\"a\",\"LastModifiedTime\":\"2024-13-01T00:00:00Z\"}", "not an ISO-8601");
+	expect_error("[1]", "a user is an array, not an object");
+}
+
+static void nulls_are_absent(void **state)
+{
+	json_error_t jerr;
+	json_t *o = json_loads("{\"Id\":\"a\",\"Username\":null,\"IdentityInfo\":null,"
+			       "\"LastModifiedTime\":\"2024-05-01T10:20:30Z\"}", 0, &jerr);
+	struct user_fields f;
+	char *raw, err[256];
+	assert_int_equal(user_from_json(o, &f, &raw, err, sizeof err), CD_OK);
+	assert_null(f.username);
+	assert_null(f.email);
+	assert_true(f.last_modified == 1714558830.0);
+	free(raw);
+	json_decref(o);
+}
+
+static void times(void **state)
+{
+	double t;
+	assert_true(user_parse_time("1970-01-01T00:00:00Z", 20, &t) && t == 0);
+	assert_true(user_parse_time("2024-05-01T10:20:30.5Z", 22, &t) && t == 1714558830.5);
+	assert_true(user_parse_time("2024-05-01T12:20:30+02:00", 25, &t) && t == 1714558830.0);
+	assert_true(user_parse_time("2024-05-01T05:20:30-05:00", 25, &t) && t == 1714558830.0);
+	assert_true(user_parse_time("2024-05-01", 10, &t) && t == 1714521600.0);
+	assert_false(user_parse_time("2024-05-01T10:20", 16, &t));
+	assert_false(user_parse_time("2024-05-01T10:20:30Zjunk", 24, &t));
+	assert_false(user_parse_time("20240501", 8, &t));
+	assert_false(user_parse_time("", 0, &t));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_user),
+		cmocka_unit_test(type_errors),
+		cmocka_unit_test(nulls_are_absent),
+		cmocka_unit_test(times),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
