@@ -331,8 +331,8 @@ static enum cd_result make_parent(const char *path, char *err, size_t errlen)
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			seterr(err, errlen, "cannot create cache folder '%s': %s", dir,
-			       strerror(errno));
+			seterr(err, errlen, "cannot create cache folder '%s': %s (scan with "
+			       "--cache FILE elsewhere, or --no-cache)", dir, strerror(errno));
 			return CD_IO;
 		}
 		*p = saved;
@@ -351,7 +351,8 @@ static enum cd_result create_file(const char *path, bool *created, char *err, si
 	if (fd < 0) {
 		if (errno == EEXIST)
 			return CD_OK;
-		seterr(err, errlen, "cannot create cache '%s': %s", path, strerror(errno));
+		seterr(err, errlen, "cannot create cache '%s': %s (scan with --cache FILE "
+		       "elsewhere, or --no-cache)", path, strerror(errno));
 		return CD_IO;
 	}
 	*created = true;
