@@ -268,6 +268,12 @@ const char *aws_config_get(const struct aws_config *cfg, const char *profile, co
 	return v ? v : lookup(cfg, SEC_PROFILE, profile, key, 0);
 }
 
+const char *aws_config_get_in(const struct aws_config *cfg, const char *profile, const char *key,
+			      bool credentials_file)
+{
+	return lookup(cfg, SEC_PROFILE, profile, key, credentials_file ? 1 : 0);
+}
+
 const char *aws_config_section_get(const struct aws_config *cfg, const char *kind,
 				   const char *name, const char *key)
 {

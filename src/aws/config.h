@@ -33,6 +33,10 @@ bool aws_config_has_profile(const struct aws_config *cfg, const char *profile);
 /* A profile's value ("region", "role_arn", "services", ...) or NULL. The string belongs to
  * cfg. */
 const char *aws_config_get(const struct aws_config *cfg, const char *profile, const char *key);
+/* The same, from one file only: the chain takes static keys from the credentials file before
+ * credential_process, and from the config file after it (botocore's order). */
+const char *aws_config_get_in(const struct aws_config *cfg, const char *profile, const char *key,
+			      bool credentials_file);
 /* A value of another kind of section: kind is "sso-session" or "services". */
 const char *aws_config_section_get(const struct aws_config *cfg, const char *kind,
 				   const char *name, const char *key);
