@@ -71,7 +71,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libemu.a $(BUILD)/libcdupes.a
 test: all
 	BUILD=$(BUILD) tests/run.sh $(T)
 
-demo: all
+demo:
 	BUILD=$(BUILD) scripts/demo.sh
 
 bench: all

@@ -21,18 +21,21 @@ def case_variant(s):
     return s.upper() if k == 0 else s.lower() if k == 1 else s
 
 
-users = []
+people = []  # (username, email, first, last) of each user so far, for planting duplicates
+f = open(out, "w", encoding="utf-8")
+sep = (",", ":") if compact else (", ", ": ")
+f.write(json.dumps({"InstanceId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "Region": "us-east-1"},
+                   separators=sep)[:-1] + sep[0] + '"Users"' + sep[1] + "[")
 for i in range(n):
     uid = "%08x-%04x-4%03x-8%03x-%012x" % (rnd.getrandbits(32), i & 0xffff, i & 0xfff,
                                            (i >> 12) & 0xfff, rnd.getrandbits(48))
-    if users and rnd.random() < 0.08:
+    if people and rnd.random() < 0.08:
         # a planted classic duplicate: another account of an earlier person, in other case
-        src = rnd.choice(users)
-        first, last = src["IdentityInfo"].get("FirstName", ""), src["IdentityInfo"].get("LastName", "")
+        s_user, s_email, first, last = rnd.choice(people)
         kind = rnd.randrange(3)
-        email = case_variant(src["IdentityInfo"].get("Email", "")) if kind == 0 else \
+        email = case_variant(s_email) if kind == 0 else \
             "%s.%d@%s" % (first.lower(), i, rnd.choice(DOMAINS))
-        username = case_variant(src["Username"]) if kind == 1 else "user%d" % i
+        username = case_variant(s_user) if kind == 1 else "user%d" % i
         if kind != 2:
             first, last = rnd.choice(FIRST), rnd.choice(LAST)
         else:
@@ -50,7 +53,8 @@ for i in range(n):
         del ident["LastName"]
     if rnd.random() < 0.2:
         ident["Mobile"] = "+1555%07d" % rnd.randrange(10**7)
-    users.append({
+    people.append((username, email, first, ident.get("LastName", "")))
+    f.write(("," if i else "") + ("" if compact else "\n") + json.dumps({
         "Arn": "arn:aws:connect:us-east-1:111122223333:instance/"
                "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/agent/" + uid,
         "DirectoryUserId": uid, "HierarchyGroupId": "hg-%d" % (i % 9), "Id": uid,
@@ -59,10 +63,7 @@ for i in range(n):
         "PhoneConfig": {"AfterContactWorkTimeLimit": 0, "AutoAccept": False,
                         "DeskPhoneNumber": "", "PhoneType": "SOFT_PHONE"},
         "RoutingProfileId": "rp-%d" % (i % 5), "SecurityProfileIds": ["sp-agent"],
-        "Tags": {"team": "t%d" % (i % 7)}, "Username": username})
-doc = {"InstanceId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "Region": "us-east-1", "Users": users}
-with open(out, "w", encoding="utf-8") as f:
-    if compact:
-        json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
-    else:
-        json.dump(doc, f, ensure_ascii=False, indent=1)
+        "Tags": {"team": "t%d" % (i % 7)}, "Username": username},
+        ensure_ascii=False, separators=sep))
+f.write("]}\n")
+f.close()
