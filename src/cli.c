@@ -13,6 +13,7 @@
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_analyze,
 	&cmd_cache,
+	&cmd_whoami,
 };
 const size_t cli_ncommands = CLI_ARRAY_LEN(cli_commands);
 

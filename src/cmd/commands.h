@@ -6,5 +6,6 @@
 
 extern const struct cli_cmd cmd_analyze;
 extern const struct cli_cmd cmd_cache;
+extern const struct cli_cmd cmd_whoami;
 
 #endif
