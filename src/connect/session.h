@@ -1,0 +1,68 @@
+/* session.h -- one run's connection to Amazon Connect: settings, credentials, HTTP client, instance lookup. */
+#ifndef CD_CONNECT_SESSION_H
+#define CD_CONNECT_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "aws/config.h"
+#include "aws/creds.h"
+#include "aws/http.h"
+#include "connect/api.h"
+#include "result.h"
+
+/* What `scan` and `instances` share: the resolved settings (profile, region, endpoint, CA
+ * bundle), the credential chain and one HTTP client. Prints nothing; fills err. */
+struct connect_session {
+	struct aws_settings settings;
+	struct http_client *http;
+	struct creds_provider *provider;
+	struct creds cur;   /* the credentials last handed out (wiped by close) */
+	bool have_settings;
+};
+
+struct connect_session_opts {
+	const char *profile, *region, *endpoint_url; /* NULL: not given */
+	long request_timeout_ms;                     /* 0: 30 s */
+	long connect_timeout_ms;                     /* 0: 10 s */
+	long max_connections;                        /* per host; 0: the client's default */
+};
+
+/* Resolves settings, makes the client and the credential chain, and fetches credentials once,
+ * so that a missing or broken credential setup is one clear error before any work (CD_AUTH).
+ * On failure the session is closed already. */
+enum cd_result connect_session_open(struct connect_session *s, const struct connect_session_opts *o,
+				    char *err, size_t errlen);
+void connect_session_close(struct connect_session *s);
+
+/* The crawl's credential callback (crawl_creds_fn): ctx is the session. */
+enum cd_result connect_session_creds(void *ctx, bool refresh, struct sigv4_creds *out, char *err,
+				     size_t errlen);
+
+/* Makes one signed request and waits for it (retrying throttles and 5xx a few times): the
+ * answer's body in *body (caller releases). Errors are classified as in api.h. */
+enum cd_result connect_session_call(struct connect_session *s, const struct api_request *req,
+				    struct buf *body, char *err, size_t errlen);
+
+/* All instances of the account in the session's region (ListInstances, every page). *v is
+ * malloc'd (caller frees). */
+enum cd_result connect_list_instances(struct connect_session *s, struct api_instance **v,
+				      size_t *n, char *err, size_t errlen);
+
+/* What --instance names. An ARN "arn:PARTITION:connect:REGION:ACCOUNT:instance/ID" gives the id
+ * and the region; a UUID is an id; anything else is an alias (is_alias set, id = the alias).
+ * CD_USAGE for an ARN that is not a Connect instance ARN. */
+struct instance_ref {
+	char id[128];
+	char region[64];  /* "" unless from an ARN */
+	bool is_alias;
+};
+enum cd_result connect_parse_instance(const char *arg, struct instance_ref *out, char *err,
+				      size_t errlen);
+
+/* Resolves an alias (or an id that is not a UUID) with ListInstances: the instance whose alias
+ * (case-insensitively) or id equals ref->id. Not found -> CD_NOT_FOUND naming the region and
+ * the aliases that do exist. */
+enum cd_result connect_resolve_alias(struct connect_session *s, struct instance_ref *ref,
+				     char *err, size_t errlen);
+
+#endif
