@@ -26,6 +26,7 @@ ARGS = None
 LOCK = threading.Lock()
 REQUESTS = []
 COUNTER = {"n": 0}
+ISSUED = {}  # access key id -> secret of every credential handed out, to check chained calls
 
 
 def next_n():
@@ -42,7 +43,10 @@ def expiry():
 def creds(kind):
     n = next_n()
     akid = f"ASIA{kind.upper()[:8]:X<8}{n:08d}"
-    return akid, f"standin-secret-{kind}-{n}", f"standin-token-{kind}-{n}"
+    secret = f"standin-secret-{kind}-{n}"
+    with LOCK:
+        ISSUED[akid] = secret
+    return akid, secret, f"standin-token-{kind}-{n}"
 
 
 def check_sigv4(handler, body, secret):
@@ -66,6 +70,8 @@ def check_sigv4(handler, body, secret):
     url = f"http://{handler.headers.get('Host')}{handler.path}"
     req = AWSRequest(method="POST", url=url, headers=headers, data=body)
     token = handler.headers.get("X-Amz-Security-Token")
+    with LOCK:
+        secret = ISSUED.get(akid, secret)
     c = botocore.credentials.Credentials(akid, secret, token)
     with mock.patch("botocore.auth.get_current_datetime", return_value=when):
         botocore.auth.SigV4Auth(c, "sts", region).add_auth(req)
