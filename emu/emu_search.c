@@ -119,14 +119,16 @@ static enum cd_result parse_node(const json_t *j, struct emu_cond *c, int depth,
 	const char *key;
 	json_t *val;
 	int set = 0;
+	json_object_foreach((json_t *)j, key, val)
+		set += !json_is_null(val);
+	if (set > 1) {
+		snprintf(err, errlen, "a search condition may set only one of OrConditions, "
+				      "AndConditions, StringCondition, HierarchyGroupCondition");
+		return CD_INPUT;
+	}
 	json_object_foreach((json_t *)j, key, val) {
 		if (json_is_null(val))
 			continue;
-		if (set++) {
-			snprintf(err, errlen, "a search condition may set only one of OrConditions, "
-					      "AndConditions, StringCondition, HierarchyGroupCondition");
-			return CD_INPUT;
-		}
 		if (!strcmp(key, "OrConditions"))
 			return parse_list(val, c, COND_OR, depth, nodes, key, err, errlen);
 		if (!strcmp(key, "AndConditions"))
