@@ -6,8 +6,10 @@
 #include <time.h>
 
 #include "buf.h"
+#include "detect/cluster.h"
 #include "log.h"
 #include "report/csv.h"
+#include "report/groups.h"
 #include "report/json.h"
 #include "report/output.h"
 #include "report/summary.h"
@@ -22,6 +24,8 @@ struct run {
 	const char *dir;
 	char ts[16];
 	struct rule_pairs pairs;
+	struct match_result match;         /* detection beyond exact matches (stage_match) */
+	struct cluster_set clusters;
 	char files[PIPE_MAX_FILES][64];   /* names written, for the summary */
 	const char *file_ptrs[PIPE_MAX_FILES];
 	size_t nfiles;
@@ -48,6 +52,40 @@ static void write_pairs_json(FILE *f, const struct run *r)
 	report_json_pairs(f, r->users, &r->pairs);
 }
 
+static bool partial(const struct run *r);
+
+static void groups_facts_of(const struct run *r, struct groups_facts *g)
+{
+	g->users = r->users;
+	g->classic = &r->pairs;
+	g->match = &r->match;
+	g->clusters = &r->clusters;
+	g->opts = &r->o->match;
+	g->ts = r->ts;
+	g->partial = partial(r);
+}
+
+static void write_groups_json(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_groups_json(f, &g);
+}
+
+static void write_possible_csv(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_possible_csv(f, &g, r->o->csv_raw);
+}
+
+static void write_html(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_html(f, &g);
+}
+
 static void write_failed_csv(FILE *f, const struct run *r)
 {
 	static const char *const head[] = { "User_ID", "Operation", "Error" };
@@ -66,13 +104,17 @@ static const struct report {
 	const char *prefix, *ext;
 	unsigned format;
 	bool only_partial;
+	bool needs_match;   /* written only when --match is not classic */
 	void (*write)(FILE *f, const struct run *r);
 } reports[] = {
-	{ "all_users", "csv", PIPE_FMT_CSV, false, write_users_csv },
-	{ "all_users", "json", PIPE_FMT_JSON, false, write_users_json },
-	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, write_pairs_csv },
-	{ "duplicate_users", "json", PIPE_FMT_JSON, false, write_pairs_json },
-	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true,
+	{ "all_users", "csv", PIPE_FMT_CSV, false, false, write_users_csv },
+	{ "all_users", "json", PIPE_FMT_JSON, false, false, write_users_json },
+	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, false, write_pairs_csv },
+	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, write_pairs_json },
+	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, write_groups_json },
+	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, write_possible_csv },
+	{ "report", "html", PIPE_FMT_HTML, false, false, write_html },
+	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false,
 	  write_failed_csv },
 };
 
@@ -133,12 +175,48 @@ static enum cd_result stage_detect(struct run *r)
 	return CD_OK;
 }
 
+/* Detection beyond the classic rules (detect/match, detect/cluster); nothing in classic mode. */
+static enum cd_result stage_match(struct run *r)
+{
+	char err[256];
+	struct timespec t0, t1;
+	const struct match_opts *mo = &r->o->match;
+	if (mo->mode == MATCH_CLASSIC)
+		return CD_OK;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum cd_result rc = match_run(r->users, mo, &r->match, err, sizeof err);
+	if (rc == CD_OK)
+		rc = cluster_build(r->users, &r->match, mo, &r->clusters, err, sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	const struct match_stats *st = &r->match.stats;
+	log_debug("%s matching over %zu users: %zu candidate pairs, %zu duplicate, %zu possible in "
+		  "%.3f s", match_mode_name(mo->mode), r->users->n, st->candidates, st->duplicates,
+		  st->possible,
+		  (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	for (int k = 0; k < MK_COUNT; k++)
+		if (st->by_kind[k])
+			log_debug("duplicate pairs with %s evidence: %zu", match_kind_name(k),
+				  st->by_kind[k]);
+	if (st->capped_blocks)
+		log_info("note: %zu blocking keys shared by more than %zu users were not paired (largest: "
+			 "%s, %zu users); such common values are weak evidence, and their users are "
+			 "still compared through other keys", st->capped_blocks,
+			 mo->block_cap ? mo->block_cap : (size_t)MATCH_DEFAULT_BLOCK_CAP, st->capped_key,
+			 st->capped_users);
+	return CD_OK;
+}
+
 static enum cd_result stage_reports(struct run *r)
 {
 	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
 	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
 		const struct report *rep = &reports[i];
-		if (!(rep->format & formats) || (rep->only_partial && !partial(r)))
+		if (!(rep->format & formats) || (rep->only_partial && !partial(r)) ||
+		    (rep->needs_match && r->o->match.mode == MATCH_CLASSIC))
 			continue;
 		char name[64], err[PATH_MAX + 128];
 		snprintf(name, sizeof name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
@@ -181,6 +259,10 @@ static enum cd_result stage_summary(struct run *r)
 		log_info("%.*s", (int)n, line);
 		line += n + (line[n] == '\n');
 	}
+	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC)
+		log_info("%s matching: %zu clusters of duplicate accounts (%zu accounts), %zu possible "
+			 "pairs to review", match_mode_name(r->o->match.mode), r->clusters.n,
+			 r->clusters.users_in_clusters, r->match.stats.possible);
 	buf_release(&b);
 	return rc;
 }
@@ -191,6 +273,7 @@ static const struct stage {
 } stages[] = {
 	{ "prepare", stage_prepare },
 	{ "detect", stage_detect },
+	{ "match", stage_match },
 	{ "reports", stage_reports },
 	{ "summary", stage_summary },
 };
@@ -211,7 +294,8 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 		if (rc != CD_OK)
 			log_debug("stage '%s' failed: %s", stages[i].name, result_name(rc));
 	}
-	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME];
+	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] +
+		       r.match.stats.duplicates;
 	if (res) {
 		snprintf(res->dir, sizeof res->dir, "%s", r.dir);
 		memcpy(res->ts, r.ts, sizeof res->ts);
@@ -225,6 +309,8 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 		rc = CD_DUPLICATES;
 	}
 	rules_release(&r.pairs);
+	match_result_release(&r.match);
+	cluster_set_release(&r.clusters);
 	if (r.log_open)
 		log_close_file();
 	return rc;

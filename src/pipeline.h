@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "detect/match.h"
 #include "detect/rules.h"
 #include "model/user.h"
 #include "result.h"
@@ -25,6 +26,7 @@ struct pipeline_opts {
 	bool fail_on_duplicates;  /* CD_DUPLICATES when a pair is found */
 	int verbosity;            /* -1 quiet (-q), 0 normal, 1 verbose (-v) */
 	bool no_progress;
+	struct match_opts match;  /* --match, --threshold (detect/match.h); all-zero = classic */
 };
 
 /* One user the scan could not fetch (all strings borrowed). */

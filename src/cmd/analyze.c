@@ -20,9 +20,11 @@ static const struct cli_opt analyze_opts[] = {
 	CMD_OPT_FORMAT,
 	{ "instance", 0, "ID|ARN", ANALYZE_ID_INSTANCE,
 	  "read the users from this instance's default cache (no network)" },
+	CMD_OPT_MATCH,
 	CMD_OPT_NO_PROGRESS,
 	CMD_OPT_OUTPUT_DIR,
 	CMD_OPT_QUIET,
+	CMD_OPT_THRESHOLD,
 	CMD_OPT_VERBOSE,
 };
 

@@ -16,7 +16,7 @@ static const struct {
 } formats[] = {
 	{ "csv", PIPE_FMT_CSV, true },
 	{ "json", PIPE_FMT_JSON, true },
-	{ "html", PIPE_FMT_HTML, false },
+	{ "html", PIPE_FMT_HTML, true },
 };
 
 static enum cd_result parse_formats(const char *arg, unsigned *out, char *err, size_t errlen)
@@ -30,7 +30,7 @@ static enum cd_result parse_formats(const char *arg, unsigned *out, char *err, s
 			if (strlen(formats[i].name) == n && strncasecmp(p, formats[i].name, n) == 0)
 				break;
 		if (n == 0 || i == sizeof formats / sizeof formats[0]) {
-			snprintf(err, errlen, "unknown report format '%.*s' in '--format %s' (csv, json)",
+			snprintf(err, errlen, "unknown report format '%.*s' in '--format %s' (csv, json, html)",
 				 (int)n, p, arg);
 			return CD_USAGE;
 		}
@@ -53,6 +53,7 @@ void cmd_report_opts_init(struct pipeline_opts *o)
 	memset(o, 0, sizeof *o);
 	o->output_dir = NULL;
 	o->formats = PIPE_FMT_CSV | PIPE_FMT_JSON;
+	match_opts_init(&o->match, MATCH_STANDARD);
 }
 
 enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, char *err,
@@ -67,6 +68,30 @@ enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, 
 		return CD_OK;
 	case CMD_ID_FORMAT:
 		return parse_formats(arg, &o->formats, err, errlen);
+	case CMD_ID_MATCH: {
+		enum match_mode m;
+		if (match_mode_parse(arg, &m) != CD_OK) {
+			snprintf(err, errlen, "unknown match mode '%s' in '--match' (classic, standard, thorough)",
+				 arg);
+			return CD_USAGE;
+		}
+		double th = o->match.threshold;
+		match_opts_init(&o->match, m);
+		o->match.threshold = th; /* --threshold may come first */
+		if (o->match.possible > th)
+			o->match.possible = th;
+		return CD_OK;
+	}
+	case CMD_ID_THRESHOLD: {
+		double th;
+		enum cd_result rc = cli_double("threshold", arg, 0.01, 1.0, &th, err, errlen);
+		if (rc == CD_OK) {
+			o->match.threshold = th;
+			if (o->match.possible > th)
+				o->match.possible = th; /* the "possible" band stays below the threshold */
+		}
+		return rc;
+	}
 	case CMD_ID_NO_PROGRESS:
 		o->no_progress = true;
 		return CD_OK;

@@ -13,10 +13,12 @@ enum {
 	CMD_ID_CSV_RAW = 900,
 	CMD_ID_FAIL_ON_DUPLICATES,
 	CMD_ID_FORMAT,
+	CMD_ID_MATCH,
 	CMD_ID_NO_PROGRESS,
 	CMD_ID_OUTPUT_DIR,
 	CMD_ID_QUIET,
 	CMD_ID_VERBOSE,
+	CMD_ID_THRESHOLD,
 };
 
 #define CMD_OPT_CSV_RAW \
@@ -24,13 +26,17 @@ enum {
 #define CMD_OPT_FAIL_ON_DUPLICATES \
 	{ "fail-on-duplicates", 0, NULL, CMD_ID_FAIL_ON_DUPLICATES, "exit with status 1 when any duplicate pair is found" }
 #define CMD_OPT_FORMAT \
-	{ "format", 0, "LIST", CMD_ID_FORMAT, "report formats, comma-separated: csv,json (default both)" }
+	{ "format", 0, "LIST", CMD_ID_FORMAT, "report formats, comma-separated: csv,json,html (default csv,json)" }
+#define CMD_OPT_MATCH \
+	{ "match", 0, "MODE", CMD_ID_MATCH, "classic (exact rules only), standard (default: also accents, typos, nicknames, e-mail and phone rules, clusters) or thorough" }
 #define CMD_OPT_NO_PROGRESS \
 	{ "no-progress", 0, NULL, CMD_ID_NO_PROGRESS, "no live progress line on the terminal" }
 #define CMD_OPT_OUTPUT_DIR \
 	{ "output-dir", 'o', "DIR", CMD_ID_OUTPUT_DIR, "report folder, created 0700 (default ./duplicate_users_output)" }
 #define CMD_OPT_QUIET \
 	{ "quiet", 'q', NULL, CMD_ID_QUIET, "print nothing but errors" }
+#define CMD_OPT_THRESHOLD \
+	{ "threshold", 0, "F", CMD_ID_THRESHOLD, "confidence (0..1) from which a pair is a duplicate (default 0.9); lower finds more, with more mistakes" }
 #define CMD_OPT_VERBOSE \
 	{ "verbose", 'v', NULL, CMD_ID_VERBOSE, "print debugging detail too" }
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""detect_eval.py -- scores duplicate_groups_<ts>.json against a connect-emu truth file.
+
+usage: detect_eval.py TRUTH GROUPS_JSON [--min-classic R] [--min-harder R] [--min-precision P]
+
+Recall per planted kind: a planted pair is found when both accounts are in one reported cluster.
+Precision: each reported duplicate pair is correct when both accounts belong to one planted group
+(planted pairs joined transitively); distractor pairs and any other pair count against it.
+"Possible" pairs are not in the groups file and count neither way. With the --min options the
+exit status is 1 when a target is missed (for tests); the report lines are TAP-free text.
+"""
+import json
+import sys
+from collections import defaultdict
+
+CLASSIC = {"email_case", "username_case", "name_case"}
+
+
+def main(argv):
+    args = argv[1:]
+    mins = {}
+    while len(args) > 2:
+        k, v = args[-2], args[-1]
+        mins[k.lstrip("-")] = float(v)
+        args = args[:-2]
+    truth = json.load(open(args[0], encoding="utf-8"))
+    groups = json.load(open(args[1], encoding="utf-8"))
+
+    parent = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in truth["pairs"]:
+        parent[find(p["user1"])] = find(p["user2"])
+
+    cluster_of = {}
+    flagged = []
+    for c in groups["clusters"]:
+        for m in c["members"]:
+            cluster_of[m["Id"]] = c["cluster"]
+        for p in c["pairs"]:
+            flagged.append((p["user1"], p["user2"], p))
+
+    found = defaultdict(int)
+    total = defaultdict(int)
+    missed = defaultdict(list)
+    for p in truth["pairs"]:
+        k = p["kind"]
+        total[k] += 1
+        a, b = cluster_of.get(p["user1"]), cluster_of.get(p["user2"])
+        if a is not None and a == b:
+            found[k] += 1
+        else:
+            missed[k].append((p["user1"], p["user2"]))
+
+    distractor = {frozenset((d["user1"], d["user2"])): d["kind"] for d in truth.get("distractors", [])}
+    correct = 0
+    wrong = defaultdict(int)
+    wrong_examples = []
+    for a, b, p in flagged:
+        if a in parent and b in parent and find(a) == find(b):
+            correct += 1
+        else:
+            kind = distractor.get(frozenset((a, b)), "other")
+            wrong[kind] += 1
+            if len(wrong_examples) < 8:
+                wrong_examples.append((kind, p))
+    precision = correct / len(flagged) if flagged else 1.0
+
+    ok = True
+    print("kind                 found/total  recall")
+    for k in sorted(total):
+        r = found[k] / total[k]
+        target = mins.get("min-classic") if k in CLASSIC else mins.get("min-harder")
+        mark = ""
+        if target is not None and r < target:
+            ok = False
+            mark = "  < target %.2f" % target
+        print("%-20s %5d/%-5d  %.3f%s" % (k, found[k], total[k], r, mark))
+    print("flagged pairs %d, correct %d, precision %.4f" % (len(flagged), correct, precision))
+    for k, n in sorted(wrong.items()):
+        print("  wrong: %-24s %d" % (k, n))
+    for kind, p in wrong_examples:
+        print("  e.g. %s: %s" % (kind, "; ".join(e["kind"] + " " + e["detail"] for e in p["evidence"])))
+    if "min-precision" in mins and precision < mins["min-precision"]:
+        ok = False
+        print("precision below target %.3f" % mins["min-precision"])
+    if "verbose" in mins:
+        pass
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1068 @@
+/* match.c -- features per user, blocking keys, candidate pairs, Fellegi-Sunter-style scoring.
+ *
+ * The shape of it: every user is reduced once to interned normalised values (names, addresses,
+ * handles, phones); each value also counts how many users carry it, which is what rarity is
+ * made of. Users sharing an exact key (an address, a handle, a phone, a full name in either
+ * order, a nickname group + last name, a directory id) or whose compact full names lie within
+ * one edit (deletion neighbourhoods) become candidate pairs; nothing else is ever compared.
+ * Each candidate is then scored on all fields at once: the weights are log2 likelihood
+ * ratios, so they add, and a value many users share is worth fewer bits than a rare one. */
+#include "detect/match.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arena.h"
+#include "detect/fuzzy.h"
+#include "detect/nicknames.h"
+#include "detect/normalize.h"
+
+#define NONE UINT32_MAX
+
+/* --- weights (bits). Identifiers are near-unique per person; names are scored from the
+ * frequencies of their parts; job attributes only support other evidence. */
+#define W_EMAIL 20.0
+#define W_SECONDARY 18.0
+#define W_USERNAME 20.0
+#define W_USERNAME_EMAIL 18.0
+#define W_HANDLE_EXACT 8.0   /* same local part / username up to a domain suffix */
+#define W_PHONE 12.0
+#define W_DIRECTORY 20.0
+#define W_JOB_MAX 2.0        /* routing profile or hierarchy group alone */
+#define W_TEAM_MAX 12.0      /* both: a team */
+#define M_TEAM 0.5           /* P(same team | same person): guessed, half of second accounts */
+#define W_NAME_MAX 7.0      /* below the threshold: a name alone is never enough */
+#define W_NAME_MIN -2.0
+#define W_NAME_PARTIAL -3.0  /* one of first/last agrees, the other does not (marriage, sibling) */
+#define W_NAME_DIFFERENT -6.0
+#define M_NAME 0.9           /* P(names agree | same person) */
+#define RARITY_BITS 3.0      /* an identifier shared by c users loses RARITY_BITS*log2(c-1) */
+
+/* ---------------------------------------------------------------- interned values */
+
+struct itab {
+	uint32_t *slots; /* id + 1, 0 = empty */
+	size_t nslots;
+	const char **str;
+	uint32_t *count;
+	uint64_t *hash;
+	size_t n, cap;
+	struct arena *arena;
+};
+
+static void itab_release(struct itab *t)
+{
+	free(t->slots);
+	free(t->str);
+	free(t->count);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+static enum cd_result itab_grow(struct itab *t)
+{
+	size_t ns = t->nslots ? t->nslots * 2 : 1024;
+	uint32_t *s = calloc(ns, sizeof(*s));
+	if (!s)
+		return CD_NOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t k = (size_t)t->hash[i] & (ns - 1);
+		while (s[k])
+			k = (k + 1) & (ns - 1);
+		s[k] = (uint32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = ns;
+	return CD_OK;
+}
+
+/* Interns s (len bytes); *id receives its id. */
+static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
+{
+	if ((t->n + 1) * 2 > t->nslots && itab_grow(t) != CD_OK)
+		return CD_NOMEM;
+	uint64_t h = user_hash(s, len);
+	size_t k = (size_t)h & (t->nslots - 1);
+	while (t->slots[k]) {
+		uint32_t i = t->slots[k] - 1;
+		if (t->hash[i] == h && strncmp(t->str[i], s, len) == 0 && t->str[i][len] == 0) {
+			*id = i;
+			return CD_OK;
+		}
+		k = (k + 1) & (t->nslots - 1);
+	}
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 1024;
+		const char **ns = realloc(t->str, nc * sizeof(*ns));
+		if (!ns)
+			return CD_NOMEM;
+		t->str = ns;
+		uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
+		if (!nco)
+			return CD_NOMEM;
+		t->count = nco;
+		uint64_t *nh = realloc(t->hash, nc * sizeof(*nh));
+		if (!nh)
+			return CD_NOMEM;
+		t->hash = nh;
+		t->cap = nc;
+	}
+	char *copy = arena_strndup(t->arena, s, len);
+	if (!copy)
+		return CD_NOMEM;
+	t->str[t->n] = copy;
+	t->count[t->n] = 0;
+	t->hash[t->n] = h;
+	t->slots[k] = (uint32_t)t->n + 1;
+	*id = (uint32_t)t->n++;
+	return CD_OK;
+}
+
+/* ---------------------------------------------------------------- features */
+
+enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_HANDLE, T_PHONE,
+       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_COUNT };
+
+static const char *const table_what[T_COUNT] = {
+	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part",
+	"handle", "phone", "routing profile", "hierarchy group", "team", "directory user",
+};
+
+struct feat {
+	uint32_t first, last, cname, swap;
+	uint32_t email, sec, uaddr, uname;
+	uint32_t l_user, l_email; /* exact local parts (T_LOCAL) */
+	uint32_t h_user, h_email; /* letter stems (T_HANDLE) */
+	uint32_t mobile, desk;
+	uint32_t routing, hier, team, dir;
+};
+
+struct ent {
+	uint32_t id, user;
+};
+
+struct entvec {
+	struct ent *v;
+	size_t n, cap;
+};
+
+static enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user)
+{
+	if (id == NONE)
+		return CD_OK;
+	if (e->n == e->cap) {
+		size_t nc = e->cap ? e->cap * 2 : 4096;
+		struct ent *nv = realloc(e->v, nc * sizeof(*nv));
+		if (!nv)
+			return CD_NOMEM;
+		e->v = nv;
+		e->cap = nc;
+	}
+	e->v[e->n].id = id;
+	e->v[e->n].user = user;
+	e->n++;
+	return CD_OK;
+}
+
+struct u64vec {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static enum cd_result u64_push(struct u64vec *e, uint64_t x)
+{
+	if (e->n == e->cap) {
+		size_t nc = e->cap ? e->cap * 2 : 4096;
+		uint64_t *nv = realloc(e->v, nc * sizeof(*nv));
+		if (!nv)
+			return CD_NOMEM;
+		e->v = nv;
+		e->cap = nc;
+	}
+	e->v[e->n++] = x;
+	return CD_OK;
+}
+
+/* LSD radix sort, 16 bits a pass; skips passes where every key has the same digit. */
+static enum cd_result radix_u64(uint64_t *v, size_t n)
+{
+	uint64_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	size_t *cnt = malloc(65536 * sizeof(*cnt));
+	enum cd_result r = CD_OK;
+	if (!tmp || !cnt) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	for (int pass = 0; pass < 4; pass++) {
+		int sh = pass * 16;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(v[i] >> sh) & 0xFFFF]++;
+		if (n && cnt[(v[0] >> sh) & 0xFFFF] == n)
+			continue;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[(v[i] >> sh) & 0xFFFF]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+out:
+	free(tmp);
+	free(cnt);
+	return r;
+}
+
+struct ctx {
+	const struct user_set *users;
+	const struct match_opts *opts;
+	struct nick_table *nick;
+	struct feat *f;
+	struct itab t[T_COUNT];
+	struct entvec blocks[T_COUNT]; /* (key id, user) for the tables that block */
+	struct u64vec cand;            /* (a << 32) | b */
+	struct arena *arena;
+	struct buf b1, b2;
+	struct match_stats *st;
+	size_t cap;
+};
+
+static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_t *id)
+{
+	*id = NONE;
+	if (b->len == 0)
+		return CD_OK;
+	return itab_put(&c->t[t], buf_str(b), b->len, id);
+}
+
+/* The letters of a local part: "j.smith2" -> "jsmith". Non-ASCII bytes are kept whole. */
+static size_t stem(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 1 < outlen; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch >= 'a' && ch <= 'z') || ch >= 0x80)
+			out[k++] = (char)ch;
+	}
+	out[k] = 0;
+	return k;
+}
+
+static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
+{
+	char p[64];
+	*id = NONE;
+	size_t digits = norm_phone(raw, p, sizeof(p));
+	if (digits < 7)
+		return CD_OK;
+	/* the last ten digits: "+1 555 010 4477" and "555-010-4477" are one number, and two
+	 * numbers that agree on ten trailing digits but not their country code are vanishingly
+	 * rare inside one instance */
+	const char *d = p[0] == '+' ? p + 1 : p;
+	size_t len = strlen(d);
+	if (len > 10)
+		d += len - 10;
+	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
+}
+
+static enum cd_result extract(struct ctx *c, uint32_t i)
+{
+	const struct user *u = &c->users->v[i];
+	struct feat *f = &c->f[i];
+	enum cd_result r;
+	char tmp[512];
+	memset(f, 0xFF, sizeof(*f)); /* every id NONE */
+
+	/* names */
+	buf_reset(&c->b1);
+	if ((r = norm_compact(u->first_name, &c->b1)) != CD_OK || (r = put_buf(c, T_FIRST, &c->b1, &f->first)) != CD_OK)
+		return r;
+	buf_reset(&c->b2);
+	if ((r = norm_compact(u->last_name, &c->b2)) != CD_OK || (r = put_buf(c, T_LAST, &c->b2, &f->last)) != CD_OK)
+		return r;
+	if (c->b1.len + c->b2.len > 0 && c->b1.len + c->b2.len + 2 < sizeof(tmp)) {
+		const char *a = buf_str(&c->b1), *b = buf_str(&c->b2);
+		int n = snprintf(tmp, sizeof(tmp), "%s%s", a, b);
+		if ((r = itab_put(&c->t[T_CNAME], tmp, (size_t)n, &f->cname)) != CD_OK)
+			return r;
+		/* either order: "smith\1john" for John Smith and for Smith John */
+		if (strcmp(a, b) > 0) {
+			const char *t = a;
+			a = b;
+			b = t;
+		}
+		n = snprintf(tmp, sizeof(tmp), "%s\1%s", a, b);
+		if ((r = itab_put(&c->t[T_SWAP], tmp, (size_t)n, &f->swap)) != CD_OK)
+			return r;
+		if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
+			return r;
+		if (c->b1.len && c->b2.len) {
+			uint32_t g[8];
+			size_t ng = nick_groups(c->nick, buf_str(&c->b1), g, 8);
+			for (size_t k = 0; k < ng && k < 8; k++) {
+				uint32_t id;
+				n = snprintf(tmp, sizeof(tmp), "%u\1%s", g[k], buf_str(&c->b2));
+				if ((r = itab_put(&c->t[T_NICK], tmp, (size_t)n, &id)) != CD_OK ||
+				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
+					return r;
+			}
+		}
+	}
+
+	/* addresses: e-mail, secondary e-mail, a username that is an address */
+	buf_reset(&c->b1);
+	if ((r = norm_email(u->email, &c->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &c->b1, &f->email)) != CD_OK)
+		return r;
+	if (f->email != NONE) {
+		const char *e = c->t[T_ADDR].str[f->email];
+		size_t ln = norm_local_len(e);
+		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
+			return r;
+		if (stem(e, ln, tmp, sizeof(tmp)) >= 4 &&
+		    (r = itab_put(&c->t[T_HANDLE], tmp, strlen(tmp), &f->h_email)) != CD_OK)
+			return r;
+	}
+	buf_reset(&c->b1);
+	if ((r = norm_email(u->secondary_email, &c->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &c->b1, &f->sec)) != CD_OK)
+		return r;
+	buf_reset(&c->b1);
+	if ((r = norm_text(u->username, &c->b1)) != CD_OK || (r = put_buf(c, T_UNAME, &c->b1, &f->uname)) != CD_OK)
+		return r;
+	if (c->b1.len) {
+		buf_reset(&c->b2);
+		if ((r = norm_email(u->username, &c->b2)) != CD_OK)
+			return r;
+		const char *e = buf_str(&c->b2);
+		if (strchr(e, '@') && (r = put_buf(c, T_ADDR, &c->b2, &f->uaddr)) != CD_OK)
+			return r;
+		size_t ln = norm_local_len(e);
+		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
+			return r;
+		if (stem(e, ln, tmp, sizeof(tmp)) >= 4 &&
+		    (r = itab_put(&c->t[T_HANDLE], tmp, strlen(tmp), &f->h_user)) != CD_OK)
+			return r;
+	}
+	if ((r = ent_push(&c->blocks[T_ADDR], f->email, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_ADDR], f->sec, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_ADDR], f->uaddr, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_UNAME], f->uname, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_HANDLE], f->h_user, i)) != CD_OK ||
+	    (f->h_email != f->h_user && (r = ent_push(&c->blocks[T_HANDLE], f->h_email, i)) != CD_OK))
+		return r;
+
+	/* phones */
+	if ((r = phone_key(c, u->mobile, &f->mobile)) != CD_OK || (r = phone_key(c, u->desk_phone, &f->desk)) != CD_OK)
+		return r;
+	if ((r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
+	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
+		return r;
+
+	/* attributes, compared as they are */
+	if (u->routing_profile_id[0] &&
+	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
+		return r;
+	if (u->hierarchy_group_id[0] &&
+	    (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, strlen(u->hierarchy_group_id), &f->hier)) != CD_OK)
+		return r;
+	if (f->routing != NONE && f->hier != NONE) {
+		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->hierarchy_group_id);
+		if (n > 0 && (size_t)n < sizeof(tmp) &&
+		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
+			return r;
+	}
+	if (u->directory_user_id[0] &&
+	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
+	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
+		return r;
+	return CD_OK;
+}
+
+/* Counts users per value (a user counts once per value even when two fields hold it). */
+static void count_values(struct ctx *c)
+{
+	size_t n = c->users->n;
+	for (size_t i = 0; i < n; i++) {
+		const struct feat *f = &c->f[i];
+#define BUMP(tb, x) do { if ((x) != NONE) c->t[tb].count[x]++; } while (0)
+		BUMP(T_FIRST, f->first);
+		BUMP(T_LAST, f->last);
+		BUMP(T_CNAME, f->cname);
+		BUMP(T_SWAP, f->swap);
+		BUMP(T_ADDR, f->email);
+		if (f->sec != f->email)
+			BUMP(T_ADDR, f->sec);
+		if (f->uaddr != f->email && f->uaddr != f->sec)
+			BUMP(T_ADDR, f->uaddr);
+		BUMP(T_UNAME, f->uname);
+		BUMP(T_LOCAL, f->l_user);
+		if (f->l_email != f->l_user)
+			BUMP(T_LOCAL, f->l_email);
+		BUMP(T_HANDLE, f->h_user);
+		if (f->h_email != f->h_user)
+			BUMP(T_HANDLE, f->h_email);
+		BUMP(T_PHONE, f->mobile);
+		if (f->desk != f->mobile)
+			BUMP(T_PHONE, f->desk);
+		BUMP(T_ROUTING, f->routing);
+		BUMP(T_HIER, f->hier);
+		BUMP(T_TEAM, f->team);
+		BUMP(T_DIR, f->dir);
+#undef BUMP
+	}
+}
+
+static enum cd_result add_cand(struct ctx *c, uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return CD_OK;
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	return u64_push(&c->cand, ((uint64_t)a << 32) | b);
+}
+
+static void note_capped(struct ctx *c, int t, uint32_t id, size_t k)
+{
+	c->st->capped_blocks++;
+	if (k > c->st->capped_users) {
+		char v[64];
+		const char *s = c->t[t].str[id];
+		size_t j = 0;
+		for (; s[j] && j + 1 < sizeof(v); j++)
+			v[j] = (unsigned char)s[j] < 0x20 ? ' ' : s[j];
+		v[j] = 0;
+		c->st->capped_users = k;
+		snprintf(c->st->capped_key, sizeof(c->st->capped_key), "%s \"%s\"", table_what[t], v);
+	}
+}
+
+/* Groups (key, user) entries by key (counting sort, stable so a user's repeats are adjacent)
+ * and makes every pair inside a group of at most cap users. */
+static enum cd_result block_pairs(struct ctx *c, int t)
+{
+	struct entvec *e = &c->blocks[t];
+	size_t nid = c->t[t].n;
+	enum cd_result r = CD_OK;
+	size_t *start = calloc(nid + 1, sizeof(*start));
+	uint32_t *users = malloc((e->n ? e->n : 1) * sizeof(*users));
+	if (!start || !users) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < e->n; i++)
+		start[e->v[i].id + 1]++;
+	for (size_t k = 0; k < nid; k++)
+		start[k + 1] += start[k];
+	for (size_t i = 0; i < e->n; i++)
+		users[start[e->v[i].id]++] = e->v[i].user;
+	/* start[k] now ends group k; group k begins at start[k-1] */
+	for (size_t k = 0; k < nid && r == CD_OK; k++) {
+		size_t lo = k ? start[k - 1] : 0, hi = start[k];
+		/* drop a user's repeated entries (e-mail equal to its own secondary) */
+		size_t w = lo;
+		for (size_t j = lo; j < hi; j++)
+			if (w == lo || users[w - 1] != users[j])
+				users[w++] = users[j];
+		size_t m = w - lo;
+		if (m < 2)
+			continue;
+		if (m > c->cap) {
+			note_capped(c, t, (uint32_t)k, m);
+			continue;
+		}
+		for (size_t x = lo; x < w && r == CD_OK; x++)
+			for (size_t y = x + 1; y < w && r == CD_OK; y++)
+				r = add_cand(c, users[x], users[y]);
+	}
+out:
+	free(start);
+	free(users);
+	free(e->v);
+	memset(e, 0, sizeof(*e));
+	return r;
+}
+
+/* Compact full names within one edit: deletion keys of every distinct name, grouped by key,
+ * confirmed with OSA, then expanded to the users carrying each name. */
+static enum cd_result typo_pairs(struct ctx *c)
+{
+	struct itab *t = &c->t[T_CNAME];
+	enum cd_result r = CD_OK;
+	struct u64vec keys = { 0 }, npairs = { 0 };
+	uint32_t *kid = NULL, *start = NULL, *users = NULL;
+	uint32_t cp[FUZZY_MAX], cq[FUZZY_MAX];
+	uint64_t dk[FUZZY_MAX + 1];
+	struct kv {
+		uint64_t k;
+		uint32_t id;
+	};
+	struct kv *kvs = NULL;
+	size_t nkv = 0, capkv = 0;
+	for (size_t id = 0; id < t->n; id++) {
+		size_t n = norm_codepoints(t->str[id], cp, FUZZY_MAX);
+		if (n < 5)
+			continue; /* a one-letter change in a four-letter name is another name */
+		size_t nk = fuzzy_deletion_keys(cp, n, dk);
+		if (nkv + nk > capkv) {
+			size_t nc = capkv ? capkv * 2 : 65536;
+			while (nc < nkv + nk)
+				nc *= 2;
+			struct kv *nv = realloc(kvs, nc * sizeof(*nv));
+			if (!nv) {
+				r = CD_NOMEM;
+				goto out;
+			}
+			kvs = nv;
+			capkv = nc;
+		}
+		for (size_t k = 0; k < nk; k++) {
+			kvs[nkv].k = dk[k];
+			kvs[nkv].id = (uint32_t)id;
+			nkv++;
+		}
+	}
+	/* split into parallel arrays and radix-sort them by key */
+	keys.v = malloc((nkv ? nkv : 1) * sizeof(uint64_t));
+	kid = malloc((nkv ? nkv : 1) * sizeof(uint32_t));
+	if (!keys.v || !kid) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	{
+		/* two-array LSD radix sort on the 64-bit key carrying the id along */
+		uint64_t *k2 = malloc((nkv ? nkv : 1) * sizeof(uint64_t));
+		uint32_t *i2 = malloc((nkv ? nkv : 1) * sizeof(uint32_t));
+		size_t *cnt = malloc(65536 * sizeof(size_t));
+		if (!k2 || !i2 || !cnt) {
+			free(k2);
+			free(i2);
+			free(cnt);
+			r = CD_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < nkv; i++) {
+			keys.v[i] = kvs[i].k;
+			kid[i] = kvs[i].id;
+		}
+		keys.n = nkv;
+		free(kvs);
+		kvs = NULL;
+		for (int pass = 0; pass < 4; pass++) {
+			int sh = pass * 16;
+			memset(cnt, 0, 65536 * sizeof(size_t));
+			for (size_t i = 0; i < nkv; i++)
+				cnt[(keys.v[i] >> sh) & 0xFFFF]++;
+			size_t sum = 0;
+			for (size_t d = 0; d < 65536; d++) {
+				size_t x = cnt[d];
+				cnt[d] = sum;
+				sum += x;
+			}
+			for (size_t i = 0; i < nkv; i++) {
+				size_t p = cnt[(keys.v[i] >> sh) & 0xFFFF]++;
+				k2[p] = keys.v[i];
+				i2[p] = kid[i];
+			}
+			memcpy(keys.v, k2, nkv * sizeof(uint64_t));
+			memcpy(kid, i2, nkv * sizeof(uint32_t));
+		}
+		free(k2);
+		free(i2);
+		free(cnt);
+	}
+	/* runs of one key: distinct names in the run are candidates */
+	for (size_t lo = 0; lo < nkv && r == CD_OK;) {
+		size_t hi = lo + 1;
+		while (hi < nkv && keys.v[hi] == keys.v[lo])
+			hi++;
+		if (hi - lo >= 2 && hi - lo <= 256) {
+			for (size_t x = lo; x < hi && r == CD_OK; x++)
+				for (size_t y = x + 1; y < hi && r == CD_OK; y++) {
+					uint32_t a = kid[x], b = kid[y];
+					if (a == b)
+						continue;
+					size_t na = norm_codepoints(t->str[a], cp, FUZZY_MAX);
+					size_t nb = norm_codepoints(t->str[b], cq, FUZZY_MAX);
+					if (fuzzy_osa(cp, na, cq, nb, 1) > 1)
+						continue;
+					if (a > b) {
+						uint32_t s = a;
+						a = b;
+						b = s;
+					}
+					r = u64_push(&npairs, ((uint64_t)a << 32) | b);
+				}
+		}
+		lo = hi;
+	}
+	if (r != CD_OK || (r = radix_u64(npairs.v, npairs.n)) != CD_OK)
+		goto out;
+	/* users by name id */
+	start = calloc(t->n + 1, sizeof(*start));
+	users = malloc((c->users->n ? c->users->n : 1) * sizeof(*users));
+	if (!start || !users) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < c->users->n; i++)
+		if (c->f[i].cname != NONE)
+			start[c->f[i].cname + 1]++;
+	for (size_t k = 0; k < t->n; k++)
+		start[k + 1] += start[k];
+	{
+		uint32_t *fill = malloc((t->n + 1) * sizeof(*fill));
+		if (!fill) {
+			r = CD_NOMEM;
+			goto out;
+		}
+		memcpy(fill, start, (t->n + 1) * sizeof(*fill));
+		for (size_t i = 0; i < c->users->n; i++)
+			if (c->f[i].cname != NONE)
+				users[fill[c->f[i].cname]++] = (uint32_t)i;
+		free(fill);
+	}
+	for (size_t p = 0; p < npairs.n && r == CD_OK; p++) {
+		if (p > 0 && npairs.v[p] == npairs.v[p - 1])
+			continue;
+		uint32_t a = (uint32_t)(npairs.v[p] >> 32), b = (uint32_t)npairs.v[p];
+		size_t na = start[a + 1] - start[a], nb = start[b + 1] - start[b];
+		if (na * nb > c->cap) {
+			note_capped(c, T_CNAME, na > nb ? a : b, na * nb);
+			continue;
+		}
+		for (size_t x = start[a]; x < start[a + 1] && r == CD_OK; x++)
+			for (size_t y = start[b]; y < start[b + 1] && r == CD_OK; y++)
+				r = add_cand(c, users[x], users[y]);
+	}
+out:
+	free(kvs);
+	free(keys.v);
+	free(kid);
+	free(npairs.v);
+	free(start);
+	free(users);
+	return r;
+}
+
+/* ---------------------------------------------------------------- scoring */
+
+static double rarity(uint32_t count)
+{
+	return count > 2 ? RARITY_BITS * log2((double)count - 1.0) : 0.0;
+}
+
+/* Expected number of other users who would carry this full name by chance, from the
+ * frequencies of its parts (independence, as Fellegi-Sunter term frequencies) but never below
+ * what the instance shows (c - 2 others beyond the pair). */
+static double name_bits(const struct ctx *c, uint32_t fc, uint32_t lc, uint32_t cname_count)
+{
+	double n = (double)c->users->n;
+	double ff = fc ? (double)fc / n : 1.0, fl = lc ? (double)lc / n : 1.0;
+	double e = (n - 1.0) * ff * fl;
+	if (cname_count > 2 && e < (double)cname_count - 2.0)
+		e = (double)cname_count - 2.0;
+	if (e < 1e-9)
+		e = 1e-9;
+	double w = log2(M_NAME / e);
+	if (w > W_NAME_MAX)
+		w = W_NAME_MAX;
+	if (w < W_NAME_MIN)
+		w = W_NAME_MIN;
+	return w;
+}
+
+static uint32_t cnt(const struct ctx *c, int t, uint32_t id)
+{
+	return id == NONE ? 0 : c->t[t].count[id];
+}
+
+static uint32_t maxu(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+static void add_ev(struct match_pair *p, enum match_kind k, double w)
+{
+	if (p->nev < MATCH_MAX_EVIDENCE) {
+		p->ev[p->nev].kind = (uint8_t)k;
+		p->ev[p->nev].weight = (float)w;
+		p->nev++;
+	}
+	p->score += (float)w;
+}
+
+static int same(uint32_t x, uint32_t y)
+{
+	return x != NONE && x == y;
+}
+
+static void score_names(const struct ctx *c, const struct feat *a, const struct feat *b, struct match_pair *p)
+{
+	if (a->cname == NONE || b->cname == NONE)
+		return;
+	const char *fa = a->first != NONE ? c->t[T_FIRST].str[a->first] : "";
+	const char *la = a->last != NONE ? c->t[T_LAST].str[a->last] : "";
+	const char *fb = b->first != NONE ? c->t[T_FIRST].str[b->first] : "";
+	const char *lb = b->last != NONE ? c->t[T_LAST].str[b->last] : "";
+	uint32_t cfa = cnt(c, T_FIRST, a->first), cla = cnt(c, T_LAST, a->last);
+	uint32_t cfb = cnt(c, T_FIRST, b->first), clb = cnt(c, T_LAST, b->last);
+	if (a->cname == b->cname && strcmp(fa, fb) == 0) {
+		add_ev(p, MK_NAME, name_bits(c, cfa, cla, cnt(c, T_CNAME, a->cname)));
+		return;
+	}
+	if (a->swap == b->swap && fa[0] && la[0]) {
+		/* the same two words in the other order (or split differently: "Mary Ann"/"Lee") */
+		/* chance agreement: another user carrying the rarer of the two orientations (the
+		 * usual order of a name is common, the swapped one is the surprise) */
+		uint32_t o1f = cfa, o1l = cla;                                 /* a's orientation */
+		uint32_t o2f = cfb, o2l = clb;                                 /* b's orientation */
+		uint32_t xf, xl;
+		if ((double)o1f * o1l <= (double)o2f * o2l)
+			xf = o1f, xl = o1l;
+		else
+			xf = o2f, xl = o2l;
+		add_ev(p, MK_NAME_SWAPPED, name_bits(c, xf, xl, cnt(c, T_SWAP, a->swap)) - 1.0);
+		return;
+	}
+	if (a->cname == b->cname) {
+		/* "Mary Ann" + "Lee" vs "Mary" + "Ann Lee": same letters, different split */
+		add_ev(p, MK_NAME, name_bits(c, cfa, cla, cnt(c, T_CNAME, a->cname)) - 1.0);
+		return;
+	}
+	int last_eq = la[0] && strcmp(la, lb) == 0, first_eq = fa[0] && strcmp(fa, fb) == 0;
+	if (last_eq && fa[0] && fb[0] && nick_related(c->nick, fa, fb)) {
+		add_ev(p, MK_NICKNAME, name_bits(c, maxu(cfa, cfb), cla, 0) - 1.0);
+		return;
+	}
+	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
+	size_t nx = norm_codepoints(c->t[T_CNAME].str[a->cname], x, FUZZY_MAX);
+	size_t ny = norm_codepoints(c->t[T_CNAME].str[b->cname], y, FUZZY_MAX);
+	size_t mn = nx < ny ? nx : ny;
+	int d = fuzzy_osa(x, nx, y, ny, 2);
+	double base = name_bits(c, maxu(cfa, cfb), maxu(cla, clb), 0);
+	if (d == 1 && mn >= 5) {
+		add_ev(p, MK_NAME_TYPO, base - 2.0);
+		return;
+	}
+	if ((d == 2 && mn >= 9) ||
+	    ((first_eq || last_eq) && fuzzy_jaro_winkler(x, nx, y, ny) >= 0.92 && mn >= 6)) {
+		add_ev(p, MK_NAME_TYPO, base - 4.0);
+		return;
+	}
+	add_ev(p, MK_NAME_DIFFERENT, first_eq || last_eq ? W_NAME_PARTIAL : W_NAME_DIFFERENT);
+}
+
+static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p)
+{
+	const struct feat *a = &c->f[ia], *b = &c->f[ib];
+	memset(p, 0, sizeof(*p));
+	p->a = ia;
+	p->b = ib;
+	/* identifiers: the strongest agreement only (they are not independent: an equal e-mail
+	 * makes equal local parts certain) */
+	if (same(a->email, b->email))
+		add_ev(p, MK_EMAIL, W_EMAIL - rarity(cnt(c, T_ADDR, a->email)));
+	else if (same(a->email, b->sec) || same(a->sec, b->email) || same(a->sec, b->sec))
+		add_ev(p, MK_EMAIL_SECONDARY,
+		       W_SECONDARY - rarity(same(a->email, b->sec) ? cnt(c, T_ADDR, a->email)
+					    : cnt(c, T_ADDR, a->sec)));
+	else if (same(a->uaddr, b->email) || same(a->email, b->uaddr) || same(a->uaddr, b->sec) ||
+		 same(a->sec, b->uaddr))
+		add_ev(p, MK_USERNAME_EMAIL,
+		       W_USERNAME_EMAIL - rarity(maxu(cnt(c, T_ADDR, a->uaddr), cnt(c, T_ADDR, b->uaddr))));
+	if (same(a->uname, b->uname)) {
+		if (p->nev == 0)
+			add_ev(p, MK_USERNAME, W_USERNAME - rarity(cnt(c, T_UNAME, a->uname)));
+	} else if (p->nev == 0) {
+		/* handles: exact local parts first, then letter stems */
+		uint32_t hit = NONE;
+		int exact = 0;
+		if (same(a->l_user, b->l_user) || same(a->l_user, b->l_email))
+			hit = a->l_user, exact = 1;
+		else if (same(a->l_email, b->l_user))
+			hit = a->l_email, exact = 1;
+		/* Only identical local parts count. Letter stems ("jsmith2" ~ "jsmith") are what a
+		 * mail system hands a second person of the same name, so they say nothing beyond the
+		 * names; they still make candidate pairs (blocking) for the other comparisons. */
+		if (exact)
+			add_ev(p, MK_HANDLE, W_HANDLE_EXACT - rarity(cnt(c, T_LOCAL, hit)));
+	}
+	if (same(a->dir, b->dir))
+		add_ev(p, MK_DIRECTORY, W_DIRECTORY - rarity(cnt(c, T_DIR, a->dir)));
+	{
+		uint32_t ph = NONE;
+		if (same(a->mobile, b->mobile) || same(a->mobile, b->desk))
+			ph = a->mobile;
+		else if (same(a->desk, b->mobile) || same(a->desk, b->desk))
+			ph = a->desk;
+		if (ph != NONE)
+			add_ev(p, MK_PHONE, W_PHONE - rarity(cnt(c, T_PHONE, ph)));
+	}
+	score_names(c, a, b, p);
+	/* The job: a second account is often set up for the same team. Routing profile and
+	 * hierarchy group together name a team, so when both agree they are scored as one value
+	 * with the team's frequency (not as two independent agreements); alone, each is weak. */
+	double n = (double)c->users->n;
+	if (same(a->routing, b->routing) && same(a->hier, b->hier)) {
+		double w = log2(M_TEAM * n / (double)cnt(c, T_TEAM, a->team));
+		if (w > W_TEAM_MAX)
+			w = W_TEAM_MAX;
+		if (w > 0) {
+			add_ev(p, MK_ROUTING, w / 2);
+			add_ev(p, MK_HIERARCHY, w / 2);
+		}
+	} else if (same(a->routing, b->routing)) {
+		double w = log2(M_TEAM * n / (double)cnt(c, T_ROUTING, a->routing));
+		if (w > 0)
+			add_ev(p, MK_ROUTING, w > W_JOB_MAX ? W_JOB_MAX : w);
+	} else if (same(a->hier, b->hier)) {
+		double w = log2(M_TEAM * n / (double)cnt(c, T_HIER, a->hier));
+		if (w > 0)
+			add_ev(p, MK_HIERARCHY, w > W_JOB_MAX ? W_JOB_MAX : w);
+	}
+	p->confidence = (float)match_confidence(p->score);
+}
+
+/* ---------------------------------------------------------------- public */
+
+void match_opts_init(struct match_opts *o, enum match_mode mode)
+{
+	o->mode = mode;
+	o->threshold = MATCH_DEFAULT_THRESHOLD;
+	o->possible = mode == MATCH_THOROUGH ? 0.2 : MATCH_DEFAULT_POSSIBLE;
+	o->block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_BLOCK_CAP : MATCH_DEFAULT_BLOCK_CAP;
+}
+
+enum cd_result match_mode_parse(const char *s, enum match_mode *out)
+{
+	static const char *const names[] = { "classic", "standard", "thorough" };
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum match_mode)i;
+			return CD_OK;
+		}
+	return CD_USAGE;
+}
+
+const char *match_mode_name(enum match_mode m)
+{
+	return m == MATCH_CLASSIC ? "classic" : m == MATCH_THOROUGH ? "thorough" : "standard";
+}
+
+double match_confidence(double score)
+{
+	return 1.0 / (1.0 + exp2(MATCH_PRIOR_BITS - score));
+}
+
+int match_is_duplicate(const struct match_pair *p, const struct match_opts *o)
+{
+	return p->confidence >= o->threshold;
+}
+
+const char *match_kind_name(enum match_kind k)
+{
+	static const char *const names[MK_COUNT] = {
+		"email", "email_secondary", "username", "username_email", "handle", "name",
+		"name_swapped", "nickname", "name_typo", "name_different", "phone", "directory",
+		"routing_profile", "hierarchy_group",
+	};
+	return (unsigned)k < MK_COUNT ? names[k] : "unknown";
+}
+
+void match_result_release(struct match_result *res)
+{
+	free(res->v);
+	res->v = NULL;
+	res->n = res->cap = 0;
+}
+
+enum cd_result match_run(const struct user_set *users, const struct match_opts *opts,
+			 struct match_result *res, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	struct ctx c;
+	memset(&c, 0, sizeof(c));
+	memset(res, 0, sizeof(*res));
+	if (err && errlen)
+		err[0] = 0;
+	if (opts->mode == MATCH_CLASSIC || users->n < 2)
+		return CD_OK;
+	if (users->n >= NONE) {
+		snprintf(err, errlen, "too many users for detection (%zu)", users->n);
+		return CD_TOOBIG;
+	}
+	c.users = users;
+	c.opts = opts;
+	c.st = &res->stats;
+	c.cap = opts->block_cap ? opts->block_cap : MATCH_DEFAULT_BLOCK_CAP;
+	buf_init(&c.b1, 1 << 16);
+	buf_init(&c.b2, 1 << 16);
+	if (!(c.arena = arena_new())) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	for (int t = 0; t < T_COUNT; t++)
+		c.t[t].arena = c.arena;
+	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
+		goto out;
+	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < users->n && r == CD_OK; i++)
+		r = extract(&c, (uint32_t)i);
+	if (r != CD_OK)
+		goto out;
+	count_values(&c);
+	static const int blocking[] = { T_ADDR, T_UNAME, T_HANDLE, T_PHONE, T_SWAP, T_NICK, T_DIR };
+	for (size_t k = 0; k < sizeof(blocking) / sizeof(blocking[0]) && r == CD_OK; k++)
+		r = block_pairs(&c, blocking[k]);
+	if (r == CD_OK)
+		r = typo_pairs(&c);
+	if (r == CD_OK)
+		r = radix_u64(c.cand.v, c.cand.n);
+	if (r != CD_OK)
+		goto out;
+	for (size_t i = 0; i < c.cand.n && r == CD_OK; i++) {
+		if (i > 0 && c.cand.v[i] == c.cand.v[i - 1])
+			continue;
+		res->stats.candidates++;
+		struct match_pair p;
+		score_pair(&c, (uint32_t)(c.cand.v[i] >> 32), (uint32_t)c.cand.v[i], &p);
+		if (p.confidence < opts->possible)
+			continue;
+		if (res->n == res->cap) {
+			size_t nc = res->cap ? res->cap * 2 : 1024;
+			struct match_pair *nv = realloc(res->v, nc * sizeof(*nv));
+			if (!nv) {
+				r = CD_NOMEM;
+				break;
+			}
+			res->v = nv;
+			res->cap = nc;
+		}
+		res->v[res->n++] = p;
+		if (match_is_duplicate(&p, opts)) {
+			res->stats.duplicates++;
+			for (size_t e = 0; e < p.nev; e++)
+				if (p.ev[e].weight > 0)
+					res->stats.by_kind[p.ev[e].kind]++;
+		} else {
+			res->stats.possible++;
+		}
+	}
+out:
+	if (r == CD_NOMEM && err && errlen && !err[0])
+		snprintf(err, errlen, "out of memory during detection");
+	for (int t = 0; t < T_COUNT; t++) {
+		itab_release(&c.t[t]);
+		free(c.blocks[t].v);
+	}
+	free(c.cand.v);
+	free(c.f);
+	nick_table_free(c.nick);
+	arena_free(c.arena);
+	buf_release(&c.b1);
+	buf_release(&c.b2);
+	return r;
+}
+
+/* ---------------------------------------------------------------- explanations */
+
+static enum cd_result q(struct buf *o, const char *label, const char *x, const char *rel, const char *label2, const char *y)
+{
+	return buf_printf(o, "%s \"%s\" %s %s\"%s\"", label, x, rel, label2, y);
+}
+
+enum cd_result match_explain(const struct user *a, const struct user *b, enum match_kind k,
+			     struct buf *o)
+{
+	struct buf x = BUF_INIT(4096), y = BUF_INIT(4096);
+	enum cd_result r = CD_OK;
+	switch (k) {
+	case MK_EMAIL:
+		r = q(o, "e-mail", a->email, "=", "", b->email);
+		break;
+	case MK_EMAIL_SECONDARY: {
+		/* say which field met which */
+		const char *fa = "e-mail", *va = a->email, *fb = "secondary e-mail ", *vb = b->secondary_email;
+		norm_email(a->email, &x);
+		norm_email(b->secondary_email, &y);
+		if (!x.len || strcmp(buf_str(&x), buf_str(&y)) != 0) {
+			buf_reset(&x);
+			buf_reset(&y);
+			norm_email(a->secondary_email, &x);
+			norm_email(b->email, &y);
+			fa = "secondary e-mail", va = a->secondary_email, fb = "e-mail ", vb = b->email;
+			if (!x.len || strcmp(buf_str(&x), buf_str(&y)) != 0)
+				fb = "secondary e-mail ", vb = b->secondary_email;
+		}
+		r = q(o, fa, va, "=", fb, vb);
+		break;
+	}
+	case MK_USERNAME:
+		r = q(o, "username", a->username, "=", "", b->username);
+		break;
+	case MK_USERNAME_EMAIL:
+		norm_email(a->username, &x);
+		norm_email(b->email, &y);
+		if (x.len && strcmp(buf_str(&x), buf_str(&y)) == 0)
+			r = q(o, "username", a->username, "=", "e-mail ", b->email);
+		else
+			r = q(o, "e-mail", a->email, "=", "username ", b->username);
+		break;
+	case MK_HANDLE:
+		r = buf_printf(o, "username \"%s\" / e-mail \"%s\" ~ username \"%s\" / e-mail \"%s\"",
+			       a->username, a->email, b->username, b->email);
+		break;
+	case MK_NAME:
+	case MK_NAME_SWAPPED:
+	case MK_NAME_TYPO:
+	case MK_NAME_DIFFERENT:
+		r = buf_printf(o, "name \"%s %s\" %s \"%s %s\"%s", a->first_name, a->last_name,
+			       k == MK_NAME_DIFFERENT ? "!=" : k == MK_NAME_TYPO ? "~" : "=",
+			       b->first_name, b->last_name,
+			       k == MK_NAME_SWAPPED ? " (first and last swapped)" :
+			       k == MK_NAME_TYPO ? " (spelling)" : "");
+		break;
+	case MK_NICKNAME:
+		r = buf_printf(o, "first name \"%s\" ~ \"%s\" (nickname), last name \"%s\"",
+			       a->first_name, b->first_name, a->last_name);
+		break;
+	case MK_PHONE: {
+		char pa[64], pb[64], pc[64];
+		const char *va = a->mobile, *vb = b->mobile;
+		norm_phone(a->mobile, pa, sizeof(pa));
+		norm_phone(b->mobile, pb, sizeof(pb));
+		norm_phone(b->desk_phone, pc, sizeof(pc));
+		if (!pa[0] || (strcmp(pa, pb) != 0 && strcmp(pa, pc) != 0))
+			va = a->desk_phone;
+		norm_phone(va, pa, sizeof(pa));
+		if (!pb[0] || strcmp(pa, pb) != 0)
+			vb = b->desk_phone;
+		r = q(o, "phone", va, "=", "", vb);
+		break;
+	}
+	case MK_DIRECTORY:
+		r = buf_printf(o, "directory user \"%s\"", a->directory_user_id);
+		break;
+	case MK_ROUTING:
+		r = buf_printf(o, "routing profile \"%s\"", a->routing_profile_id);
+		break;
+	case MK_HIERARCHY:
+		r = buf_printf(o, "hierarchy group \"%s\"", a->hierarchy_group_id);
+		break;
+	default:
+		r = buf_puts(o, "unknown evidence");
+	}
+	buf_release(&x);
+	buf_release(&y);
+	return r;
+}

@@ -1,0 +1,110 @@
+/* match.h -- detection beyond exact matches: blocking keys, candidate pairs, evidence, scores. */
+#ifndef CD_DETECT_MATCH_H
+#define CD_DETECT_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "buf.h"
+#include "model/user.h"
+#include "result.h"
+
+/* classic: only the classic rules run (detect/rules); match_run finds nothing.
+ * standard: every kind below, candidate pairs from exact normalised keys and one-deletion
+ *           name neighbourhoods; blocks larger than the cap are skipped (see match_stats).
+ * thorough: as standard with a four times larger block cap and a wider "possible" band. */
+enum match_mode { MATCH_CLASSIC = 0, MATCH_STANDARD, MATCH_THOROUGH };
+
+/* Evidence kinds. Positive kinds are agreements; MK_NAME_DIFFERENT is the disagreement that
+ * counts against a pair. Names (match_kind_name) are stable: they appear in the reports. */
+enum match_kind {
+	MK_EMAIL = 0,        /* same e-mail after normalisation (case, plus tag, gmail dots) */
+	MK_EMAIL_SECONDARY,  /* one user's e-mail is the other's SecondaryEmail */
+	MK_USERNAME,         /* same username after normalisation */
+	MK_USERNAME_EMAIL,   /* one user's username is the other's e-mail */
+	MK_HANDLE,           /* username or e-mail local parts agree (username = other's local part,
+	                      * usernames differing only by a domain suffix or digits) */
+	MK_NAME,             /* same full name after normalisation (case, accents, width, spaces) */
+	MK_NAME_SWAPPED,     /* first and last name swapped */
+	MK_NICKNAME,         /* same last name, first names are forms of one name (Bill/William) */
+	MK_NAME_TYPO,        /* full names within a small edit distance / high Jaro-Winkler */
+	MK_NAME_DIFFERENT,   /* both have names and they disagree (negative weight) */
+	MK_PHONE,            /* same mobile or desk phone number (+digits) */
+	MK_DIRECTORY,        /* same DirectoryUserId */
+	MK_ROUTING,          /* same routing profile (weak, supporting only) */
+	MK_HIERARCHY,        /* same hierarchy group (weak, supporting only) */
+	MK_COUNT
+};
+
+struct match_evidence {
+	uint8_t kind;        /* enum match_kind */
+	float weight;        /* bits of evidence (log2 likelihood ratio, after rarity) */
+};
+
+#define MATCH_MAX_EVIDENCE 8
+
+/* One scored candidate pair; a < b index the user_set. */
+struct match_pair {
+	uint32_t a, b;
+	float score;         /* sum of the evidence weights, in bits */
+	float confidence;    /* match_confidence(score) */
+	uint8_t nev;
+	struct match_evidence ev[MATCH_MAX_EVIDENCE];
+};
+
+struct match_opts {
+	enum match_mode mode;
+	double threshold;    /* confidence at or above which a pair is a duplicate (default 0.9) */
+	double possible;     /* confidence at or above which a pair is "possible" (default 0.5) */
+	size_t block_cap;    /* users per blocking key before the key is skipped (0: default) */
+};
+
+#define MATCH_DEFAULT_THRESHOLD 0.9
+#define MATCH_DEFAULT_POSSIBLE 0.5
+#define MATCH_DEFAULT_BLOCK_CAP 1000
+
+/* Defaults for a mode. */
+void match_opts_init(struct match_opts *o, enum match_mode mode);
+/* "classic", "standard", "thorough" -> mode; CD_USAGE for anything else. */
+enum cd_result match_mode_parse(const char *s, enum match_mode *out);
+const char *match_mode_name(enum match_mode m);
+
+/* What blocking did, for the log: skipped blocks are not errors, but the user should know. */
+struct match_stats {
+	size_t candidates;       /* distinct candidate pairs scored */
+	size_t capped_blocks;    /* keys whose block exceeded the cap and gave no pairs */
+	size_t capped_users;     /* users in the largest skipped block */
+	char capped_key[96];     /* that block's key kind and value, e.g. name "maria garcia" */
+	size_t duplicates, possible;
+	size_t by_kind[MK_COUNT]; /* duplicate pairs carrying each kind of evidence */
+};
+
+/* The pairs at or above opts->possible, ordered by (a, b). Owns v. */
+struct match_result {
+	struct match_pair *v;
+	size_t n, cap;
+	struct match_stats stats;
+};
+
+/* Finds and scores candidate pairs among users. Fills *res (release with match_result_release,
+ * also after a failure). Reads users only; needs no other state. */
+enum cd_result match_run(const struct user_set *users, const struct match_opts *opts,
+			 struct match_result *res, char *err, size_t errlen);
+void match_result_release(struct match_result *res);
+
+/* Maps a score in bits to a confidence in (0,1): 0.5 at MATCH_PRIOR_BITS, +1 bit doubles the
+ * odds. The prior stands for "a pair that shares a blocking key is rarely the same person". */
+#define MATCH_PRIOR_BITS 5.0
+double match_confidence(double score);
+int match_is_duplicate(const struct match_pair *p, const struct match_opts *o);
+
+/* "email", "email_secondary", "username", "username_email", "handle", "name", "name_swapped",
+ * "nickname", "name_typo", "name_different", "phone", "directory", "routing_profile",
+ * "hierarchy_group". */
+const char *match_kind_name(enum match_kind k);
+
+/* Appends a one-line human explanation of one piece of evidence between users a and b, with
+ * their original values: `e-mail "John.Smith@x.com" = "john.smith+tag@x.com"`. */
+enum cd_result match_explain(const struct user *a, const struct user *b, enum match_kind k,
+			     struct buf *out);
+
+#endif

@@ -1,0 +1,48 @@
+/* groups.h -- the detection reports beyond the classic pairs: duplicate_groups_<ts>.json,
+ * possible_duplicates_<ts>.csv and report_<ts>.html. */
+#ifndef CD_REPORT_GROUPS_H
+#define CD_REPORT_GROUPS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "detect/cluster.h"
+#include "detect/match.h"
+#include "detect/rules.h"
+#include "model/user.h"
+
+/* Everything the three writers read (all borrowed). */
+struct groups_facts {
+	const struct user_set *users;
+	const struct rule_pairs *classic;    /* the classic pairs (for the HTML page) */
+	const struct match_result *match;
+	const struct cluster_set *clusters;
+	const struct match_opts *opts;
+	const char *ts;                      /* the run's YYYYMMDD_HHMMSS */
+	bool partial;                        /* some users could not be read */
+};
+
+/* duplicate_groups_<ts>.json (report/groups.c):
+ * {"generated":TS,"mode":M,"threshold":T,"users":N,"partial":B,"clusters":[{"cluster":1,
+ *  "size":2,"confidence":C,"keep":{"Id":...,"Username":...,"reason":...},"members":[{"Id",
+ *  "Username","Email","FirstName","LastName","LastModifiedTime","DirectoryUserId"}...],
+ *  "pairs":[{"user1":ID,"user2":ID,"score":BITS,"confidence":C,"evidence":[{"kind":K,
+ *  "weight":BITS,"detail":TEXT}...]}...]}...]}
+ * Errors surface through ferror(f) (the caller commits or aborts the file). */
+void report_groups_json(FILE *f, const struct groups_facts *g);
+
+/* possible_duplicates_<ts>.csv (report/possible.c): the pairs in the "possible" band (below
+ * the threshold), strongest first: User1_ID,User1_Username,User1_Email,User1_FirstName,
+ * User1_LastName,User2_...,Confidence,Score,Evidence -- with the CSV injection guard unless raw. */
+void report_possible_csv(FILE *f, const struct groups_facts *g, bool raw);
+
+/* report_<ts>.html (report/html.c): one self-contained page (inline CSS, no scripts, no external
+ * resources, every value HTML-escaped): summary, clusters with evidence and the suggested
+ * account to keep, possible pairs, classic pairs. Long lists are cut with a note pointing to
+ * the CSV/JSON files. */
+void report_html(FILE *f, const struct groups_facts *g);
+
+/* Appends the evidence of pair p as "kind: detail; kind: detail" to out. */
+enum cd_result groups_evidence_text(const struct groups_facts *g, const struct match_pair *p,
+				    struct buf *out);
+
+#endif
