@@ -53,6 +53,23 @@ extern const char *const gen_distractor_kinds[];
 enum cd_result gen_instance(const struct gen_opts *opts, struct user_set *users,
 	struct gen_truth *truth, char *err, size_t errlen);
 
+/* Receives each generated account in output order (index 0, 1, ...). The strings are only
+ * valid during the call; copy what you keep. A result other than CD_OK stops generation. */
+typedef enum cd_result (*gen_sink)(void *ctx, size_t index, const struct user_fields *u);
+
+/* The generator itself: like gen_instance but hands each account to `sink` instead of storing
+ * it, so memory stays small for millions of users (a few bytes per account for the truth). */
+enum cd_result gen_stream(const struct gen_opts *opts, gen_sink sink, void *sink_ctx,
+	struct gen_truth *truth, char *err, size_t errlen);
+
+/* Writes the instance to out_path and, when truth_path is not NULL, the truth file, streaming
+ * (what `connect-emu generate` does). Same file handling as gen_write_instance. */
+enum cd_result gen_files(const struct gen_opts *opts, const char *out_path,
+	const char *truth_path, char *err, size_t errlen);
+
+/* The Id of the account at output position `index` (a UUIDv4 derived from seed and index). */
+void gen_user_id(unsigned long long seed, size_t index, char out[37]);
+
 /* The instance id and region gen_instance uses for opts (a UUID derived from the seed when
  * opts->instance_id is NULL). Writes into id (>= 37 bytes). */
 void gen_instance_id(const struct gen_opts *opts, char *id, size_t idlen);
