@@ -285,6 +285,103 @@ static double timestamp_member(json_t *o, const char *key)
 	return t;
 }
 
+/* --- raw spans ---------------------------------------------------------------------------- */
+
+/* jansson re-prints numbers ("1552229832.453" becomes "1552229832.4530001"), so the raw text of
+ * each User is cut from the body as received. The body was validated by json_loadb first; these
+ * scanners only have to find the edges of values in valid JSON. */
+static size_t skip_ws(const char *s, size_t i, size_t n)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+static size_t skip_string(const char *s, size_t i, size_t n)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+/* The end (one past) of the value starting at i. */
+static size_t skip_value(const char *s, size_t i, size_t n)
+{
+	if (i >= n)
+		return n;
+	if (s[i] == '"')
+		return skip_string(s, i, n);
+	if (s[i] == '{' || s[i] == '[') {
+		int depth = 0;
+		while (i < n) {
+			char c = s[i];
+			if (c == '"') {
+				i = skip_string(s, i, n);
+				continue;
+			}
+			if (c == '{' || c == '[')
+				depth++;
+			else if (c == '}' || c == ']') {
+				if (--depth == 0)
+					return i + 1;
+			}
+			i++;
+		}
+		return n;
+	}
+	while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' &&
+	       s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+		i++;
+	return i;
+}
+
+/* Finds the value of the top-level member `key` of the object text s: *at and *end bound it. */
+static bool span_member(const char *s, size_t n, const char *key, size_t *at, size_t *end)
+{
+	size_t klen = strlen(key);
+	size_t i = skip_ws(s, 0, n);
+	if (i >= n || s[i] != '{')
+		return false;
+	i++;
+	for (;;) {
+		i = skip_ws(s, i, n);
+		if (i >= n || s[i] != '"')
+			return false;
+		size_t k0 = i + 1, k1 = skip_string(s, i, n);
+		bool match = k1 - k0 - 1 == klen && memcmp(s + k0, key, klen) == 0;
+		i = skip_ws(s, k1, n);
+		if (i >= n || s[i] != ':')
+			return false;
+		i = skip_ws(s, i + 1, n);
+		size_t v1 = skip_value(s, i, n);
+		if (match) {
+			*at = i;
+			*end = v1;
+			return true;
+		}
+		i = skip_ws(s, v1, n);
+		if (i >= n || s[i] != ',')
+			return false;
+		i++;
+	}
+}
+
+/* Walks an array text: *pos starts at the '['; each call yields the next element's span. */
+static bool span_next(const char *s, size_t n, size_t *pos, size_t *at, size_t *end)
+{
+	size_t i = skip_ws(s, *pos, n);
+	if (i >= n || (s[i] != '[' && s[i] != ','))
+		return false;
+	i = skip_ws(s, i + 1, n);
+	if (i >= n || s[i] == ']')
+		return false;
+	*at = i;
+	*end = skip_value(s, i, n);
+	*pos = *end;
+	return true;
+}
+
 static enum cd_result parse_page(const char *body, size_t len, enum api_op op, struct api_page *p,
 				 char *err, size_t errlen)
 {
@@ -306,25 +403,29 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 	json_t *total = json_object_get(root, "ApproximateTotalCount");
 	if (json_is_integer(total))
 		p->approx_total = json_integer_value(total);
-	size_t i;
+	size_t i, lat = 0, lend = 0, pos;
 	json_t *e;
+	bool spans = list && span_member(body, len, list_key, &lat, &lend);
+	pos = lat;
 	json_array_foreach(list, i, e) {
+		size_t eat = 0, eend = 0;
+		if (!spans || !span_next(body, lend, &pos, &eat, &eend)) {
+			snprintf(err, errlen, "cannot delimit the entries of the %s response",
+				 api_op_name(op));
+			r = CD_SERVICE;
+			goto out;
+		}
 		const char *id = json_is_object(e) ? str_member(e, "Id") : NULL;
 		if (!id || !*id) {
 			p->skipped++;
 			continue;
 		}
-		char *raw = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-		if (!raw) {
-			r = CD_NOMEM;
-			goto out;
-		}
 		struct user_fields f = {
 			.id = id,
 			.arn = str_member(e, "Arn"),
 			.username = str_member(e, "Username"),
-			.raw = raw,
-			.raw_len = strlen(raw),
+			.raw = body + eat,
+			.raw_len = eend - eat,
 		};
 		if (op == API_SEARCH_USERS) {
 			f.first_name = nested_str(e, "IdentityInfo", "FirstName");
@@ -338,7 +439,6 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 			f.last_modified_region = str_member(e, "LastModifiedRegion");
 		}
 		r = user_set_add(&p->users, &f);
-		free(raw);
 		if (r != CD_OK)
 			goto out;
 	}
@@ -378,13 +478,19 @@ enum cd_result api_parse_describe_user(const char *body, size_t len, char **raw,
 		goto out;
 	}
 	snprintf(id_out, idlen, "%s", id);
-	*raw = json_dumps(u, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	size_t at, end;
+	if (!span_member(body, len, "User", &at, &end)) {
+		snprintf(err, errlen, "cannot delimit 'User' in the DescribeUser response");
+		r = CD_SERVICE;
+		goto out;
+	}
+	*raw = strndup(body + at, end - at);
 	if (!*raw) {
 		snprintf(err, errlen, "out of memory parsing the DescribeUser response");
 		r = CD_NOMEM;
 		goto out;
 	}
-	*raw_len = strlen(*raw);
+	*raw_len = end - at;
 out:
 	json_decref(root);
 	return r;

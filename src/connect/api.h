@@ -65,7 +65,7 @@ enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n);
 /* A page of a listing. users holds one record per entry, in page order, with the fields the
  * operation returns (SearchUsers: Id, Arn, Username, FirstName, LastName, DeskPhoneNumber,
  * DirectoryUserId, RoutingProfileId, HierarchyGroupId; ListUsers: Id, Arn, Username,
- * LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text. Entries without an Id
+ * LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text as received. Entries without an Id
  * are skipped and counted. next_token is NULL on the last page (malloc'd otherwise). */
 struct api_page {
 	struct user_set users;
@@ -84,8 +84,8 @@ enum cd_result api_parse_search_users(const char *body, size_t len, struct api_p
 enum cd_result api_parse_list_users(const char *body, size_t len, struct api_page *p, char *err,
 				    size_t errlen);
 
-/* DescribeUser: *raw receives the User object's JSON text (malloc'd, compact, members in the
- * order received) and *raw_len its length; the User must have a non-empty Id, copied to
+/* DescribeUser: *raw receives the User object's JSON text exactly as received (malloc'd) and
+ * *raw_len its length; the User must have a non-empty Id, copied to
  * id_out (truncated at idlen). */
 enum cd_result api_parse_describe_user(const char *body, size_t len, char **raw, size_t *raw_len,
 				       char *id_out, size_t idlen, char *err, size_t errlen);

@@ -63,7 +63,7 @@ static double window_len(const struct ratelimit *rl)
 {
 	/* At a few requests a second half a second holds one request or none: a window must hold
 	 * enough requests to be evidence (fewer while slow-starting, where a miss costs one cut). */
-	double w = (rl->rate < rl->ssthresh ? 3 : 8) / rl->rate;
+	double w = (rl->rate < rl->ssthresh ? 3 : 5) / rl->rate;
 	return w > RATELIMIT_WINDOW ? w : RATELIMIT_WINDOW;
 }
 
@@ -114,7 +114,7 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 		return;
 	rl->last_cut_rate = rl->rate;
 	/* Throttled window after throttled window: the quota is far below, get there quickly. */
-	static const double cut[] = { RATELIMIT_DECREASE, 0.7, 0.5 };
+	static const double cut[] = { RATELIMIT_DECREASE, 0.75, 0.65 };
 	rl->rate *= cut[rl->streak < 2 ? rl->streak : 2];
 	rl->streak++;
 	if (rl->rate < rl->floor)

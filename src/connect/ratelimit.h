@@ -11,7 +11,7 @@
  * With adaptation the rate moves with the service's answers:
  *   - a 429 cuts it by RATELIMIT_DECREASE (once per RATELIMIT_WINDOW, because every request in
  *     flight when the quota was crossed comes back throttled and counts as one signal; harder,
- *     0.7 then 0.5, when the windows before were throttled too), and empties the bucket so the
+ *     0.75 then 0.65, when the windows before were throttled too), and empties the bucket so the
  *     server's own bucket can refill;
  *   - a window in which callers had to wait for tokens (the bucket, not something else, was the
  *     limit) and nothing was throttled raises it: doubling until the first throttle (slow start,
@@ -38,7 +38,7 @@ struct ratelimit {
 	unsigned streak;         /* consecutive windows with a cut */
 };
 
-#define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 8 tokens' time) */
+#define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 3-5 tokens' time) */
 #define RATELIMIT_DECREASE 0.85  /* multiplicative decrease on throttling */
 
 /* rate > 0, burst >= 1 (smaller values are raised to it). The bucket starts full. */

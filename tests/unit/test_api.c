@@ -168,6 +168,33 @@ static void parse_describe(void **state)
 	assert_null(raw);
 }
 
+/* The raw text is the bytes received: numbers keep their spelling, strings with braces, quotes
+ * and escapes do not confuse the cut. */
+static void raw_text_as_received(void **state)
+{
+	const char *body = "{ \"Other\": {\"User\": 1},\n  \"User\" : {\"Id\":\"u\\\"1\",\"Username\":\"a}b]\","
+			   "\"T\":[1,{\"x\":\"{\"}],\"LastModifiedTime\":1552229832.453} }";
+	char *raw;
+	size_t n;
+	char id[64];
+	assert_int_equal(api_parse_describe_user(body, strlen(body), &raw, &n, id, sizeof id, err,
+						 sizeof err), CD_OK);
+	assert_string_equal(id, "u\"1");
+	assert_string_equal(raw, "{\"Id\":\"u\\\"1\",\"Username\":\"a}b]\",\"T\":[1,{\"x\":\"{\"}],"
+				 "\"LastModifiedTime\":1552229832.453}");
+	free(raw);
+
+	const char *page = "{\"NextToken\":\"x\", \"Users\": [ {\"Id\":\"a\",\"V\":1.10} ,\n"
+			   "{\"Id\":\"\"}, {\"Id\":\"b\",\"S\":\"],\"} ]}";
+	struct api_page p;
+	api_page_init(&p);
+	assert_int_equal(api_parse_search_users(page, strlen(page), &p, err, sizeof err), CD_OK);
+	assert_int_equal(p.users.n, 2);
+	assert_string_equal(p.users.v[0].raw, "{\"Id\":\"a\",\"V\":1.10}");
+	assert_string_equal(p.users.v[1].raw, "{\"Id\":\"b\",\"S\":\"],\"}");
+	api_page_release(&p);
+}
+
 static void parse_instances(void **state)
 {
 	const char *body = "{\"InstanceSummaryList\":[{\"Id\":\"i-1\",\"Arn\":\"arn:aws:connect:eu-west-2:1:instance/i-1\","
@@ -261,6 +288,7 @@ int main(void)
 		cmocka_unit_test(parse_list_page),
 		cmocka_unit_test(parse_bad_pages),
 		cmocka_unit_test(parse_describe),
+		cmocka_unit_test(raw_text_as_received),
 		cmocka_unit_test(parse_instances),
 		cmocka_unit_test(timestamps),
 		cmocka_unit_test(classify),
