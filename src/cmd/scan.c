@@ -558,6 +558,11 @@ static enum cd_result scan_run(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	if (crc != CD_OK && users.n == 0) {
+		/* Nothing arrived at all: empty "partial" reports would only mislead. */
+		rc = crc;
+		goto out;
+	}
 	rc = missing_users(cache, !a.no_email && crc != CD_OK, &missing, &nmissing, &failed);
 	if (rc != CD_OK)
 		goto out;
