@@ -2003,6 +2003,15 @@ static enum cd_result out_open(struct outfile *o, const char *path, char *err, s
 	return CD_OK;
 }
 
+static void out_write_error(const struct outfile *o, char *err, size_t errlen)
+{
+	const char *why = strerror(errno ? errno : EIO);
+	if (o->is_stdout)
+		snprintf(err, errlen, "cannot write to standard output: %s", why);
+	else
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, why);
+}
+
 /* Flushes and renames into place when ok; otherwise removes the temporary file. */
 static enum cd_result out_close(struct outfile *o, enum cd_result r, char *err, size_t errlen)
 {
@@ -2017,8 +2026,7 @@ static enum cd_result out_close(struct outfile *o, enum cd_result r, char *err, 
 		bad |= fclose(o->f) != 0;
 	}
 	if (r == CD_OK && bad) {
-		snprintf(err, errlen, "cannot write '%s': %s", o->is_stdout ? "stdout" : o->path,
-			strerror(errno ? errno : EIO));
+		out_write_error(o, err, errlen);
 		r = CD_IO;
 	}
 	if (!o->is_stdout) {
@@ -2149,7 +2157,7 @@ enum cd_result gen_files(const struct gen_opts *opts, const char *out_path,
 	instance_head(o.f, opts);
 	r = gen_stream(opts, file_sink, &s, &truth, err, errlen);
 	if (r == CD_IO)
-		snprintf(err, errlen, "cannot write '%s': %s", out_path, strerror(errno ? errno : EIO));
+		out_write_error(&o, err, errlen);
 	if (r == CD_OK)
 		fputs("\n]}\n", o.f);
 	r = out_close(&o, r, err, errlen);
