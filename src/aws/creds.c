@@ -733,15 +733,15 @@ static enum cd_result form_add(struct buf *b, const char *k, const char *v)
 	return r;
 }
 
-/* Posts an STS Query-protocol call; signs it when src is given. Parses <Credentials>. */
-static enum cd_result sts_call(struct creds_provider *p, const char *profile, const char *action,
-			       const struct buf *form, const struct creds *src, struct creds *out,
-			       char *err, size_t errlen)
+/* Posts an STS Query-protocol call, signed when src is given; on CD_OK resp holds the 200
+ * answer's XML (the caller releases it). */
+static enum cd_result sts_post(struct creds_provider *p, const char *profile, const char *action,
+			       const struct buf *form, const struct creds *src,
+			       struct http_response *resp, char *err, size_t errlen)
 {
 	enum cd_result r = CD_OK;
 	char url[1024], source[160];
-	struct http_response resp = { 0 };
-	char *akid = NULL, *secret = NULL, *token = NULL, *exp = NULL;
+	memset(resp, 0, sizeof *resp);
 	const char *region = p->s->region[0] ? p->s->region : "us-east-1";
 	const char *sts_region = aws_config_get(p->s->config, profile, "sts_region");
 	if (sts_region && aws_region_valid(sts_region))
@@ -779,22 +779,39 @@ static enum cd_result sts_call(struct creds_provider *p, const char *profile, co
 	}
 	struct http_request req = { .method = "POST", .url = url, .headers = h, .nheaders = nh,
 				    .body = form->data, .body_len = form->len };
-	http_do(c, &req, &resp);
-	if (resp.status == 0) {
-		snprintf(err, errlen, "cannot reach STS for profile '%s': %s", profile, resp.error);
+	http_do(c, &req, resp);
+	if (resp->status == 0) {
+		snprintf(err, errlen, "cannot reach STS for profile '%s': %s", profile, resp->error);
 		r = CD_NETWORK;
 		goto out;
 	}
-	const char *doc = buf_str(&resp.body);
-	if (resp.status != 200) {
+	if (resp->status != 200) {
+		const char *doc = buf_str(&resp->body);
 		char code[128] = "", msg[256] = "";
 		xml_text(doc, "Code", code, sizeof code);
 		xml_text(doc, "Message", msg, sizeof msg);
 		snprintf(err, errlen, "STS %s for profile '%s' failed: HTTP %d %s%s%.200s", action,
-			 profile, resp.status, code[0] ? code : "", msg[0] ? ": " : "", msg);
-		r = resp.status >= 500 ? CD_SERVICE : CD_AUTH;
-		goto out;
+			 profile, resp->status, code[0] ? code : "", msg[0] ? ": " : "", msg);
+		r = resp->status >= 500 ? CD_SERVICE : CD_AUTH;
 	}
+out:
+	OPENSSL_cleanse(&sig, sizeof sig);
+	if (r != CD_OK)
+		http_response_release(resp);
+	return r;
+}
+
+/* An STS call that answers with <Credentials> (AssumeRole, AssumeRoleWithWebIdentity). */
+static enum cd_result sts_call(struct creds_provider *p, const char *profile, const char *action,
+			       const struct buf *form, const struct creds *src, struct creds *out,
+			       char *err, size_t errlen)
+{
+	struct http_response resp;
+	char *akid = NULL, *secret = NULL, *token = NULL, *exp = NULL;
+	enum cd_result r = sts_post(p, profile, action, form, src, &resp, err, errlen);
+	if (r != CD_OK)
+		return r;
+	const char *doc = buf_str(&resp.body);
 	const char *cr = strstr(doc, "<Credentials>");
 	akid = malloc(256);
 	secret = malloc(256);
@@ -1273,6 +1290,31 @@ void creds_invalidate(struct creds_provider *p)
 	pthread_mutex_lock(&p->lock);
 	p->invalid = true;
 	pthread_mutex_unlock(&p->lock);
+}
+
+enum cd_result creds_caller_identity(struct creds_provider *p, const struct creds *c, char *arn,
+				     size_t arnlen, char *account, size_t accountlen, char *err,
+				     size_t errlen)
+{
+	struct buf form = BUF_INIT(256);
+	struct http_response resp = { 0 };
+	pthread_mutex_lock(&p->lock);
+	enum cd_result r = form_add(&form, "Action", "GetCallerIdentity");
+	if (r == CD_OK)
+		r = form_add(&form, "Version", "2011-06-15");
+	if (r == CD_OK)
+		r = sts_post(p, p->s->profile, "GetCallerIdentity", &form, c, &resp, err, errlen);
+	if (r == CD_OK) {
+		const char *doc = buf_str(&resp.body);
+		if (!xml_text(doc, "Arn", arn, arnlen) || !xml_text(doc, "Account", account, accountlen)) {
+			snprintf(err, errlen, "STS GetCallerIdentity answered without Arn and Account");
+			r = CD_SERVICE;
+		}
+	}
+	http_response_release(&resp);
+	buf_release(&form);
+	pthread_mutex_unlock(&p->lock);
+	return r;
 }
 
 void creds_provider_free(struct creds_provider *p)

@@ -64,6 +64,13 @@ enum cd_result creds_get(struct creds_provider *p, struct creds *out, char *err,
  * fetches new ones. */
 void creds_invalidate(struct creds_provider *p);
 
+/* Asks STS GetCallerIdentity (signed with c; a call every identity may make, no IAM permission
+ * needed) whose credentials c are: arn "arn:aws:sts::123456789012:assumed-role/R/s" and
+ * account. CD_AUTH when STS refuses them, CD_NETWORK when it cannot be reached. */
+enum cd_result creds_caller_identity(struct creds_provider *p, const struct creds *c, char *arn,
+				     size_t arnlen, char *account, size_t accountlen, char *err,
+				     size_t errlen);
+
 void creds_provider_free(struct creds_provider *p);
 
 /* A signer view of c (pointers into c). */

@@ -8,9 +8,10 @@
 #include "cmd/commands.h"
 #include "log.h"
 
-enum { OPT_ENDPOINT = 1, OPT_PROFILE, OPT_QUIET, OPT_REGION, OPT_VERBOSE };
+enum { OPT_CHECK = 1, OPT_ENDPOINT, OPT_PROFILE, OPT_QUIET, OPT_REGION, OPT_VERBOSE };
 
 static const struct cli_opt whoami_opts[] = {
+	{ "check", 0, NULL, OPT_CHECK, "also ask STS who the credentials belong to (GetCallerIdentity; needs no permission)" },
 	{ "endpoint-url", 0, "URL", OPT_ENDPOINT, "Connect endpoint (default from the environment, profile or region)" },
 	{ "profile", 0, "NAME", OPT_PROFILE, "AWS profile (default AWS_PROFILE, else 'default')" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "print nothing but errors and the report" },
@@ -21,12 +22,14 @@ static const struct cli_opt whoami_opts[] = {
 struct whoami_args {
 	struct aws_settings_input in;
 	enum log_level level;
+	bool check;
 };
 
 static enum cd_result whoami_opt(void *ctx, int id, const char *arg, char *err, size_t errlen)
 {
 	struct whoami_args *a = ctx;
 	switch (id) {
+	case OPT_CHECK: a->check = true; break;
 	case OPT_ENDPOINT: a->in.endpoint_url = arg; break;
 	case OPT_PROFILE: a->in.profile = arg; break;
 	case OPT_REGION: a->in.region = arg; break;
@@ -103,6 +106,16 @@ static enum cd_result whoami_run(int argc, char **argv)
 	}
 	if (s.ca_bundle[0])
 		printf("ca bundle: %s\n", s.ca_bundle);
+	if (a.check && r == CD_OK) {
+		char arn[512], account[32];
+		fflush(stdout);
+		r = creds_caller_identity(prov, &c, arn, sizeof arn, account, sizeof account, err,
+					  sizeof err);
+		if (r != CD_OK)
+			log_error("%s", err);
+		else
+			printf("identity:  %s (account %s)\n", arn, account);
+	}
 out:
 	creds_clear(&c);
 	creds_provider_free(prov);
@@ -113,14 +126,15 @@ out:
 
 const struct cli_cmd cmd_whoami = {
 	.name = "whoami",
-	.synopsis = "[--profile NAME] [--region REGION] [--endpoint-url URL]",
+	.synopsis = "[--profile NAME] [--region REGION] [--endpoint-url URL] [--check]",
 	.summary = "show which AWS credentials, region and endpoint a scan would use (nothing secret)",
 	.description =
 		"Resolves the profile, region and endpoint as scan does and fetches credentials\n"
 		"through the same provider chain (environment, profiles, assume-role, web identity,\n"
 		"SSO, credential_process, container, EC2 instance metadata). Prints the provider that\n"
 		"answered, the last four characters of the access key id, the region and the\n"
-		"endpoint; never a secret. Exit status 4 when no credentials can be found.",
+		"endpoint; never a secret. With --check it also asks STS whose credentials they\n"
+		"are. Exit status 4 when no credentials can be found or STS refuses them.",
 	.opts = whoami_opts,
 	.nopts = CLI_ARRAY_LEN(whoami_opts),
 	.run = whoami_run,

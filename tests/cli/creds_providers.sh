@@ -133,6 +133,17 @@ expect_grep "assume-role: session name from the profile" 'RoleSessionName=audit-
 # the signature the stand-in saw never appears in our output
 sig=$(grep -oE 'Signature=[0-9a-f]{64}' "$TMP/req.json" | head -1 | cut -d= -f2)
 if [ -n "$sig" ] && ! grep -q "$sig" "$TMP/out" "$TMP/err"; then ok "assume-role: signature not in the output"; else not_ok "assume-role: signature not in the output"; fi
+expect_rc "whoami --check: exit 0" 0 whoami --profile admin --check
+expect_grep "whoami --check: STS names the assumed role" '^identity: +arn:aws:sts::123456789012:assumed-role/standin/session \(account 123456789012\)$' "$TMP/out"
+no_secrets "whoami --check"
+AWS_ACCESS_KEY_ID=AKIAINVALID000000001 AWS_SECRET_ACCESS_KEY=x/SECRETKEY \
+	expect_rc "whoami --check with refused keys: exit 4" 4 whoami --check
+expect_grep "whoami --check with refused keys: STS's reason" "error: STS GetCallerIdentity for profile 'default' failed: HTTP 403 InvalidClientTokenId: The security token included in the request is invalid" "$TMP/err"
+# nothing secret at any verbosity (whoami adds -v; -q and the default level here)
+for level in -q ""; do
+	"$CD_BIN" whoami $level --profile admin --check >"$TMP/out" 2>"$TMP/err"
+	no_secrets "whoami ${level:-(default level)} --check"
+done
 expect_rc "assume-role chain: exit 0" 0 whoami --profile chained
 expect_grep "assume-role chain: second role" "role arn:aws:iam::210987654321:role/Second" "$TMP/out"
 requests >"$TMP/req.json"

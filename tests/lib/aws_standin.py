@@ -165,6 +165,20 @@ class Handler(BaseHTTPRequestHandler):
             if "denied" in role:
                 return self.sts_error(403, "AccessDenied", "not authorized to assume " + role)
             kind = "assumed"
+        elif action == "GetCallerIdentity":
+            ok = check_sigv4(self, body, ARGS.source_secret)
+            akid = self.headers.get("Authorization", "").split("Credential=")[-1].split("/")[0]
+            if ok is False or akid.startswith("AKIAINVALID"):
+                return self.sts_error(403, "InvalidClientTokenId",
+                                      "The security token included in the request is invalid.")
+            with LOCK:
+                issued = akid in ISSUED
+            arn = ("arn:aws:sts::123456789012:assumed-role/standin/session" if issued
+                   else "arn:aws:iam::123456789012:user/static")
+            xml = ("<GetCallerIdentityResponse><GetCallerIdentityResult>"
+                   f"<Arn>{arn}</Arn><UserId>AIDEXAMPLE</UserId><Account>123456789012</Account>"
+                   "</GetCallerIdentityResult></GetCallerIdentityResponse>")
+            return self.send(200, xml, "text/xml")
         elif action == "AssumeRoleWithWebIdentity":
             if "Authorization" in self.headers:
                 return self.sts_error(400, "InvalidRequest", "unexpected signature")
