@@ -8,6 +8,7 @@
 
 static const struct cli_cmd *const emu_commands[] = {
 	&emu_cmd_generate,
+	&emu_cmd_serve,
 };
 
 int main(int argc, char **argv)
