@@ -13,6 +13,13 @@ FIRST = ["James", "Mary", "José", "Zoë", "Иван", "Мария", "李", "Wei
         ["F%03d" % i for i in range(200)]
 LAST = ["Smith", "García", "Müller", "Петров", "王", "Nguyen", "O'Brien", "Dupont", "Kowalski",
         "Okafor", "Singh", "Doe"] + ["L%03d" % i for i in range(400)]
+# Synthesised names keep accidental collisions realistic at a million users (about one shared
+# first+last name per few hundred people, as in a real population), not one per ten.
+SYL = ["ka", "lo", "mi", "ra", "sen", "to", "vi", "an", "el", "dor", "ma", "ni", "qu", "ri", "sa",
+       "te", "ul", "ve", "wa", "yo", "zi", "bre", "cha", "dri", "fen", "gro", "hal", "jas", "kel"]
+_r = random.Random(99)
+FIRST += ["".join(_r.choice(SYL) for _ in range(_r.randrange(2, 4))).capitalize() for _ in range(3000)]
+LAST += ["".join(_r.choice(SYL) for _ in range(_r.randrange(2, 5))).capitalize() for _ in range(30000)]
 DOMAINS = ["example.com", "Example.COM", "corp.example.org"]
 
 
@@ -46,7 +53,7 @@ for i in range(n):
         email = "" if rnd.random() < 0.05 else \
             "%s.%s%d@%s" % (first.lower(), last.lower(), rnd.randrange(n * 4), rnd.choice(DOMAINS))
         username = [email or "x%d" % i, "%s.%s" % (first.lower(), last.lower()),
-                    "%s%s" % (first[:1].lower(), last.lower()),
+                    "%s%s%d" % (first[:1].lower(), last.lower(), rnd.randrange(10000)),
                     "%s%s%d" % (first.lower(), last.lower()[:3], rnd.randrange(100))][style]
     ident = {"FirstName": first, "LastName": last, "Email": email}
     if rnd.random() < 0.03:
