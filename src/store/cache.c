@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,6 +99,7 @@ struct cache {
 	sqlite3_stmt *st[ST_COUNT];
 	bool in_batch;
 	bool read_only;
+	int lock_fd;  /* the writer's lock on "<path>-lock", -1 for a reader */
 	char *path;
 	char *instance_id;
 };
@@ -365,6 +367,34 @@ static enum cd_result create_file(const char *path, bool *created, char *err, si
 	return r;
 }
 
+/* One writer at a time: two scans of one instance would describe the same users twice, and one
+ * scan's "not seen in my listing" is not another's. flock on a companion file, not on the database
+ * (SQLite's own POSIX locks on it must not be disturbed; on NFS flock is emulated with them); the
+ * kernel releases it when the process dies, kill -9 included. Readers (info, export, analyze)
+ * take no lock. */
+static enum cd_result take_lock(struct cache *c, char *err, size_t errlen)
+{
+	char p[PATH_MAX];
+	if (snprintf(p, sizeof p, "%s-lock", c->path) >= (int)sizeof p) {
+		seterr(err, errlen, "cache path too long: '%s'", c->path);
+		return CD_TOOBIG;
+	}
+	c->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (c->lock_fd < 0) {
+		seterr(err, errlen, "cannot create '%s': %s", p, strerror(errno));
+		return CD_IO;
+	}
+	if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			seterr(err, errlen, "cache '%s' is in use by another connect-dupes scan: let it "
+					    "finish, or use another --cache file", c->path);
+		else
+			seterr(err, errlen, "cannot lock '%s': %s", p, strerror(errno));
+		return CD_IO;
+	}
+	return CD_OK;
+}
+
 /* --- open / validate / migrate --------------------------------------------------------------- */
 
 static enum cd_result meta_get(struct cache *c, const char *key, char **out, char *err,
@@ -541,7 +571,10 @@ enum cd_result cache_open(struct cache **out, const char *path, const char *inst
 		r = CD_NOMEM;
 		goto out;
 	}
+	c->lock_fd = -1;
 	c->read_only = (flags & CACHE_READ_ONLY) != 0;
+	if (!c->read_only && (r = take_lock(c, err, errlen)) != CD_OK)
+		goto out;
 	int oflags = (c->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
 	int rc = sqlite3_open_v2(path, &c->db, oflags, NULL);
@@ -596,6 +629,8 @@ void cache_close(struct cache *c)
 			sqlite3_finalize(c->st[i]);
 		sqlite3_close(c->db);
 	}
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c->path);
 	free(c->instance_id);
 	free(c);
@@ -1089,8 +1124,8 @@ enum cd_result cache_drop_unseen(struct cache *c, long long scan_id, size_t *dro
 		own_tx = true;
 	}
 	int rc = sqlite3_prepare_v2(c->db,
-				    "DELETE FROM users WHERE searched_scan IS NOT ?1"
-				    " AND listed_scan IS NOT ?1", -1, &st, NULL);
+				    "DELETE FROM users WHERE coalesce(searched_scan, 0) < ?1"
+				    " AND coalesce(listed_scan, 0) < ?1", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		r = db_fail(c, rc, "dropping deleted users", err, errlen);
 		goto out;
@@ -1350,7 +1385,7 @@ out:
 
 enum cd_result cache_remove(const char *path, char *err, size_t errlen)
 {
-	static const char *const suffix[] = { "-wal", "-shm", "-journal" };
+	static const char *const suffix[] = { "-wal", "-shm", "-journal", "-lock" };
 	char p[PATH_MAX];
 	enum cd_result r = CD_OK;
 	if (unlink(path) != 0) {

@@ -54,7 +54,9 @@ enum cd_result cache_default_dir(char *out, size_t outlen, char *err, size_t err
  * schema -> CD_INPUT "file is not a connect-dupes cache"; a newer schema -> CD_INPUT naming
  * both versions; an older one is migrated in a transaction. instance_id may be NULL (accept
  * whatever instance the file belongs to); otherwise a file recorded for another instance is
- * refused with CD_INPUT, and a new file records it. Unwritable folder/file -> CD_IO.
+ * refused with CD_INPUT, and a new file records it. Unwritable folder/file -> CD_IO. A writer
+ * (no CACHE_READ_ONLY) holds an exclusive lock until cache_close: a second writer gets CD_IO
+ * ("in use by another connect-dupes scan") at once; readers never wait for it.
  * On success *out is owned by the caller: release with cache_close. */
 enum cd_result cache_open(struct cache **out, const char *path, const char *instance_id,
 			  unsigned flags, char *err, size_t errlen);
@@ -169,7 +171,8 @@ enum cd_result cache_list_missing(struct cache *c, struct cache_failure **out, s
 /* Drops a user (DescribeUser said 404) with its failures. Not an error when absent. */
 enum cd_result cache_delete_user(struct cache *c, const char *id, char *err, size_t errlen);
 /* After a listing finished complete in scan_id: drops every user that no listing of this scan
- * has seen (deleted from the instance since it was cached). *dropped may be NULL. */
+ * (or of a later one) has seen: deleted from the instance since it was cached. *dropped may be
+ * NULL. */
 enum cd_result cache_drop_unseen(struct cache *c, long long scan_id, size_t *dropped, char *err,
 				 size_t errlen);
 
@@ -202,7 +205,7 @@ struct cache_info {
 };
 enum cd_result cache_get_info(struct cache *c, struct cache_info *out, char *err, size_t errlen);
 
-/* Deletes a cache file with its -wal, -shm and -journal companions. A missing file is
+/* Deletes a cache file with its -wal, -shm, -journal and -lock companions. A missing file is
  * CD_NOT_FOUND. */
 enum cd_result cache_remove(const char *path, char *err, size_t errlen);
 

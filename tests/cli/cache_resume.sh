@@ -5,12 +5,13 @@
 cache_need_scan
 cache_env
 
-N=240
-RATE=30        # DescribeUser quota: a full scan takes about N/RATE = 8 s
+N=200
+RATE=25        # DescribeUser quota: a full scan takes about N/RATE = 8 s
 CONC=4         # requests in flight at most
 KILLS=12
 INST=11111111-2222-3333-4444-555555555555
 
+SCAN_RATES=(--rate DescribeUser=$RATE --rate SearchUsers=5 --rate ListUsers=5)
 emu_start --users $N --seed 42 --dup-rate 0.15 --instance-id $INST --verify-sigv4 \
 	--rate DescribeUser=$RATE --burst DescribeUser=5 --rate SearchUsers=5 --rate ListUsers=5 ||
 	{ not_ok "emulator starts"; done_testing; exit; }
@@ -24,13 +25,13 @@ emu_post /_emu/reset-stats '{}' >/dev/null
 # the batch of results not yet committed (the crawl commits every 100 users or half second), so
 # at most CONC + RATE/2 + 1 descriptions. Count what each kill really lost.
 RANDOM=7
-kills=0 finished=0 lost_total=0 stored_before=0
+kills=0 finished=0 lost_total=0 stored_before=0 calls_before=0
 for i in $(seq 1 $KILLS); do
-	calls_before=$(describe_calls)
-	cd_scan "$TMP/run$i" --cache "$TMP/c.db" --concurrency $CONC >"$TMP/run$i.out" 2>&1 &
-	pid=$!
-	# between 0.3 and 1.2 s: listing, the first describes, the middle of a batch...
-	sleep "0.$((RANDOM % 10))"; sleep 0.3
+	cd_scan_bg "$TMP/run$i.out" "$TMP/run$i" --cache "$TMP/c.db" --concurrency $CONC
+	pid=$SCAN_PID
+	# between 0.2 and 0.8 s: listing, the first describes, the middle of a batch... (a run
+	# describes at most 0.8 * RATE users, so 12 runs cannot finish the N users)
+	sleep "0.$((2 + RANDOM % 7))"
 	if kill -9 $pid 2>/dev/null; then
 		wait $pid 2>/dev/null
 		kills=$((kills + 1))
@@ -39,7 +40,9 @@ for i in $(seq 1 $KILLS); do
 		finished=$((finished + 1))
 		break
 	fi
-	calls=$(( $(describe_calls) - calls_before ))
+	calls_now=$(describe_calls)
+	calls=$((calls_now - calls_before))
+	calls_before=$calls_now
 	stored=$("$CD_BIN" cache info --cache "$TMP/c.db" 2>/dev/null |
 		sed -n 's/^users: .*(\([0-9]*\) described.*/\1/p')
 	stored=${stored:-0}

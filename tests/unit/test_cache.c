@@ -142,6 +142,20 @@ static void creates_private_files_and_schema(void **state)
 	assert_true(info.has_scan);
 	assert_false(info.last_scan_complete);
 	assert_string_equal(cache_instance_id(c), "i-1");
+
+	/* One writer at a time; readers are not held up. */
+	struct cache *c2 = NULL;
+	assert_int_equal(cache_open(&c2, f->path, "i-1", 0, f->err, sizeof f->err), CD_IO);
+	assert_null(c2);
+	assert_non_null(strstr(f->err, "in use by another connect-dupes scan"));
+	if (cache_open(&c2, f->path, "i-1", CACHE_READ_ONLY, f->err, sizeof f->err) != CD_OK)
+		fail_msg("read-only open beside a writer: %s", f->err);
+	cache_close(c2);
+	struct stat lb;
+	char lockp[PATH_MAX + 8];
+	snprintf(lockp, sizeof lockp, "%s-lock", f->path);
+	assert_int_equal(stat(lockp, &lb), 0);
+	assert_int_equal(lb.st_mode & 0777, 0600);
 	cache_close(c);
 
 	/* Reopened: still valid; another instance's name is refused; NULL accepts it. */
@@ -323,6 +337,10 @@ static void needs_describe(void **state)
 			 CD_OK);
 	assert_int_equal(cache_record_failure(c, "", "ListUsers", "page", f->err, sizeof f->err),
 			 CD_OK);
+	/* A user only a later scan has seen is not the earlier scan's to drop. */
+	long long s3;
+	assert_int_equal(cache_scan_start(c, 25, &s3, f->err, sizeof f->err), CD_OK);
+	searched(c, s3, "u9", "u9", "F", 0);
 	assert_int_equal(cache_drop_unseen(c, s2, &dropped, f->err, sizeof f->err), CD_OK);
 	assert_int_equal(dropped, 1);
 	assert_int_equal(cache_delete_user(c, "u1", f->err, sizeof f->err), CD_OK);
@@ -331,11 +349,14 @@ static void needs_describe(void **state)
 	assert_int_equal(cache_scan_finish(c, s2, 30, true, &k, f->err, sizeof f->err), CD_OK);
 	struct cache_info info;
 	assert_int_equal(cache_get_info(c, &info, f->err, sizeof f->err), CD_OK);
-	assert_int_equal(info.users, 3);
+	assert_int_equal(info.users, 4);
 	assert_int_equal(info.failures, 1); /* the page failure stays */
+	assert_false(info.last_scan_complete); /* s3 is the last one */
+	assert_int_equal(cache_scan_finish(c, s3, 40, true, &k, f->err, sizeof f->err), CD_OK);
+	assert_int_equal(cache_get_info(c, &info, f->err, sizeof f->err), CD_OK);
 	assert_true(info.last_scan_complete);
-	assert_true(info.last_scan_end == 30);
-	assert_true(info.last_complete_scan_end == 30);
+	assert_true(info.last_scan_end == 40);
+	assert_true(info.last_complete_scan_end == 40);
 	assert_int_equal(info.last_scan.described, 3);
 	assert_int_equal(info.last_scan.deleted, 2);
 	cache_close(c);
