@@ -66,16 +66,16 @@ static enum cd_result serve_opt(void *ctx, int id, const char *arg, char *err, s
 	case O_REGION: c->region = arg; return CD_OK;
 	case O_FAULT_KINDS: c->fault_kinds = arg; return CD_OK;
 	case O_VERIFY: c->verify = true; return CD_OK;
-	case O_DUP_RATE: return cli_double("--dup-rate", arg, 0, 0.5, &c->dup_rate, err, errlen);
-	case O_FAULT_RATE: return cli_double("--fault-rate", arg, 0, 1, &c->fault_rate, err, errlen);
-	case O_MUTATE: return cli_double("--mutate-rate", arg, 0, 100000, &c->mutate_rate, err, errlen);
-	case O_LATENCY: return cli_uint("--latency-ms", arg, 0, 600000, &c->latency_ms, err, errlen);
-	case O_SLOW: return cli_uint("--slow-ms", arg, 0, 600000, &c->slow_ms, err, errlen);
-	case O_PORT: return cli_uint("--port", arg, 0, 65535, &c->port, err, errlen);
-	case O_SEED: return cli_uint("--seed", arg, 0, ~0ULL, &c->seed, err, errlen);
+	case O_DUP_RATE: return cli_double("dup-rate", arg, 0, 0.5, &c->dup_rate, err, errlen);
+	case O_FAULT_RATE: return cli_double("fault-rate", arg, 0, 1, &c->fault_rate, err, errlen);
+	case O_MUTATE: return cli_double("mutate-rate", arg, 0, 100000, &c->mutate_rate, err, errlen);
+	case O_LATENCY: return cli_uint("latency-ms", arg, 0, 600000, &c->latency_ms, err, errlen);
+	case O_SLOW: return cli_uint("slow-ms", arg, 0, 600000, &c->slow_ms, err, errlen);
+	case O_PORT: return cli_uint("port", arg, 0, 65535, &c->port, err, errlen);
+	case O_SEED: return cli_uint("seed", arg, 0, ~0ULL, &c->seed, err, errlen);
 	case O_USERS:
 		c->users_set = true;
-		return cli_uint("--users", arg, 0, GEN_MAX_USERS, &c->users, err, errlen);
+		return cli_uint("users", arg, 0, GEN_MAX_USERS, &c->users, err, errlen);
 	}
 	return CD_USAGE;
 }

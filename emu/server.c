@@ -813,7 +813,6 @@ enum cd_result emu_server_start(const struct emu_server_opts *o, struct emu_serv
 				MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 				MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", o->port,
