@@ -119,30 +119,39 @@ static enum cd_result push(struct pairvec *pv, uint32_t a, uint32_t b, const cha
 }
 
 /* One rule: chains users with equal keys (in input order) through next[], then emits the pairs
- * of every chain longer than one. */
-static enum cd_result one_rule(const struct user_set *s, enum rule_kind k, uint32_t *slot,
-			       size_t cap, uint32_t *next, uint32_t *tail, struct arena *ar,
-			       struct pairvec *pv)
+ * of every chain longer than one. The table holds each chain head's hash next to its index, so
+ * probing touches the users' strings only on a hash match (a million users would otherwise pay
+ * a cache miss per probe). */
+struct slot {
+	uint64_t hash;
+	uint32_t head;
+};
+
+static enum cd_result one_rule(const struct user_set *s, enum rule_kind k, const uint64_t *hash,
+			       struct slot *slot, size_t cap, uint32_t *next, uint32_t *tail,
+			       struct arena *ar, struct pairvec *pv)
 {
 	const uint32_t NONE = UINT32_MAX;
 	enum cd_result rc = CD_OK;
 	for (size_t i = 0; i < cap; i++)
-		slot[i] = NONE;
+		slot[i].head = NONE;
 	for (size_t i = 0; i < s->n; i++)
 		next[i] = tail[i] = NONE;
-	/* slot[h] holds a chain's head; tail[head] its last member. */
+	/* slot[h].head holds a chain's head; tail[head] its last member. */
 	for (uint32_t i = 0; i < s->n; i++) {
-		const struct user *u = &s->v[i];
-		if (!has_key(u, k))
-			continue;
-		size_t h = (size_t)key_hash(u, k) & (cap - 1);
-		while (slot[h] != NONE && !key_eq(&s->v[slot[h]], u, k))
+		uint64_t hv = hash[i];
+		if (!hv)
+			continue; /* no key */
+		size_t h = (size_t)hv & (cap - 1);
+		while (slot[h].head != NONE &&
+		       (slot[h].hash != hv || !key_eq(&s->v[slot[h].head], &s->v[i], k)))
 			h = (h + 1) & (cap - 1);
-		if (slot[h] == NONE) {
-			slot[h] = i;
+		if (slot[h].head == NONE) {
+			slot[h].head = i;
+			slot[h].hash = hv;
 			tail[i] = i;
 		} else {
-			uint32_t head = slot[h];
+			uint32_t head = slot[h].head;
 			next[tail[head]] = i;
 			tail[head] = i;
 		}
@@ -167,7 +176,9 @@ enum cd_result rules_find(const struct user_set *users, struct rule_pairs *out, 
 			  size_t errlen)
 {
 	enum cd_result rc = CD_OK;
-	uint32_t *slot = NULL, *next = NULL, *tail = NULL;
+	struct slot *slot = NULL;
+	uint32_t *next = NULL, *tail = NULL;
+	uint64_t *hash = NULL;
 	memset(out, 0, sizeof *out);
 	if (users->n >= UINT32_MAX) {
 		snprintf(err, errlen, "too many users (%zu) for one analysis", users->n);
@@ -179,14 +190,29 @@ enum cd_result rules_find(const struct user_set *users, struct rule_pairs *out, 
 	slot = malloc(cap * sizeof *slot);
 	next = malloc((users->n + 1) * sizeof *next);
 	tail = malloc((users->n + 1) * sizeof *tail);
+	hash = malloc((users->n + 1) * RULE_COUNT * sizeof *hash);
 	out->strings = arena_new();
-	if (!slot || !next || !tail || !out->strings) {
+	if (!slot || !next || !tail || !hash || !out->strings) {
 		rc = CD_NOMEM;
 		goto out;
 	}
+	/* All keys hashed in one pass: each user's strings sit together in the set's arena. A zero
+	 * hash means "no key" (a real key hashing to zero is nudged to 1; equality is checked). */
+	for (size_t i = 0; i < users->n; i++) {
+		for (int k = 0; k < RULE_COUNT; k++) {
+			uint64_t h = 0;
+			if (has_key(&users->v[i], (enum rule_kind)k)) {
+				h = key_hash(&users->v[i], (enum rule_kind)k);
+				if (!h)
+					h = 1;
+			}
+			hash[(size_t)k * users->n + i] = h;
+		}
+	}
 	for (int k = 0; k < RULE_COUNT && rc == CD_OK; k++) {
 		struct pairvec pv = { 0 };
-		rc = one_rule(users, (enum rule_kind)k, slot, cap, next, tail, out->strings, &pv);
+		rc = one_rule(users, (enum rule_kind)k, hash + (size_t)k * users->n, slot, cap, next,
+			      tail, out->strings, &pv);
 		out->v[k] = pv.v;
 		out->n[k] = pv.n;
 	}
@@ -199,6 +225,7 @@ out:
 	free(slot);
 	free(next);
 	free(tail);
+	free(hash);
 	return rc;
 }
 
