@@ -35,6 +35,7 @@ struct emu_store {
 	atomic_size_t distinct, again;
 	uint64_t rng;       /* for changes; under the write lock */
 	unsigned long serial;
+	size_t modified;    /* changes so far (created: serial) */
 };
 
 static uint64_t splitmix(uint64_t *x)
@@ -513,6 +514,7 @@ static enum cd_result modify_one(struct emu_store *s, struct emu_user *u)
 	json_object_set_new(user, "LastModifiedRegion", json_string(s->region));
 	enum cd_result r = user_build(u, user);
 	json_decref(user);
+	s->modified += r == CD_OK;
 	return r;
 }
 
@@ -605,6 +607,7 @@ enum cd_result emu_store_update(struct emu_store *s, const char *id, json_t *pat
 		goto out;
 	json_object_set_new(user, "LastModifiedTime", json_real(bump_time(u->modified)));
 	r = user_build(u, user);
+	s->modified += r == CD_OK;
 out:
 	pthread_rwlock_unlock(&s->lock);
 	json_decref(user);
@@ -618,6 +621,8 @@ void emu_store_counts(struct emu_store *s, struct emu_store_counts *c)
 	c->deleted = s->n - s->live;
 	c->described = atomic_load(&s->distinct);
 	c->described_again = atomic_load(&s->again);
+	c->modified = s->modified;
+	c->created = s->serial;
 	pthread_rwlock_unlock(&s->lock);
 }
 

@@ -64,6 +64,7 @@ struct emu_store_counts {
 	size_t deleted;   /* tombstones */
 	size_t described; /* distinct users described at least once */
 	size_t described_again; /* users described more than once */
+	size_t modified, created; /* changes made while serving (deletions are `deleted`) */
 };
 void emu_store_counts(struct emu_store *s, struct emu_store_counts *c);
 void emu_store_reset_counts(struct emu_store *s);

@@ -331,10 +331,11 @@ enum cd_result emu_server_stats(struct emu_server *s, struct buf *out)
 			       "},\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,\"errors\":%lu,"
 			       "\"auth_failures\":%lu,\"unknown_requests\":%lu,\"admin_requests\":%lu,"
 			       "\"users\":%zu,\"deleted_users\":%zu,\"described_users\":%zu,"
-			       "\"described_more_than_once\":%zu}",
+			       "\"described_more_than_once\":%zu,\"changes\":{\"modified\":%zu,"
+			       "\"created\":%zu,\"deleted\":%zu}}",
 			       req, thr, flt, errs, atomic_load(&s->auth_failures),
 			       atomic_load(&s->unknown), atomic_load(&s->admin), c.users, c.deleted,
-			       c.described, c.described_again);
+			       c.described, c.described_again, c.modified, c.created, c.deleted);
 	return r;
 }
 

@@ -75,6 +75,18 @@ if emu_start --users 20 --seed 3 --latency-ms 300; then
 	emu_stop
 fi
 
+# changes while serving: --mutate-rate 40/s for about a second
+if emu_start --users 50 --seed 5 --mutate-rate 40; then
+	sleep 1.2
+	curl -s "$EMU_URL/_emu/stats" -o "$TMP/ms"
+	n=$(sed -n 's/.*"changes":{"modified":\([0-9]*\),"created":\([0-9]*\),"deleted":\([0-9]*\)}.*/\1 \2 \3/p' "$TMP/ms")
+	set -- $n
+	total=$(( ${1:-0} + ${2:-0} + ${3:-0} ))
+	ok_if "--mutate-rate 40 makes about 40 changes a second ($total in 1.2 s: $n)" \
+		test "$total" -ge 10 -a "$total" -le 200
+	emu_stop
+fi
+
 # a port already taken is an error, not a silent other port
 if emu_start --users 5; then
 	port=${EMU_URL##*:}
