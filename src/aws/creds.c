@@ -198,17 +198,21 @@ static enum cd_result from_env(struct creds_provider *p, struct creds *out, char
 
 /* ---- HTTP helpers ---------------------------------------------------------------------- */
 
-static struct http_client *main_http(struct creds_provider *p, char *err, size_t errlen)
+/* The client for STS, SSO and container calls: the caller's, or our own made on first use. */
+static enum cd_result main_http(struct creds_provider *p, struct http_client **out, char *err,
+				size_t errlen)
 {
-	if (p->http)
-		return p->http;
-	struct http_client_opts o = { .ca_bundle = p->s->ca_bundle[0] ? p->s->ca_bundle : NULL,
-				      .connect_timeout_ms = 5000, .request_timeout_ms = 30000,
-				      .max_response_bytes = SMALL_MAX, .max_host_connections = 2 };
-	if (http_client_new(&o, &p->own_http, err, errlen) != CD_OK)
-		return NULL;
-	p->http = p->own_http;
-	return p->http;
+	enum cd_result r = CD_OK;
+	if (!p->http) {
+		struct http_client_opts o = {
+			.ca_bundle = p->s->ca_bundle[0] ? p->s->ca_bundle : NULL,
+			.connect_timeout_ms = 5000, .request_timeout_ms = 30000,
+			.max_response_bytes = SMALL_MAX, .max_host_connections = 2 };
+		r = http_client_new(&o, &p->own_http, err, errlen);
+		p->http = p->own_http;
+	}
+	*out = p->http;
+	return r;
 }
 
 /* JSON body -> object, or NULL with err set. */
@@ -311,11 +315,9 @@ static enum cd_result from_container(struct creds_provider *p, struct creds *out
 	struct sigv4_header h = { "Authorization", token };
 	struct http_request req = { .method = "GET", .url = url, .headers = &h,
 				    .nheaders = token && *token ? 1 : 0 };
-	struct http_client *c = main_http(p, err, errlen);
-	if (!c) {
-		r = CD_INTERNAL;
+	struct http_client *c;
+	if ((r = main_http(p, &c, err, errlen)) != CD_OK)
 		goto out;
-	}
 	/* the agent is local and sometimes slow to start: one retry on a transport failure */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		http_response_release(&resp);
@@ -772,11 +774,9 @@ static enum cd_result sts_post(struct creds_provider *p, const char *profile, co
 		if (src->session_token[0])
 			h[nh++] = (struct sigv4_header){ "X-Amz-Security-Token", src->session_token };
 	}
-	struct http_client *c = main_http(p, err, errlen);
-	if (!c) {
-		r = CD_INTERNAL;
+	struct http_client *c;
+	if ((r = main_http(p, &c, err, errlen)) != CD_OK)
 		goto out;
-	}
 	struct http_request req = { .method = "POST", .url = url, .headers = h, .nheaders = nh,
 				    .body = form->data, .body_len = form->len };
 	http_do(c, &req, resp);
@@ -1090,11 +1090,9 @@ static enum cd_result from_sso(struct creds_provider *p, const char *profile, st
 	memcpy(url + ul, q.data, q.len + 1);
 	struct sigv4_header h = { "x-amz-sso_bearer_token", access };
 	struct http_request req = { .method = "GET", .url = url, .headers = &h, .nheaders = 1 };
-	struct http_client *c = main_http(p, err, errlen);
-	if (!c) {
-		r = CD_INTERNAL;
+	struct http_client *c;
+	if ((r = main_http(p, &c, err, errlen)) != CD_OK)
 		goto out;
-	}
 	http_do(c, &req, &resp);
 	if (resp.status == 0) {
 		snprintf(err, errlen, "cannot reach the SSO portal for profile '%s': %s", profile,

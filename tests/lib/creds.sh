@@ -28,7 +28,7 @@ standin_start() {
 	STANDIN_PID=$!
 	local i
 	for i in $(seq 1 200); do
-		STANDIN_URL=$(sed -n 's/.*listening on \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$out" | head -1)
+		STANDIN_URL=$(sed -n 's/.*listening on \(https*:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$out" | head -1)
 		[ -n "$STANDIN_URL" ] && return 0
 		kill -0 "$STANDIN_PID" 2>/dev/null || break
 		sleep 0.05
