@@ -121,7 +121,8 @@ static enum cd_result do_info(struct cache *c, bool verbose, char *err, size_t e
 		fmt_time(in.last_scan_start, t1, sizeof t1);
 		printf("last scan:      started %s, %s\n", t1,
 		       in.last_scan_complete ? "complete" :
-		       in.last_scan_end > 0 ? "incomplete" : "interrupted (a scan resumes it)");
+		       in.last_scan_end > 0 ? "incomplete (a scan resumes it)" :
+		       in.scan_running ? "running now" : "interrupted (a scan resumes it)");
 		if (in.last_scan_end > 0)
 			printf("                searched %zu, listed %zu, described %zu, unchanged %zu, "
 			       "failed %zu, deleted %zu\n", in.last_scan.searched, in.last_scan.listed,
@@ -186,8 +187,9 @@ static enum cd_result do_export(struct cache *c, const char *output, char *err, 
 	return r;
 }
 
-/* Only our own files are deleted when the user names one: the header must say SQLite and carry
- * our application id (the 4 bytes at offset 68 of an SQLite file). */
+/* Only our own files are deleted when the user names one: the header must carry our application
+ * id (the 4 bytes at offset 68 of an SQLite file), or, while the header page still waits in the
+ * write-ahead log (a scan killed before its first checkpoint), SQLite must read it as a cache. */
 static bool is_our_file(const char *path)
 {
 	unsigned char h[72];
@@ -202,6 +204,12 @@ static bool is_our_file(const char *path)
 		ok = app == 0x43445550;
 	}
 	close(fd);
+	if (!ok) {
+		struct cache *c = NULL;
+		char err[256];
+		ok = cache_open(&c, path, NULL, CACHE_READ_ONLY, err, sizeof err) == CD_OK;
+		cache_close(c);
+	}
 	return ok;
 }
 
@@ -228,8 +236,14 @@ static enum cd_result prune_all(char *err, size_t errlen)
 			continue;
 		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
 			continue;
-		/* Our folder: a damaged cache is deleted too (that is what prune is for). */
-		enum cd_result rr = cache_remove(path, err, errlen);
+		/* Our folder: a damaged cache is deleted too (that is what prune is for), but never
+		 * one a scan is writing to. */
+		enum cd_result rr = CD_IO;
+		if (cache_in_use(path))
+			snprintf(err, errlen, "cache '%s' is in use by a running scan (not deleted)",
+				 path);
+		else
+			rr = cache_remove(path, err, errlen);
 		if (rr == CD_OK) {
 			log_info("deleted '%s'", path);
 			n++;
@@ -259,6 +273,10 @@ static enum cd_result do_prune(const struct cache_args *a, char *err, size_t err
 	}
 	if ((r = pick_path(a, path, sizeof path, err, errlen)) != CD_OK)
 		return r;
+	if (cache_in_use(path)) {
+		snprintf(err, errlen, "cache '%s' is in use by a running scan (not deleted)", path);
+		return CD_IO;
+	}
 	if (a->cache && access(path, F_OK) == 0 && !is_our_file(path)) {
 		snprintf(err, errlen, "file is not a connect-dupes cache: '%s' (not deleted)", path);
 		return CD_INPUT;

@@ -395,6 +395,23 @@ static enum cd_result take_lock(struct cache *c, char *err, size_t errlen)
 	return CD_OK;
 }
 
+/* Whether a writer holds the lock (for `cache info`: a scan without an end time is running, not
+ * interrupted). Only tests it: a shared lock taken is dropped at once. */
+static bool lock_is_held(const char *path)
+{
+	char p[PATH_MAX];
+	bool held = false;
+	if (snprintf(p, sizeof p, "%s-lock", path) >= (int)sizeof p)
+		return false;
+	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+		held = errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
 /* --- open / validate / migrate --------------------------------------------------------------- */
 
 static enum cd_result meta_get(struct cache *c, const char *key, char **out, char *err,
@@ -1376,11 +1393,17 @@ enum cd_result cache_get_info(struct cache *c, struct cache_info *out, char *err
 	} else if (rc != SQLITE_DONE) {
 		r = db_fail(c, rc, "reading the cache", err, errlen);
 	}
+	out->scan_running = c->lock_fd >= 0 || lock_is_held(c->path);
 out:
 	sqlite3_finalize(st);
 	if (in_tx)
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	return r;
+}
+
+bool cache_in_use(const char *path)
+{
+	return lock_is_held(path);
 }
 
 enum cd_result cache_remove(const char *path, char *err, size_t errlen)

@@ -202,8 +202,12 @@ struct cache_info {
 	bool last_scan_complete;
 	struct cache_scan_counts last_scan;
 	double last_complete_scan_end;             /* 0 when no scan ever completed */
+	bool scan_running;                         /* a writer holds the cache's lock now */
 };
 enum cd_result cache_get_info(struct cache *c, struct cache_info *out, char *err, size_t errlen);
+
+/* Whether a scan (a writer) holds the cache at path open right now. */
+bool cache_in_use(const char *path);
 
 /* Deletes a cache file with its -wal, -shm, -journal and -lock companions. A missing file is
  * CD_NOT_FOUND. */

@@ -95,6 +95,26 @@ expect_rc "a scan with the default cache" 0 cd_scan "$TMP/def"
 ok_if "creates it" [ -f "$XDG_CACHE_HOME/connect-dupes/$INST.db" ]
 expect_rc "cache prune --instance" 0 "$CD_BIN" cache prune -q --instance "arn:aws:connect:us-east-1:123456789012:instance/$INST"
 ok_if "deletes the instance's cache" [ ! -e "$XDG_CACHE_HOME/connect-dupes/$INST.db" ]
+# One scan at a time: while one runs (slowly) another is refused, info says so, prune refuses.
+SCAN_RATES=(--rate 500 --rate DescribeUser=4)
+cd_scan_bg "$TMP/slow.out" "$TMP/slow" --cache "$TMP/busy.db"
+for _ in $(seq 1 100); do # wait up to 10 s for the first description
+	grep -q "([1-9][0-9]* described" <("$CD_BIN" cache info --cache "$TMP/busy.db" 2>/dev/null) && break
+	sleep 0.1
+done
+SCAN_RATES=(--rate 500)
+cd_scan "$TMP/second" --cache "$TMP/busy.db" >"$TMP/out" 2>&1
+expect_eq "a second scan of a cache in use: exit status 5" "$?" 5
+expect_grep "a second scan of a cache in use: says so" "in use by another connect-dupes scan" "$TMP/out"
+expect_grep "cache info: the scan is running" "^last scan: .*running now" \
+	<("$CD_BIN" cache info --cache "$TMP/busy.db")
+expect_rc "cache prune refuses a cache in use" 5 "$CD_BIN" cache prune -q --cache "$TMP/busy.db"
+kill -9 "$SCAN_PID"; wait "$SCAN_PID" 2>/dev/null
+expect_grep "cache info after kill -9: interrupted" "^last scan: .*interrupted \(a scan resumes it\)" \
+	<("$CD_BIN" cache info --cache "$TMP/busy.db")
+expect_rc "the next scan resumes it" 0 cd_scan "$TMP/resumed" --cache "$TMP/busy.db"
+ok_if "with the same reports" same_reports "$TMP/ok" "$TMP/resumed"
+
 expect_rc "cache prune of a missing cache: exit 2" 2 "$CD_BIN" cache prune -q --instance "$INST"
 expect_rc "cache with no action: usage" 2 "$CD_BIN" cache -q
 

@@ -150,6 +150,9 @@ static void creates_private_files_and_schema(void **state)
 	assert_non_null(strstr(f->err, "in use by another connect-dupes scan"));
 	if (cache_open(&c2, f->path, "i-1", CACHE_READ_ONLY, f->err, sizeof f->err) != CD_OK)
 		fail_msg("read-only open beside a writer: %s", f->err);
+	assert_int_equal(cache_get_info(c2, &info, f->err, sizeof f->err), CD_OK);
+	assert_true(info.scan_running);
+	assert_true(cache_in_use(f->path));
 	cache_close(c2);
 	struct stat lb;
 	char lockp[PATH_MAX + 8];
@@ -161,6 +164,12 @@ static void creates_private_files_and_schema(void **state)
 	/* Reopened: still valid; another instance's name is refused; NULL accepts it. */
 	c = open_ok(f, "i-1");
 	cache_close(c);
+	assert_int_equal(cache_open(&c2, f->path, NULL, CACHE_READ_ONLY, f->err, sizeof f->err),
+			 CD_OK);
+	assert_int_equal(cache_get_info(c2, &info, f->err, sizeof f->err), CD_OK);
+	assert_false(info.scan_running);
+	assert_false(cache_in_use(f->path));
+	cache_close(c2);
 	assert_int_equal(cache_open(&c, f->path, "i-2", 0, f->err, sizeof f->err), CD_INPUT);
 	assert_null(c);
 	assert_non_null(strstr(f->err, "belongs to instance 'i-1'"));
