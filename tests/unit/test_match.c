@@ -1,0 +1,248 @@
+/* test_match.c -- unit tests for candidate pairs, evidence kinds and rarity-weighted scores. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "detect/match.h"
+
+struct person {
+	const char *username, *first, *last, *email, *secondary, *mobile, *desk, *routing, *hier;
+};
+
+static void add(struct user_set *s, const struct person *p)
+{
+	char id[32];
+	snprintf(id, sizeof(id), "id-%05zu", s->n);
+	struct user_fields f = { 0 };
+	f.id = id;
+	f.username = p->username;
+	f.first_name = p->first;
+	f.last_name = p->last;
+	f.email = p->email;
+	f.secondary_email = p->secondary;
+	f.mobile = p->mobile;
+	f.desk_phone = p->desk;
+	f.routing_profile_id = p->routing;
+	f.hierarchy_group_id = p->hier;
+	assert_int_equal(user_set_add(s, &f), CD_OK);
+}
+
+/* Background population so that frequencies mean something: many distinct people with
+ * distinct names, e-mails and teams. */
+static void background(struct user_set *s, size_t n)
+{
+	static const char *const firsts[] = { "olga", "pedro", "amina", "kenji", "lars", "fatima",
+					      "tomasz", "ines", "rahul", "chloe", "mateus", "ingrid" };
+	for (size_t i = 0; i < n; i++) {
+		char u[32], f[32], l[32], e[64], r[16], h[16];
+		snprintf(u, sizeof(u), "bg%zu", i);
+		snprintf(f, sizeof(f), "%s", firsts[i % 12]);
+		snprintf(l, sizeof(l), "bgname%zu", i / 3);
+		snprintf(e, sizeof(e), "bg%zu@corp.example", i);
+		snprintf(r, sizeof(r), "rp%zu", i % 40);
+		snprintf(h, sizeof(h), "hg%zu", i % 97);
+		struct person p = { u, f, l, e, NULL, NULL, NULL, r, h };
+		add(s, &p);
+	}
+}
+
+/* The pair (a, b) in res, or NULL. */
+static const struct match_pair *find(const struct match_result *res, uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (res->v[i].a == a && res->v[i].b == b)
+			return &res->v[i];
+	return NULL;
+}
+
+static int has_kind(const struct match_pair *p, enum match_kind k)
+{
+	for (size_t i = 0; p && i < p->nev; i++)
+		if (p->ev[i].kind == k)
+			return 1;
+	return 0;
+}
+
+static void run(struct user_set *s, struct match_result *res, enum match_mode mode)
+{
+	struct match_opts o;
+	char err[256];
+	match_opts_init(&o, mode);
+	assert_int_equal(match_run(s, &o, res, err, sizeof(err)), CD_OK);
+}
+
+static void kinds_are_found(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	struct match_opts o;
+	user_set_init(&s);
+	match_opts_init(&o, MATCH_STANDARD);
+	background(&s, 3000);
+	size_t b = s.n;
+	/* 0/1: same e-mail but for case and a plus tag */
+	add(&s, &(struct person){ "jdoe", "Jane", "Doe", "Jane.Doe@Example.com", NULL, NULL, NULL, "rpX", "hgX" });
+	add(&s, &(struct person){ "jdoe2", "Jane", "Doe", "jane.doe+connect@example.com", NULL, NULL, NULL, NULL, NULL });
+	/* 2/3: gmail dots */
+	add(&s, &(struct person){ "qq1", "Quentin", "Zabrowski", "q.zabrowski@gmail.com", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "qq2", "Quentin", "Zabrowski", "qzabrowski@googlemail.com", NULL, NULL, NULL, NULL, NULL });
+	/* 4/5: username is the other's e-mail */
+	add(&s, &(struct person){ "hnakamura", "Haruto", "Nakamura", "haruto.nakamura@corp.example", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "Haruto.Nakamura@corp.example", "Haruto", "Nakamura", "", NULL, NULL, NULL, NULL, NULL });
+	/* 6/7: secondary e-mail */
+	add(&s, &(struct person){ "xq1", "Xiomara", "Quintanilla", "xq@corp.example", "xiomara.q@proton.me", NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "xq2", "Xiomara", "Quintanilla", "Xiomara.Q@proton.me", NULL, NULL, NULL, NULL, NULL });
+	/* 8/9: phone in two spellings, accented vs plain name */
+	add(&s, &(struct person){ "zr1", "Zoë", "Rüdiger", "zr1@corp.example", NULL, "+1 (555) 010-4477", NULL, NULL, NULL });
+	add(&s, &(struct person){ "zr2", "Zoe", "Rudiger", "zr2@other.example", NULL, NULL, "555.010.4477", NULL, NULL });
+	/* 10/11: nickname + same team */
+	add(&s, &(struct person){ "wkowalczyk", "William", "Kowalczyk", "wk@corp.example", NULL, NULL, NULL, "rpT", "hgT" });
+	add(&s, &(struct person){ "bkowalczyk", "Bill", "Kowalczyk", "bk@other.example", NULL, NULL, NULL, "rpT", "hgT" });
+	/* 12/13: typo + same team */
+	add(&s, &(struct person){ "tf1", "Theodora", "Fairweather", "tf1@corp.example", NULL, NULL, NULL, "rpU", "hgU" });
+	add(&s, &(struct person){ "tf2", "Theodora", "Fairwaether", "tf2@other.example", NULL, NULL, NULL, "rpU", "hgU" });
+	/* 14/15: swapped + same team */
+	add(&s, &(struct person){ "sd1", "Sylvie", "Dumontel", "sd1@corp.example", NULL, NULL, NULL, "rpV", "hgV" });
+	add(&s, &(struct person){ "sd2", "Dumontel", "Sylvie", "sd2@other.example", NULL, NULL, NULL, "rpV", "hgV" });
+	/* 16/17: full-width username vs ASCII */
+	add(&s, &(struct person){ "ｍｇａｒｃｉａ", "Maria", "Garcia", "mg1@corp.example", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "mgarcia", "María", "García", "mg2@corp.example", NULL, NULL, NULL, NULL, NULL });
+	run(&s, &res, MATCH_STANDARD);
+	const struct match_pair *p;
+	p = find(&res, b + 0, b + 1);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_EMAIL) && match_is_duplicate(p, &o));
+	p = find(&res, b + 2, b + 3);
+	assert_true(has_kind(p, MK_EMAIL) && match_is_duplicate(p, &o));
+	p = find(&res, b + 4, b + 5);
+	assert_true(has_kind(p, MK_USERNAME_EMAIL) && match_is_duplicate(p, &o));
+	p = find(&res, b + 6, b + 7);
+	assert_true(has_kind(p, MK_EMAIL_SECONDARY) && match_is_duplicate(p, &o));
+	p = find(&res, b + 8, b + 9);
+	assert_true(has_kind(p, MK_PHONE) && has_kind(p, MK_NAME) && match_is_duplicate(p, &o));
+	p = find(&res, b + 10, b + 11);
+	assert_true(has_kind(p, MK_NICKNAME) && match_is_duplicate(p, &o));
+	p = find(&res, b + 12, b + 13);
+	assert_true(has_kind(p, MK_NAME_TYPO) && match_is_duplicate(p, &o));
+	p = find(&res, b + 14, b + 15);
+	assert_true(has_kind(p, MK_NAME_SWAPPED) && match_is_duplicate(p, &o));
+	p = find(&res, b + 16, b + 17);
+	assert_true(has_kind(p, MK_USERNAME) && has_kind(p, MK_NAME) && match_is_duplicate(p, &o));
+	/* evidence texts name the original values */
+	struct buf t = BUF_INIT(4096);
+	p = find(&res, b + 0, b + 1);
+	assert_int_equal(match_explain(&s.v[b], &s.v[b + 1], MK_EMAIL, &t), CD_OK);
+	assert_string_equal(buf_str(&t), "e-mail \"Jane.Doe@Example.com\" = \"jane.doe+connect@example.com\"");
+	buf_release(&t);
+	/* every pair is ordered and above the "possible" floor */
+	for (size_t i = 0; i < res.n; i++) {
+		assert_true(res.v[i].a < res.v[i].b);
+		assert_true(res.v[i].confidence >= o.possible);
+		if (i)
+			assert_true(res.v[i - 1].a < res.v[i].a ||
+				    (res.v[i - 1].a == res.v[i].a && res.v[i - 1].b < res.v[i].b));
+	}
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
+/* Two "Maria Garcia" among many are weak evidence; two "Xiomara Quintanilla" stronger; but a
+ * name alone never makes a duplicate, and different names with nothing else never pair. */
+static void rarity_and_names_alone(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	struct match_opts o;
+	user_set_init(&s);
+	match_opts_init(&o, MATCH_STANDARD);
+	background(&s, 2000);
+	size_t b = s.n;
+	for (int i = 0; i < 60; i++) {
+		char u[16], e[32];
+		snprintf(u, sizeof(u), "mg%d", i);
+		snprintf(e, sizeof(e), "mg%d@corp.example", i);
+		add(&s, &(struct person){ u, "Maria", "Garcia", e, NULL, NULL, NULL, NULL, NULL });
+	}
+	size_t x = s.n;
+	add(&s, &(struct person){ "xq1", "Xiomara", "Quintanilla", "xq1@corp.example", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "xq2", "Xiomara", "Quintanilla", "xq2@other.example", NULL, NULL, NULL, NULL, NULL });
+	run(&s, &res, MATCH_STANDARD);
+	const struct match_pair *common = find(&res, b, b + 1), *rare = find(&res, x, x + 1);
+	assert_non_null(rare);
+	assert_false(match_is_duplicate(rare, &o));   /* possible, not duplicate */
+	assert_true(common == NULL || common->score < rare->score);
+	for (size_t i = 0; i < res.n; i++)
+		assert_false(match_is_duplicate(&res.v[i], &o));
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
+/* A block larger than the cap yields no pairs and is reported. */
+static void block_cap(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	struct match_opts o;
+	char err[256];
+	user_set_init(&s);
+	for (int i = 0; i < 50; i++) {
+		char u[16];
+		snprintf(u, sizeof(u), "u%d", i);
+		add(&s, &(struct person){ u, "Wei", "Wang", "shared@corp.example", NULL, NULL, NULL, NULL, NULL });
+	}
+	match_opts_init(&o, MATCH_STANDARD);
+	o.block_cap = 10;
+	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
+	assert_int_equal(res.n, 0);
+	assert_true(res.stats.capped_blocks >= 1);
+	assert_int_equal(res.stats.capped_users, 50);
+	assert_non_null(strstr(res.stats.capped_key, "shared@corp.example") ?
+			strstr(res.stats.capped_key, "shared@corp.example") : strstr(res.stats.capped_key, "wang"));
+	match_result_release(&res);
+	/* under the cap: all 1225 pairs are scored, but an address shared by 50 accounts (a team
+	 * mailbox) and a name shared by 50 are weak evidence: no pair reaches "possible" */
+	o.block_cap = 100;
+	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
+	assert_int_equal(res.stats.candidates, 50 * 49 / 2);
+	assert_int_equal(res.n, 0);
+	assert_int_equal(res.stats.capped_blocks, 0);
+	match_result_release(&res);
+	/* classic mode finds nothing here (the classic rules live in detect/rules) */
+	match_opts_init(&o, MATCH_CLASSIC);
+	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
+	assert_int_equal(res.n, 0);
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
+static void modes_and_confidence(void **state)
+{
+	enum match_mode m;
+	assert_int_equal(match_mode_parse("standard", &m), CD_OK);
+	assert_int_equal(m, MATCH_STANDARD);
+	assert_int_equal(match_mode_parse("thorough", &m), CD_OK);
+	assert_int_equal(m, MATCH_THOROUGH);
+	assert_int_equal(match_mode_parse("fuzzy", &m), CD_USAGE);
+	assert_string_equal(match_mode_name(MATCH_CLASSIC), "classic");
+	assert_float_equal(match_confidence(MATCH_PRIOR_BITS), 0.5, 1e-9);
+	assert_true(match_confidence(MATCH_PRIOR_BITS + 1) > 0.66 &&
+		    match_confidence(MATCH_PRIOR_BITS + 1) < 0.67);
+	assert_string_equal(match_kind_name(MK_NICKNAME), "nickname");
+	assert_string_equal(match_kind_name(MK_COUNT), "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kinds_are_found),
+		cmocka_unit_test(rarity_and_names_alone),
+		cmocka_unit_test(block_cap),
+		cmocka_unit_test(modes_and_confidence),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
