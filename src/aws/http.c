@@ -25,6 +25,7 @@ struct transfer {
 	CURLcode code;               /* set when finished */
 	bool toobig;
 	bool done;
+	bool no_body;                /* HEAD: Content-Length describes a body never sent */
 	struct transfer *prev, *next;
 };
 
@@ -368,6 +369,7 @@ enum cd_result http_submit(struct http_client *c, const struct http_request *req
 		SET(CURLOPT_HTTPGET, 1L);
 	} else if (strcmp(req->method, "HEAD") == 0) {
 		SET(CURLOPT_NOBODY, 1L);
+		t->no_body = true;
 	} else {
 		/* COPYPOSTFIELDS copies the body now; the size must be set first */
 		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
@@ -437,7 +439,8 @@ static void finish(struct transfer *t, CURLcode code)
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
 	curl_easy_getinfo(t->easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
-	if (code == CURLE_OK && clen >= 0 && got != clen && status != 204 && status != 304) {
+	if (code == CURLE_OK && clen >= 0 && got != clen && status != 204 && status != 304 &&
+	    !t->no_body) {
 		snprintf(resp->error, sizeof resp->error,
 			 "truncated response from '%.120s': %lld of %lld bytes", t->host, (long long)got,
 			 (long long)clen);
