@@ -171,9 +171,11 @@ struct hset {
 	size_t cap, n;
 };
 
-static int hset_grow(struct hset *h)
+static int hset_grow(struct hset *h, size_t want)
 {
 	size_t cap = h->cap ? h->cap * 2 : 1 << 14;
+	while (cap < want)
+		cap *= 2;
 	uint64_t *v = calloc(cap, sizeof *v);
 	if (!v)
 		return -1;
@@ -204,7 +206,7 @@ static int hset_has(const struct hset *h, uint64_t k)
 
 static int hset_add(struct hset *h, uint64_t k)
 {
-	if ((h->n + 1) * 2 > h->cap && hset_grow(h))
+	if ((h->n + 1) * 2 > h->cap && hset_grow(h, 0))
 		return -1;
 	k = k ? k : 1;
 	size_t j = (size_t)k & (h->cap - 1);
@@ -218,10 +220,15 @@ static int hset_add(struct hset *h, uint64_t k)
 	return 0;
 }
 
-/* Counts per key (how many accounts carry a name), open addressing, grows at half full. */
+/* Counts per key (how many accounts carry a name), open addressing, grows at half full. Key
+ * and count share a slot so a lookup costs one cache miss. */
+struct hslot {
+	uint64_t k;
+	uint32_t c;
+};
+
 struct hcount {
-	uint64_t *k;
-	uint32_t *c;
+	struct hslot *v;
 	size_t cap, n;
 };
 
@@ -230,40 +237,33 @@ static uint32_t *hcount_slot(struct hcount *h, uint64_t k, int add)
 	k = k ? k : 1;
 	if (add && (h->n + 1) * 2 > h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 1 << 14;
-		uint64_t *nk = calloc(cap, sizeof *nk);
-		uint32_t *nc = calloc(cap, sizeof *nc);
-		if (!nk || !nc) {
-			free(nk);
-			free(nc);
+		struct hslot *v = calloc(cap, sizeof *v);
+		if (!v)
 			return NULL;
-		}
 		for (size_t i = 0; i < h->cap; i++) {
-			if (!h->k[i])
+			if (!h->v[i].k)
 				continue;
-			size_t j = (size_t)h->k[i] & (cap - 1);
-			while (nk[j])
+			size_t j = (size_t)h->v[i].k & (cap - 1);
+			while (v[j].k)
 				j = (j + 1) & (cap - 1);
-			nk[j] = h->k[i];
-			nc[j] = h->c[i];
+			v[j] = h->v[i];
 		}
-		free(h->k);
-		free(h->c);
-		h->k = nk;
-		h->c = nc;
+		free(h->v);
+		h->v = v;
 		h->cap = cap;
 	}
 	if (!h->cap)
 		return NULL;
 	size_t j = (size_t)k & (h->cap - 1);
-	while (h->k[j] && h->k[j] != k)
+	while (h->v[j].k && h->v[j].k != k)
 		j = (j + 1) & (h->cap - 1);
-	if (!h->k[j]) {
+	if (!h->v[j].k) {
 		if (!add)
 			return NULL;
-		h->k[j] = k;
+		h->v[j].k = k;
 		h->n++;
 	}
-	return &h->c[j];
+	return &h->v[j].c;
 }
 
 /* Identifier key: an e-mail's local part or a username (without its domain), lower-cased, plus
@@ -324,6 +324,38 @@ static const struct {
 	{ "ß", "ss" },
 };
 
+/* Replaces the letters of special_fold; other non-ASCII characters are kept (keep_other) or
+ * dropped. */
+static void special_pass(const char *src, int keep_other, char *out, size_t outlen)
+{
+	size_t o = 0, nf = sizeof special_fold / sizeof special_fold[0];
+	for (const char *p = src; *p && o + 1 < outlen;) {
+		if ((unsigned char)*p < 0x80) {
+			out[o++] = *p++;
+			continue;
+		}
+		size_t k, seq = 1;
+		while (((unsigned char)p[seq] & 0xc0) == 0x80)
+			seq++;
+		for (k = 0; k < nf; k++) {
+			size_t l = strlen(special_fold[k].from), tl = strlen(special_fold[k].to);
+			if (l == seq && !memcmp(p, special_fold[k].from, l)) {
+				if (o + tl < outlen) {
+					memcpy(out + o, special_fold[k].to, tl);
+					o += tl;
+				}
+				break;
+			}
+		}
+		if (k == nf && keep_other && o + seq < outlen) {
+			memcpy(out + o, p, seq);
+			o += seq;
+		}
+		p += seq;
+	}
+	out[o] = 0;
+}
+
 /* Latin text without accents: marks stripped by utf8proc, then the letters above replaced,
  * anything else outside ASCII dropped. german: umlauts become two letters first. */
 static void latin_fold(const char *s, int german, char *out, size_t outlen)
@@ -348,26 +380,7 @@ static void latin_fold(const char *s, int german, char *out, size_t outlen)
 	utf8proc_uint8_t *m = NULL;
 	utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
 		UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
-	const char *src = ml >= 0 ? (const char *)m : s;
-	out[0] = 0;
-	for (const char *p = src; *p;) {
-		if ((unsigned char)*p < 0x80) {
-			scatn(out, outlen, p++, 1);
-			continue;
-		}
-		size_t k, n = sizeof special_fold / sizeof special_fold[0];
-		for (k = 0; k < n; k++) {
-			size_t l = strlen(special_fold[k].from);
-			if (!strncmp(p, special_fold[k].from, l)) {
-				scat(out, outlen, special_fold[k].to);
-				p += l;
-				break;
-			}
-		}
-		if (k == n) /* skip one UTF-8 sequence */
-			for (p++; ((unsigned char)*p & 0xc0) == 0x80; p++)
-				;
-	}
+	special_pass(ml >= 0 ? (const char *)m : s, 0, out, outlen);
 	free(m);
 }
 
@@ -504,6 +517,7 @@ struct gen_ctx {
 	double cult_total;
 	struct hset idents, phones;
 	struct hcount names;       /* accounts per normalised name */
+	struct hcount idnext;      /* next number to try per identifier base */
 	uint32_t name_cap;         /* a random person is re-drawn when their name has this many */
 	size_t nrp, nhg;
 	char instance_id[37], account[16], region[64];
@@ -626,7 +640,7 @@ static uint64_t name_key(const char *first, const char *last);
 static void random_name_capped(struct gen_ctx *g, struct acct *a)
 {
 	for (int t = 0; t < 8; t++) {
-		random_name_ex(g, a, pick_culture(g), t >= 3);
+		random_name_ex(g, a, pick_culture(g), t >= 2);
 		uint32_t *c = hcount_slot(&g->names, name_key(a->first, a->last), 0);
 		/* a name already taken is kept now and then: people do share names, but with
 		 * small tables they would share them far more often than in life */
@@ -680,22 +694,31 @@ static void local_style(struct gen_ctx *g, const struct acct *a, int style, char
 	}
 }
 
-/* Appends digits until the identifier is free for this person (john.smith, john.smith2, ...). */
+/* Appends digits until the identifier is free for this person: john.smith, then john.smith2,
+ * john.smith3 ... as admins number them. The next number per base is remembered, so a common
+ * name costs one probe, not one per earlier namesake. */
 static void make_unique(struct gen_ctx *g, const struct acct *a, const char *base,
 	const char *suffix, char *out, size_t n)
 {
 	char num[24];
+	uint32_t *next = hcount_slot(&g->idnext, ident_key(base), 1);
+	uint32_t i = next ? *next : 0;
 	scpy(out, n, base);
 	scat(out, n, suffix);
-	/* small numbers first (what admins do), widening so a common name never loops long */
-	for (unsigned i = 0, range = 8; !ident_free(g, a, out); i++) {
-		if (i && i % 3 == 0 && range < 100000000)
-			range *= 10;
-		snprintf(num, sizeof num, "%u", (unsigned)(2 + rng_below(&g->r, range)));
-		scpy(out, n, base);
-		scat(out, n, num);
-		scat(out, n, suffix);
+	for (uint32_t tries = 0; i || !ident_free(g, a, out); tries++, i++) {
+		if (i) {
+			snprintf(num, sizeof num, "%u", (unsigned)i + 1);
+			scpy(out, n, base);
+			scat(out, n, num);
+			scat(out, n, suffix);
+			if (ident_free(g, a, out))
+				break;
+		}
+		if (tries > 1000000) /* cannot happen with 32-bit numbers to spare; stay bounded */
+			break;
 	}
+	if (next)
+		*next = i + 1;
 }
 
 static const char *pick_domain(struct gen_ctx *g, const char *avoid)
@@ -1466,10 +1489,10 @@ static int plant_checked(struct gen_ctx *g, enum kind k, struct acct *o, struct 
 static int distractor_same(struct gen_ctx *g, struct acct *a, struct acct *b)
 {
 	/* the head of the lists, the names that really collide, while they are under the cap */
-	for (int t = 0; t < MAX_TRIES; t++) {
+	for (int t = 0; t < 12; t++) {
 		size_t ci = pick_culture(g);
 		const struct gculture *gc = &g->cult[ci];
-		size_t head = 6 + (size_t)t;
+		size_t head = 6 + 4 * (size_t)t;
 		const struct gname *f = &gc->first.v[rng_below(&g->r, gc->first.n < head ? gc->first.n : head)];
 		const struct gname *l = &gc->last.v[rng_below(&g->r, gc->last.n < head ? gc->last.n : head)];
 		set_name(g, a, ci, f, NULL, l, NULL);
@@ -1520,75 +1543,129 @@ static int distractor_similar(struct gen_ctx *g, struct acct *a, struct acct *b)
 static enum cd_result json_str(struct buf *b, const char *s)
 {
 	enum cd_result r = buf_putc(b, '"');
-	for (const char *p = s; *p && r == CD_OK; p++) {
+	const char *run = s;
+	for (const char *p = s;; p++) {
 		unsigned char c = (unsigned char)*p;
+		if (c && c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		if (r == CD_OK && p > run)
+			r = buf_append(b, run, (size_t)(p - run));
+		if (!c || r != CD_OK)
+			break;
 		if (c == '"' || c == '\\') {
 			char e[2] = { '\\', (char)c };
 			r = buf_append(b, e, 2);
-		} else if (c < 0x20) {
-			r = buf_printf(b, "\\u%04x", c);
 		} else {
-			r = buf_putc(b, (char)c);
+			r = buf_printf(b, "\\u%04x", c);
 		}
+		run = p + 1;
 	}
+	return r == CD_OK ? buf_putc(b, '"') : r;
+}
+
+/* Appends without printf: rendering is most of the generator's time at a million users. */
+#define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
+static enum cd_result put_raw(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+static enum cd_result put_uint(struct buf *b, unsigned long long v)
+{
+	char t[24];
+	size_t n = sizeof t;
+	do
+		t[--n] = (char)('0' + v % 10);
+	while ((v /= 10) && n);
+	return buf_append(b, t + n, sizeof t - n);
+}
+
+/* Seconds with exactly three decimals (what %.3f gives for our millisecond values). */
+static enum cd_result put_millis(struct buf *b, double secs)
+{
+	long long ms = llround(secs * 1000.0);
+	char frac[4] = { (char)('0' + ms / 100 % 10), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 0 };
+	enum cd_result r = put_uint(b, (unsigned long long)(ms / 1000));
+	if (r == CD_OK)
+		r = buf_putc(b, '.');
+	return r == CD_OK ? buf_append(b, frac, 3) : r;
+}
+
+static enum cd_result put_member(struct buf *b, const char *lit_key, const char *val, int escape)
+{
+	enum cd_result r = put_raw(b, lit_key);
+	if (r != CD_OK)
+		return r;
+	if (escape)
+		return json_str(b, val);
+	r = buf_putc(b, '"');
+	if (r == CD_OK)
+		r = put_raw(b, val);
 	return r == CD_OK ? buf_putc(b, '"') : r;
 }
 
 static enum cd_result render(struct gen_ctx *g, const struct acct *a, const char *id, struct buf *b)
 {
-	char pool[37], arn[256];
+	char pool[37];
 	enum cd_result r;
 	buf_reset(b);
-	snprintf(arn, sizeof arn, "arn:aws:connect:%s:%s:instance/%s/agent/%s", g->region,
-		g->account, g->instance_id, id);
-	r = buf_printf(b, "{\"Id\":\"%s\",\"Arn\":\"%s\",\"Username\":", id, arn);
-	if (r == CD_OK) r = json_str(b, a->username);
-	if (r == CD_OK) r = buf_puts(b, ",\"IdentityInfo\":{\"FirstName\":");
-	if (r == CD_OK) r = json_str(b, a->first);
-	if (r == CD_OK) r = buf_puts(b, ",\"LastName\":");
-	if (r == CD_OK) r = json_str(b, a->last);
-	if (r == CD_OK) r = buf_puts(b, ",\"Email\":");
-	if (r == CD_OK) r = json_str(b, a->email);
-	if (r == CD_OK && a->secondary[0]) {
-		r = buf_puts(b, ",\"SecondaryEmail\":");
-		if (r == CD_OK) r = json_str(b, a->secondary);
-	}
+	r = put_member(b, "{\"Id\":", id, 0);
+	if (r == CD_OK) r = PUT_LIT(b, ",\"Arn\":\"arn:aws:connect:");
+	if (r == CD_OK) r = put_raw(b, g->region);
+	if (r == CD_OK) r = buf_putc(b, ':');
+	if (r == CD_OK) r = put_raw(b, g->account);
+	if (r == CD_OK) r = PUT_LIT(b, ":instance/");
+	if (r == CD_OK) r = put_raw(b, g->instance_id);
+	if (r == CD_OK) r = PUT_LIT(b, "/agent/");
+	if (r == CD_OK) r = put_raw(b, id);
+	if (r == CD_OK) r = buf_putc(b, '"');
+	if (r == CD_OK) r = put_member(b, ",\"Username\":", a->username, 1);
+	if (r == CD_OK) r = put_member(b, ",\"IdentityInfo\":{\"FirstName\":", a->first, 1);
+	if (r == CD_OK) r = put_member(b, ",\"LastName\":", a->last, 1);
+	if (r == CD_OK) r = put_member(b, ",\"Email\":", a->email, 1);
+	if (r == CD_OK && a->secondary[0])
+		r = put_member(b, ",\"SecondaryEmail\":", a->secondary, 1);
 	if (r == CD_OK && a->mobile[0])
-		r = buf_printf(b, ",\"Mobile\":\"%s\"", a->mobile);
+		r = put_member(b, ",\"Mobile\":", a->mobile, 0);
 	if (r == CD_OK)
-		r = buf_printf(b, "},\"PhoneConfig\":{\"PhoneType\":\"%s\",\"AutoAccept\":%s,"
-			"\"AfterContactWorkTimeLimit\":%d", a->desk_type ? "DESK_PHONE" : "SOFT_PHONE",
-			a->auto_accept ? "true" : "false", a->acw);
+		r = put_member(b, "},\"PhoneConfig\":{\"PhoneType\":",
+			a->desk_type ? "DESK_PHONE" : "SOFT_PHONE", 0);
+	if (r == CD_OK)
+		r = a->auto_accept ? PUT_LIT(b, ",\"AutoAccept\":true") : PUT_LIT(b, ",\"AutoAccept\":false");
+	if (r == CD_OK) r = PUT_LIT(b, ",\"AfterContactWorkTimeLimit\":");
+	if (r == CD_OK) r = put_uint(b, (unsigned long long)a->acw);
 	if (r == CD_OK && a->desk_type)
-		r = buf_printf(b, ",\"DeskPhoneNumber\":\"%s\"", a->desk);
+		r = put_member(b, ",\"DeskPhoneNumber\":", a->desk, 0);
 	if (r == CD_OK) r = buf_putc(b, '}');
 	if (r == CD_OK && a->has_dir)
-		r = buf_printf(b, ",\"DirectoryUserId\":\"%s\"", a->dir);
-	if (r == CD_OK) r = buf_puts(b, ",\"SecurityProfileIds\":[");
+		r = put_member(b, ",\"DirectoryUserId\":", a->dir, 0);
+	if (r == CD_OK) r = PUT_LIT(b, ",\"SecurityProfileIds\":[");
 	for (size_t i = 0; i < a->nsec && r == CD_OK; i++) {
 		uuid_det(g->o->seed, 's', a->sec[i], pool);
-		r = buf_printf(b, "%s\"%s\"", i ? "," : "", pool);
+		r = put_member(b, i ? "," : "", pool, 0);
 	}
 	uuid_det(g->o->seed, 'r', a->rp, pool);
-	if (r == CD_OK) r = buf_printf(b, "],\"RoutingProfileId\":\"%s\"", pool);
+	if (r == CD_OK) r = put_member(b, "],\"RoutingProfileId\":", pool, 0);
 	if (r == CD_OK && a->hg != SIZE_MAX) {
 		uuid_det(g->o->seed, 'h', a->hg, pool);
-		r = buf_printf(b, ",\"HierarchyGroupId\":\"%s\"", pool);
+		r = put_member(b, ",\"HierarchyGroupId\":", pool, 0);
 	}
 	if (r == CD_OK && a->ntags) {
-		r = buf_puts(b, ",\"Tags\":{\"Department\":");
-		if (r == CD_OK) r = json_str(b, names_departments[a->tag_dept]);
-		if (r == CD_OK && a->ntags > 1) {
-			r = buf_puts(b, ",\"Site\":");
-			if (r == CD_OK) r = json_str(b, names_sites[a->tag_site]);
+		r = put_member(b, ",\"Tags\":{\"Department\":", names_departments[a->tag_dept], 1);
+		if (r == CD_OK && a->ntags > 1)
+			r = put_member(b, ",\"Site\":", names_sites[a->tag_site], 1);
+		if (r == CD_OK && a->ntags > 2) {
+			r = PUT_LIT(b, ",\"CostCenter\":\"CC-");
+			if (r == CD_OK) r = put_uint(b, a->tag_cc);
+			if (r == CD_OK) r = buf_putc(b, '"');
 		}
-		if (r == CD_OK && a->ntags > 2)
-			r = buf_printf(b, ",\"CostCenter\":\"CC-%zu\"", a->tag_cc);
 		if (r == CD_OK) r = buf_putc(b, '}');
 	}
-	if (r == CD_OK)
-		r = buf_printf(b, ",\"LastModifiedTime\":%.3f,\"LastModifiedRegion\":\"%s\"}", a->lmt,
-			g->region);
+	if (r == CD_OK) r = PUT_LIT(b, ",\"LastModifiedTime\":");
+	if (r == CD_OK) r = put_millis(b, a->lmt);
+	if (r == CD_OK) r = put_member(b, ",\"LastModifiedRegion\":", g->region, 0);
+	if (r == CD_OK) r = buf_putc(b, '}');
 	return r;
 }
 
@@ -1596,7 +1673,7 @@ static enum cd_result render(struct gen_ctx *g, const struct acct *a, const char
 
 /* The name as a normalising comparison sees it: NFKC, case folded, marks stripped, letters
  * without decomposition folded, white space collapsed and trimmed. */
-static uint64_t name_key(const char *first, const char *last)
+static uint64_t name_key_slow(const char *first, const char *last)
 {
 	char t[2 * NAMELEN + 8], f[2 * NAMELEN];
 	size_t n = 0;
@@ -1609,10 +1686,7 @@ static uint64_t name_key(const char *first, const char *last)
 				UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
 				UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
 			if (ml >= 0) {
-				latin_fold((const char *)m, 0, f, sizeof f);
-				/* latin_fold drops other scripts: keep them when nothing Latin was left */
-				if (!f[0])
-					scpy(f, sizeof f, (const char *)m);
+				special_pass((const char *)m, 1, f, sizeof f);
 				s = f;
 			}
 		}
@@ -1633,6 +1707,27 @@ static uint64_t name_key(const char *first, const char *last)
 			t[n++] = '\x1f';
 	}
 	return user_hash(t, n);
+}
+
+/* Names repeat (they come from tables), so a small direct-mapped cache on the exact bytes
+ * saves most of the Unicode work. Per thread, so the server may generate concurrently. */
+#define NAME_CACHE (1u << 15)
+static _Thread_local struct {
+	uint64_t raw, key;
+} name_cache[NAME_CACHE];
+
+static uint64_t name_key(const char *first, const char *last)
+{
+	size_t lf = strlen(first), ll = strlen(last);
+	uint64_t raw = user_hash(first, lf) * 31 ^ user_hash(last, ll) ^ ((uint64_t)lf << 56);
+	raw = raw ? raw : 1;
+	size_t slot = (size_t)(raw >> 7) & (NAME_CACHE - 1);
+	if (name_cache[slot].raw == raw)
+		return name_cache[slot].key;
+	uint64_t key = name_key_slow(first, last);
+	name_cache[slot].raw = raw;
+	name_cache[slot].key = key;
+	return key;
 }
 
 struct nk {
@@ -1873,11 +1968,16 @@ enum cd_result gen_stream(const struct gen_opts *opts, gen_sink sink, void *sink
 	size_t n = opts->users;
 	g.nhg = n / 40 > 5 ? n / 40 : 5;
 	g.nrp = n / 300 > 3 ? n / 300 : 3;
-	g.name_cap = (uint32_t)(4 + n / 200000 < 10 ? 4 + n / 200000 : 10);
+	g.name_cap = (uint32_t)(4 + n / 500000 < 6 ? 4 + n / 500000 : 6);
 	g.namekey = malloc(n * sizeof *g.namekey);
 	g.person = malloc(n * sizeof *g.person);
 	a = malloc(sizeof *a);
 	b = malloc(sizeof *b);
+	/* sized up front: rehashing millions of keys costs more than the memory */
+	if (hset_grow(&g.idents, 4 * n) || hset_grow(&g.phones, 2 * n)) {
+		r = CD_NOMEM;
+		goto out;
+	}
 	if (!(g.arena = arena_new()) || !g.namekey || !g.person || !a || !b || ctx_tables(&g)) {
 		r = CD_NOMEM;
 		goto out;
@@ -1940,8 +2040,8 @@ out:
 	free(g.person);
 	free(g.idents.v);
 	free(g.phones.v);
-	free(g.names.k);
-	free(g.names.c);
+	free(g.names.v);
+	free(g.idnext.v);
 	buf_release(&g.json);
 	arena_free(g.arena);
 	return r;
