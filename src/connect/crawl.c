@@ -590,6 +590,10 @@ static void on_page(struct crawl *c, struct listing *l, const struct http_respon
 		}
 		if (need)
 			queue_describe(c, u->id);
+		/* A page takes tens of milliseconds to store: keep DescribeUser flowing meanwhile
+		 * rather than let its bucket overflow (submitting touches no cache state). */
+		if ((i & 63) == 63)
+			dispatch(c, crawl_now());
 	}
 	batch_close(c);
 	if (c->fatal)
@@ -861,9 +865,10 @@ static void init_buckets(struct crawl *c, double now)
 			rate = o->rate[i];
 		if (o->burst[i] > 0)
 			burst = o->burst[i];
-		/* Our bucket is shallower than the service's so that network jitter, which bunches
-		 * requests up on arrival, does not overflow theirs. */
-		double ours = burst / 2 > 1 ? burst / 2 : 1;
+		/* Our bucket is a little shallower than the service's so that network jitter,
+		 * which bunches requests up on arrival, does not overflow theirs; deep enough that
+		 * a late wake-up (a busy machine) is caught up rather than lost. */
+		double ours = burst * 0.8 > 1 ? burst * 0.8 : 1;
 		ratelimit_init(&c->rl[i], rate, ours, o->adaptive, o->rate_given[i] ? rate : 0, now);
 	}
 }
@@ -945,7 +950,15 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 		}
 		if (c.in_flight == 0 && wake == INFINITY && c.swept)
 			ms = 0;
-		size_t n = http_poll(http, ms, resp, sizeof resp / sizeof *resp);
+		size_t n = 0;
+		if (http_in_flight(http) == 0 && ms > 0) {
+			/* http_poll returns at once with nothing in flight: sleep to the next token
+			 * ourselves rather than spin. */
+			struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+		} else {
+			n = http_poll(http, ms, resp, sizeof resp / sizeof *resp);
+		}
 		now = crawl_now();
 		for (size_t i = 0; i < n; i++) {
 			on_response(&c, &resp[i], now);
