@@ -64,8 +64,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" ON CONFLICT(id) DO UPDATE SET arn = CASE WHEN excluded.arn <> '' THEN excluded.arn"
 		" ELSE arn END, username = excluded.username, user_json = excluded.user_json,"
 		" described_at = excluded.described_at,"
-		" described_modified = max(coalesce(excluded.described_modified, listed_modified, 0),"
-		"  coalesce(listed_modified, 0))",
+		" described_modified = COALESCE(excluded.described_modified, listed_modified)",
 	[ST_CLEAR_DESCRIBE_FAILURE] =
 		"DELETE FROM failures WHERE id = ?1 AND operation = 'DescribeUser'",
 	[ST_NEEDS] =
@@ -901,9 +900,9 @@ enum cd_result cache_put_described(struct cache *c, const char *id, const char *
 	bind_text(st, 3, json_str(o, "Username"));
 	sqlite3_bind_text(st, 4, raw, (int)raw_len, SQLITE_TRANSIENT);
 	sqlite3_bind_double(st, 5, described_at);
-	/* The record reflects at least its own LastModifiedTime and the listed one (it was described
-	 * after that listing): taking the larger means a User whose time is written with less
-	 * precision than the listing's is not described again on every scan. */
+	/* The record reflects its own LastModifiedTime, not the listed one: a listing that arrives
+	 * while the request is in flight may already show a later change than the answer holds. Only
+	 * a User without the field falls back on the listing. */
 	json_t *lm = json_object_get(o, "LastModifiedTime");
 	if (json_is_number(lm))
 		sqlite3_bind_double(st, 6, json_number_value(lm));

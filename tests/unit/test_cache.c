@@ -283,12 +283,15 @@ static void needs_describe(void **state)
 	for (int i = 0; i < 4; i++)
 		described(c, ids[i], "e@x", 100 + i, 500);
 	assert_int_equal(need_list(c, s1, 0, got, sizeof got), 0);
-	/* A User time written coarser than the listing's (100.25 -> 100) is still current. */
+	/* A listing that saw a change while the describe was in flight: the answer (older) does
+	 * not count as current. */
 	listed(c, s1, "u1", 100.25, 0);
-	assert_int_equal(need_list(c, s1, 0, got, sizeof got), 1);
 	described(c, "u1", "e@x", 100, 500);
+	assert_int_equal(need_list(c, s1, 0, got, sizeof got), 1);
+	described(c, "u1", "e@x", 100.25, 500);
 	assert_int_equal(need_list(c, s1, 0, got, sizeof got), 0);
 	listed(c, s1, "u1", 100, 0);
+	described(c, "u1", "e@x", 100, 500);
 
 	/* Next scan: u2 changed, u4 gone, u5 new; u3 failed last time. */
 	assert_int_equal(cache_scan_start(c, 20, &s2, f->err, sizeof f->err), CD_OK);
