@@ -404,6 +404,11 @@ static enum cd_result from_imds(struct creds_provider *p, const char *profile, s
 	http_do(p->imds, &req, &resp);
 	if (resp.status == 0)
 		goto out; /* not on EC2: no error, just not this provider */
+	if (resp.status == 403 || resp.status == 404 || resp.status == 405) {
+		/* IMDS switched off for this instance, or only IMDSv1 there: we do not use v1 */
+		looked(p, "(no IMDSv2 session token: HTTP %d)", resp.status);
+		goto out;
+	}
 	if (resp.status != 200 || resp.body.len == 0 || resp.body.len >= sizeof token) {
 		snprintf(err, errlen, "the EC2 metadata service refused a session token (HTTP %d)",
 			 resp.status);
@@ -1267,6 +1272,11 @@ enum cd_result creds_get(struct creds_provider *p, struct creds *out, char *err,
 	if (due) {
 		memset(&fresh, 0, sizeof fresh);
 		r = resolve_chain(p, &fresh, err, errlen);
+		if (r == CD_OK && fresh.expiration && fresh.expiration <= now) {
+			snprintf(err, errlen, "the %s credentials (%s) had already expired when they "
+				 "arrived: check the clock", fresh.provider, fresh.source);
+			r = CD_AUTH;
+		}
 		if (r == CD_OK) {
 			p->cur = fresh;
 			p->have = true;

@@ -25,7 +25,7 @@ static const char SCRIPT[] =
 	"else\n"
 	"  printf '{\"Version\":1,\"AccessKeyId\":\"ASIAREFRESH%04d\",\"SecretAccessKey\":\"s\","
 	"\"SessionToken\":\"t\",\"Expiration\":\"%s\"}' $n "
-	"\"$(date -u -d \"+$exp seconds\" +%Y-%m-%dT%H:%M:%SZ)\"\n"
+	"\"$(date -u -d @$(( $(date +%s) + exp )) +%Y-%m-%dT%H:%M:%SZ)\"\n"
 	"fi\n";
 
 static char dir[] = "/tmp/cd-creds-XXXXXX";
@@ -202,6 +202,18 @@ static void failed_refresh_keeps_working_credentials(void **state)
 	world_down(&w);
 }
 
+static void expired_on_arrival_is_an_error(void **state)
+{
+	struct world w;
+	struct creds c;
+	char err[256] = "";
+	world_up(&w, "-60");
+	assert_int_equal(creds_get(w.p, &c, err, sizeof err), CD_AUTH);
+	assert_string_equal(err, "the credential-process credentials (profile 'default') had already "
+				 "expired when they arrived: check the clock");
+	world_down(&w);
+}
+
 static void *get_in_thread(void *arg)
 {
 	struct world *w = arg;
@@ -256,6 +268,7 @@ int main(void)
 		cmocka_unit_test(refreshed_ahead_of_expiration),
 		cmocka_unit_test(invalidate_fetches_again),
 		cmocka_unit_test(failed_refresh_keeps_working_credentials),
+		cmocka_unit_test(expired_on_arrival_is_an_error),
 		cmocka_unit_test(concurrent_users_share_one_fetch),
 		cmocka_unit_test(helpers),
 	};
