@@ -558,7 +558,8 @@ static void on_page(struct crawl *c, struct listing *l, const struct http_respon
 			transient(c, &l->job, now, err, false);
 		return;
 	}
-	l->in_flight = false;
+	/* in_flight stays set while the page is stored: the dispatches below must not send the
+	 * listing's next request before next_token is known. */
 	batch_close(c);
 	if (c->fatal || !batch_ensure(c, now))
 		goto out;
@@ -624,6 +625,7 @@ static void on_page(struct crawl *c, struct listing *l, const struct http_respon
 		l->failed = true;
 	}
 out:
+	l->in_flight = false;
 	api_page_release(&p);
 }
 
