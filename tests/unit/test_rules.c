@@ -191,7 +191,7 @@ static void random_sets_match_all_pairs_reference(void **state)
 	for (int round = 0; round < 200; round++) {
 		size_t n = 1 + (size_t)(round % 40);
 		struct row rows[40];
-		char ids[40][8];
+		char ids[40][24];
 		for (size_t i = 0; i < n; i++) {
 			snprintf(ids[i], sizeof ids[i], "%zu", i);
 			seed = seed * 1103515245u + 12345u;
