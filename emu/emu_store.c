@@ -120,14 +120,17 @@ static json_t *make_summary(json_t *user)
 		return NULL;
 	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++) {
 		json_t *v = json_object_get(user, keep[i]);
-		if (v)
-			json_object_set_new(o, keep[i], json_deep_copy(v));
+		if (v) /* shared, not copied: the summary is dumped and dropped while user lives */
+			json_object_set(o, keep[i], v);
 	}
 	json_t *pc = json_object_get(o, "PhoneConfig");
 	json_t *acw = json_object_get(pc, "AfterContactWorkTimeLimit");
-	if (json_is_integer(acw))
+	if (json_is_integer(acw)) {
+		pc = json_copy(pc); /* shallow: only this member changes */
 		json_object_set_new(pc, "AfterContactWorkTimeLimit",
 				    json_integer(json_integer_value(acw) * 1000));
+		json_object_set_new(o, "PhoneConfig", pc);
+	}
 	json_t *ii = json_object_get(user, "IdentityInfo");
 	if (json_is_object(ii)) {
 		json_t *lite = json_object();
@@ -152,7 +155,7 @@ static void user_clear(struct emu_user *u)
 static enum cd_result user_build(struct emu_user *u, json_t *user)
 {
 	enum cd_result r = CD_NOMEM;
-	json_t *wrap = NULL, *sum = NULL;
+	json_t *sum = NULL;
 	char *describe = NULL, *summary = NULL, *strs = NULL;
 	const json_t *ii = json_object_get(user, "IdentityInfo");
 	const char *f[8] = {
@@ -165,8 +168,17 @@ static enum cd_result user_build(struct emu_user *u, json_t *user)
 		total += (len[i] = strlen(f[i])) + 1;
 	if (!(strs = malloc(total)))
 		goto out;
-	if (!(wrap = json_pack("{sO}", "User", user)) || !(describe = json_dumps(wrap, DUMP_FLAGS)))
+	if (!(describe = json_dumps(user, DUMP_FLAGS)))
 		goto out;
+	size_t ulen = strlen(describe);
+	char *wrapped = malloc(ulen + 10);
+	if (!wrapped)
+		goto out;
+	memcpy(wrapped, "{\"User\":", 8);
+	memcpy(wrapped + 8, describe, ulen);
+	memcpy(wrapped + 8 + ulen, "}", 2);
+	free(describe);
+	describe = wrapped;
 	if (!(sum = make_summary(user)) || !(summary = json_dumps(sum, DUMP_FLAGS)))
 		goto out;
 	const char **dst[8] = { &u->id, &u->arn, &u->username, &u->first, &u->last, &u->routing,
@@ -190,7 +202,6 @@ out:
 	free(strs);
 	free(describe);
 	free(summary);
-	json_decref(wrap);
 	json_decref(sum);
 	return r;
 }
