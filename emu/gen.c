@@ -1107,8 +1107,9 @@ static void vary_name(struct gen_ctx *g, const struct acct *o, struct acct *p)
 			break;
 		case 3:
 		case 4:
-			snprintf(tmp, sizeof tmp, "%s %c.", o->first, (char)('A' + rng_below(&g->r, 26)));
-			scpy(p->first, sizeof p->first, tmp);
+			char ini[4] = { ' ', (char)('A' + rng_below(&g->r, 26)), '.', 0 };
+			scpy(p->first, sizeof p->first, o->first);
+			scat(p->first, sizeof p->first, ini);
 			break;
 		default:
 			if (is_alpha(o->first[0]) && o->first[1]) {
@@ -1120,8 +1121,8 @@ static void vary_name(struct gen_ctx *g, const struct acct *o, struct acct *p)
 		if (!(classic_eq(p->first, o->first) && classic_eq(p->last, o->last)))
 			return;
 	}
-	snprintf(tmp, sizeof tmp, "%s J.", o->first);
-	scpy(p->first, sizeof p->first, tmp);
+	scpy(p->first, sizeof p->first, o->first);
+	scat(p->first, sizeof p->first, " J.");
 }
 
 /* ---- the planted kinds ---------------------------------------------------------------- */
@@ -1390,8 +1391,11 @@ static int plant(struct gen_ctx *g, enum kind k, struct acct *o, struct acct *p)
 		break;
 	case K_EMAIL_PLUS_TAG:
 		local_of(o->email, local, sizeof local);
-		snprintf(p->email, sizeof p->email, "%s+%s@%s", local,
-			names_plus_tags[rng_below(&g->r, names_nplus_tags)], domain_of(o->email));
+		scpy(p->email, sizeof p->email, local);
+		scat(p->email, sizeof p->email, "+");
+		scat(p->email, sizeof p->email, names_plus_tags[rng_below(&g->r, names_nplus_tags)]);
+		scat(p->email, sizeof p->email, "@");
+		scat(p->email, sizeof p->email, domain_of(o->email));
 		vary_name(g, o, p);
 		return claim(g, p, p->email) || other_username(g, o, p);
 	case K_EMAIL_GMAIL_DOTS: {
@@ -1404,18 +1408,23 @@ static int plant(struct gen_ctx *g, enum kind k, struct acct *o, struct acct *p)
 		/* dots at one or two inner positions, never where o has exactly the same */
 		for (int t = 0; t < MAX_TRIES; t++) {
 			tmp[0] = 0;
-			size_t a = 1 + rng_below(&g->r, n > 2 ? n - 2 : 1), b = rng_pct(&g->r, 30) ? 1 + rng_below(&g->r, n > 2 ? n - 2 : 1) : 0;
+			size_t span = n > 2 ? n - 2 : 1;
+			size_t a = 1 + rng_below(&g->r, span);
+			size_t b = rng_pct(&g->r, 30) ? 1 + rng_below(&g->r, span) : 0;
 			for (size_t i = 0; i < n; i++) {
 				if (i && (i == a || i == b))
 					scat(tmp, sizeof tmp, ".");
 				scatn(tmp, sizeof tmp, local + i, 1);
 			}
-			snprintf(p->email, sizeof p->email, "%s@gmail.com", tmp);
+			scpy(p->email, sizeof p->email, tmp);
+			scat(p->email, sizeof p->email, "@gmail.com");
 			if (!classic_eq(p->email, o->email))
 				break;
 		}
-		if (classic_eq(p->email, o->email))
-			snprintf(p->email, sizeof p->email, "%s@gmail.com", local);
+		if (classic_eq(p->email, o->email)) {
+			scpy(p->email, sizeof p->email, local);
+			scat(p->email, sizeof p->email, "@gmail.com");
+		}
 		vary_name(g, o, p);
 		return claim(g, p, p->email) || other_username(g, o, p);
 	}
