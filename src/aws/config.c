@@ -422,6 +422,8 @@ enum cd_result aws_default_endpoint(const char *service, const char *region, boo
 	int n;
 	if (strcmp(service, "sso") == 0)
 		n = snprintf(out, outlen, "https://portal.sso.%s.%s", region, domain);
+	else if (strcmp(service, "sso-oidc") == 0)
+		n = snprintf(out, outlen, "https://oidc.%s.%s", region, domain);
 	else
 		n = snprintf(out, outlen, "https://%s%s.%s.%s", service, fips ? "-fips" : "", region,
 			     domain);

@@ -1001,6 +1001,115 @@ out:
 
 /* ---- IAM Identity Center (SSO) ----------------------------------------------------------- */
 
+/* Writes obj to path through a 0600 temporary file and a rename, so a reader (the AWS CLI)
+ * never sees half a file. */
+static enum cd_result write_json_atomic(const char *path, json_t *obj, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	char tmp[4200];
+	char *text = json_dumps(obj, JSON_COMPACT);
+	int fd = -1;
+	if (!text)
+		return CD_NOMEM;
+	snprintf(tmp, sizeof tmp, "%s.connect-dupes-%ld.tmp", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t n = strlen(text);
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0 || close(fd) != 0) {
+		snprintf(err, errlen, "cannot write '%.150s': %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		r = CD_IO;
+	} else if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot replace '%.150s': %s", path, strerror(errno));
+		unlink(tmp);
+		r = CD_IO;
+	}
+	OPENSSL_cleanse(text, n);
+	free(text);
+	return r;
+}
+
+/* Refreshes an sso-session token with its refresh token (the SSO OIDC CreateToken call the AWS
+ * CLI makes) and writes the new one back to the CLI's cache, as the CLI does: the service may
+ * hand out a new refresh token and retire the old one. CD_NOT_FOUND when the cache holds no
+ * usable registration. */
+static enum cd_result sso_refresh(struct creds_provider *p, const char *profile,
+				  const char *region, const char *path, json_t *cache, char *err,
+				  size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	const char *rt = jstr(cache, "refreshToken"), *cid = jstr(cache, "clientId");
+	const char *cs = jstr(cache, "clientSecret"), *rexp = jstr(cache, "registrationExpiresAt");
+	time_t rexp_t, now = time(NULL);
+	char url[1200], source[160];
+	struct http_response resp = { 0 };
+	json_t *body = NULL, *o = NULL;
+	char *text = NULL;
+	if (!rt || !cid || !cs || !rexp || !parse_time(rexp, &rexp_t) || rexp_t <= now)
+		return CD_NOT_FOUND;
+	r = aws_service_endpoint(p->s->config, profile, "sso-oidc", region, url, sizeof url - 8,
+				 source, sizeof source, err, errlen);
+	if (r != CD_OK)
+		return r;
+	size_t ul = strlen(url);
+	memcpy(url + ul, "/token", 7);
+	body = json_pack("{s:s, s:s, s:s, s:s}", "grantType", "refresh_token", "clientId", cid,
+			 "clientSecret", cs, "refreshToken", rt);
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	if (!text) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	struct sigv4_header h = { "Content-Type", "application/json" };
+	struct http_request req = { .method = "POST", .url = url, .headers = &h, .nheaders = 1,
+				    .body = text, .body_len = strlen(text) };
+	struct http_client *c;
+	if ((r = main_http(p, &c, err, errlen)) != CD_OK)
+		goto out;
+	http_do(c, &req, &resp);
+	if (resp.status != 200) {
+		snprintf(err, errlen, "the SSO token refresh failed (%.200s)",
+			 resp.status ? "refused" : resp.error);
+		r = resp.status ? CD_AUTH : CD_NETWORK;
+		goto out;
+	}
+	if (!(o = parse_json(&resp, "the SSO OIDC service", err, errlen))) {
+		r = CD_AUTH;
+		goto out;
+	}
+	const char *at = jstr(o, "accessToken"), *nrt = jstr(o, "refreshToken");
+	json_int_t in = json_integer_value(json_object_get(o, "expiresIn"));
+	if (!at || !*at || in <= 0 || in > 7 * 86400) {
+		snprintf(err, errlen, "the SSO token refresh answered without a token");
+		r = CD_AUTH;
+		goto out;
+	}
+	char when[32];
+	time_t exp_t = now + (time_t)in;
+	struct tm tm;
+	gmtime_r(&exp_t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (json_object_set_new(cache, "accessToken", json_string(at)) ||
+	    json_object_set_new(cache, "expiresAt", json_string(when)) ||
+	    (nrt && *nrt && json_object_set_new(cache, "refreshToken", json_string(nrt)))) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	r = write_json_atomic(path, cache, err, errlen);
+out:
+	if (text) {
+		OPENSSL_cleanse(text, strlen(text));
+		free(text);
+	}
+	if (resp.body.data)
+		OPENSSL_cleanse(resp.body.data, resp.body.len);
+	json_decref(body);
+	json_decref(o);
+	http_response_release(&resp);
+	return r;
+}
+
 static enum cd_result from_sso(struct creds_provider *p, const char *profile, struct creds *out,
 			       char *err, size_t errlen)
 {
@@ -1065,6 +1174,15 @@ static enum cd_result from_sso(struct creds_provider *p, const char *profile, st
 			 "--profile %s", path, profile);
 		r = CD_AUTH;
 		goto out;
+	}
+	/* sso-session tokens are refreshed a quarter hour ahead, as the AWS CLI does; if that fails
+	 * a token that is still valid is used as it is */
+	if (session && exp_at - time(NULL) < 15 * 60 &&
+	    sso_refresh(p, profile, sso_region, path, cache, ferr, sizeof ferr) == CD_OK) {
+		access = jstr(cache, "accessToken");
+		expires = jstr(cache, "expiresAt");
+		if (!access || !expires || !parse_time(expires, &exp_at))
+			exp_at = 0;
 	}
 	if (exp_at <= time(NULL)) {
 		snprintf(err, errlen, "the SSO session for profile '%s' has expired: run aws sso login "

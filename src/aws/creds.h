@@ -32,7 +32,9 @@ struct creds {
  *   web-identity       web_identity_token_file + role_arn (profile, or AWS_WEB_IDENTITY_TOKEN_FILE
  *                      + AWS_ROLE_ARN [+ AWS_ROLE_SESSION_NAME]): AssumeRoleWithWebIdentity
  *   sso                sso_session (or legacy sso_start_url), sso_account_id, sso_role_name:
- *                      token from ~/.aws/sso/cache, then the portal's GetRoleCredentials
+ *                      token from ~/.aws/sso/cache (an sso_session token is refreshed with its
+ *                      refresh token and written back, as the AWS CLI does), then the portal's
+ *                      GetRoleCredentials
  *   shared-credentials-file  static keys of the profile in the credentials file
  *   credential-process credential_process (Version 1 JSON on stdout; stderr passed through;
  *                      killed after CONNECT_DUPES_CREDENTIAL_PROCESS_TIMEOUT seconds, default 60)
@@ -43,8 +45,8 @@ struct creds {
  *   imds               IMDSv2 (token PUT, role name, credentials) unless AWS_EC2_METADATA_DISABLED;
  *                      AWS_EC2_METADATA_SERVICE_ENDPOINT or the profile's
  *                      ec2_metadata_service_endpoint moves it
- * STS and the SSO portal are found with aws_service_endpoint() ("sts", "sso"), so
- * AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_SSO move them. A provider that is configured but
+ * STS, the SSO portal and SSO OIDC are found with aws_service_endpoint() ("sts", "sso",
+ * "sso-oidc"), so AWS_ENDPOINT_URL_STS, _SSO and _SSO_OIDC move them. A provider that is configured but
  * fails stops the chain with its own error (as the SDKs do); every failure is CD_AUTH (or
  * CD_NETWORK when an endpoint cannot be reached) with one line saying what to do. */
 struct creds_provider;

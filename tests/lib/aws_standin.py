@@ -9,6 +9,7 @@ One server answers as all of them:
                                               secret with botocore when it is importable) and
                                               AssumeRoleWithWebIdentity (checks the token)
   GET  /federation/credentials                SSO portal GetRoleCredentials (checks the bearer)
+  POST /token                                 SSO OIDC CreateToken with a refresh token
   GET  /_requests                             what it was asked, as JSON, for assertions
 Prints "listening on http://127.0.0.1:PORT" once ready. Every credential it hands out has the
 secret "standin-secret-<kind>-<n>" and token "standin-token-<kind>-<n>" so tests can grep for
@@ -155,6 +156,19 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n)
         self.record(body)
+        if self.path == "/token":  # SSO OIDC CreateToken, refresh_token grant
+            try:
+                req = json.loads(body)
+            except ValueError:
+                req = {}
+            if (req.get("grantType") != "refresh_token" or req.get("clientId") != "standin-client"
+                    or req.get("clientSecret") != "standin-client-secret"
+                    or req.get("refreshToken") != ARGS.sso_refresh):
+                return self.send(400, '{"error":"invalid_grant"}',
+                                 extra={"x-amzn-ErrorType": "InvalidGrantException"})
+            return self.send(200, json.dumps({"accessToken": ARGS.sso_token, "expiresIn": 3600,
+                                              "refreshToken": ARGS.sso_refresh + "-rotated",
+                                              "tokenType": "Bearer"}))
         form = urllib.parse.parse_qs(body.decode(), keep_blank_values=True)
         action = form.get("Action", [""])[0]
         role = form.get("RoleArn", [""])[0]
@@ -208,6 +222,7 @@ def main():
     ap.add_argument("--container-token", default="standin-container-auth")
     ap.add_argument("--imds-token", default="standin-imds-session")
     ap.add_argument("--sso-token", default="standin-sso-access")
+    ap.add_argument("--sso-refresh", default="standin-sso-refresh")
     ap.add_argument("--web-token", default="standin-web-identity")
     ap.add_argument("--source-secret", default="source/secret+KEY")
     ap.add_argument("--expires-in", type=int, default=3600)

@@ -10,7 +10,7 @@ STANDIN_PID=
 creds_world() {
 	unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
 	      AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL \
-	      AWS_ENDPOINT_URL_CONNECT AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_SSO AWS_CA_BUNDLE \
+	      AWS_ENDPOINT_URL_CONNECT AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_SSO AWS_ENDPOINT_URL_SSO_OIDC AWS_CA_BUNDLE \
 	      AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN \
 	      AWS_ROLE_SESSION_NAME AWS_CONTAINER_CREDENTIALS_FULL_URI \
 	      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_AUTHORIZATION_TOKEN \
@@ -50,7 +50,7 @@ whoami() {
 # Everything the stand-ins and the tests hand out as a secret has "secret", "token" or a
 # signature in it; none of it may reach the terminal or a log at any verbosity.
 no_secrets() {
-	local f pat=${2:-standin-secret|standin-token|source/secret|SECRETKEY|SESSIONTOKEN|Signature=|standin-sso-access|standin-container-auth|standin-imds-session|standin-web-identity}
+	local f pat=${2:-standin-secret|standin-token|source/secret|SECRETKEY|SESSIONTOKEN|Signature=|standin-sso-access|standin-sso-refresh|standin-client-secret|standin-container-auth|standin-imds-session|standin-web-identity}
 	for f in "$TMP/out" "$TMP/err"; do
 		if grep -qE -- "$pat" "$f"; then
 			not_ok "$1: nothing secret in $(basename "$f")"
