@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh -- `make fuzz`: builds each fuzz/fuzz_*.c with clang -fsanitize=fuzzer,address against the
 # project's sources and runs it for FUZZ_SECONDS (default 60). fuzz/ is outside the normal build.
+# usage: fuzz/run.sh [HARNESS...]   (e.g. fuzz_users_json; default: every fuzz/fuzz_*.c)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build-fuzz}
@@ -21,8 +22,11 @@ for c in $(find src -name '*.c' ! -name main.c | sort); do
 	objs+=("$o")
 done
 rc=0
-for h in fuzz/fuzz_*.c; do
-	[ -f "$h" ] || continue
+harnesses=("$@")
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(fuzz/fuzz_*.c)
+for h in "${harnesses[@]}"; do
+	case "$h" in fuzz/*) ;; *) h=fuzz/$(basename "$h" .c).c ;; esac
+	[ -f "$h" ] || { echo "fuzz: no harness '$h'" >&2; rc=1; continue; }
 	name=$(basename "$h" .c)
 	bin=$BUILD/$name
 	clang $CFLAGS -fsanitize=fuzzer "$h" "${objs[@]}" -o "$bin" $(pkg-config --libs $PKGS) -lpthread -lm || exit 1
