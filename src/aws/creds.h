@@ -46,9 +46,9 @@ struct creds {
  *                      AWS_EC2_METADATA_SERVICE_ENDPOINT or the profile's
  *                      ec2_metadata_service_endpoint moves it
  * STS, the SSO portal and SSO OIDC are found with aws_service_endpoint() ("sts", "sso",
- * "sso-oidc"), so AWS_ENDPOINT_URL_STS, _SSO and _SSO_OIDC move them. A provider that is configured but
- * fails stops the chain with its own error (as the SDKs do); every failure is CD_AUTH (or
- * CD_NETWORK when an endpoint cannot be reached) with one line saying what to do. */
+ * "sso-oidc"), so AWS_ENDPOINT_URL_STS, _SSO and _SSO_OIDC move them. A provider that is
+ * configured but fails stops the chain with its own error (as the SDKs do); every failure is
+ * CD_AUTH (or CD_NETWORK when an endpoint cannot be reached) with one line saying what to do. */
 struct creds_provider;
 
 /* settings must outlive the provider. http may be NULL (the provider makes its own client);

@@ -11,11 +11,14 @@
 enum { OPT_CHECK = 1, OPT_ENDPOINT, OPT_PROFILE, OPT_QUIET, OPT_REGION, OPT_VERBOSE };
 
 static const struct cli_opt whoami_opts[] = {
-	{ "check", 0, NULL, OPT_CHECK, "also ask STS who the credentials belong to (GetCallerIdentity; needs no permission)" },
-	{ "endpoint-url", 0, "URL", OPT_ENDPOINT, "Connect endpoint (default from the environment, profile or region)" },
+	{ "check", 0, NULL, OPT_CHECK,
+	  "also ask STS who the credentials belong to (GetCallerIdentity; needs no permission)" },
+	{ "endpoint-url", 0, "URL", OPT_ENDPOINT,
+	  "Connect endpoint (default from the environment, profile or region)" },
 	{ "profile", 0, "NAME", OPT_PROFILE, "AWS profile (default AWS_PROFILE, else 'default')" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "print nothing but errors and the report" },
-	{ "region", 0, "REGION", OPT_REGION, "AWS region (default AWS_REGION, AWS_DEFAULT_REGION, the profile's)" },
+	{ "region", 0, "REGION", OPT_REGION,
+	  "AWS region (default AWS_REGION, AWS_DEFAULT_REGION, the profile's)" },
 	{ "verbose", 'v', NULL, OPT_VERBOSE, "print debugging detail too" },
 };
 
