@@ -202,11 +202,9 @@ static enum cd_result stage_match(struct run *r)
 			log_debug("duplicate pairs with %s evidence: %zu", match_kind_name(k),
 				  st->by_kind[k]);
 	if (st->capped_blocks)
-		log_info("note: %zu blocking keys shared by more than %zu users were not paired (largest: "
-			 "%s, %zu users); such common values are weak evidence, and their users are "
-			 "still compared through other keys", st->capped_blocks,
-			 mo->block_cap ? mo->block_cap : (size_t)MATCH_DEFAULT_BLOCK_CAP, st->capped_key,
-			 st->capped_users);
+		log_info("note: %zu values shared by too many users to be evidence were not paired "
+			 "(largest: %s, %zu users); those users are still compared through their other "
+			 "values", st->capped_blocks, st->capped_key, st->capped_users);
 	return CD_OK;
 }
 

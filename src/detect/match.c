@@ -122,19 +122,18 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 
 /* ---------------------------------------------------------------- features */
 
-enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_HANDLE, T_PHONE,
-       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_COUNT };
+enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_PHONE,
+       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_COUNT };
 
 static const char *const table_what[T_COUNT] = {
-	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part",
-	"handle", "phone", "routing profile", "hierarchy group", "team", "directory user",
+	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part", "phone", "routing profile", "hierarchy group", "team", "directory user",
+	"name in team", "nickname in team",
 };
 
 struct feat {
 	uint32_t first, last, cname, swap;
 	uint32_t email, sec, uaddr, uname;
 	uint32_t l_user, l_email; /* exact local parts (T_LOCAL) */
-	uint32_t h_user, h_email; /* letter stems (T_HANDLE) */
 	uint32_t mobile, desk;
 	uint32_t routing, hier, team, dir;
 };
@@ -229,7 +228,8 @@ struct ctx {
 	struct arena *arena;
 	struct buf b1, b2;
 	struct match_stats *st;
-	size_t cap;
+	size_t cap;      /* users per identifier key (e-mail, phone ...) */
+	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
 };
 
 static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_t *id)
@@ -238,19 +238,6 @@ static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_
 	if (b->len == 0)
 		return CD_OK;
 	return itab_put(&c->t[t], buf_str(b), b->len, id);
-}
-
-/* The letters of a local part: "j.smith2" -> "jsmith". Non-ASCII bytes are kept whole. */
-static size_t stem(const char *s, size_t n, char *out, size_t outlen)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n && k + 1 < outlen; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if ((ch >= 'a' && ch <= 'z') || ch >= 0x80)
-			out[k++] = (char)ch;
-	}
-	out[k] = 0;
-	return k;
 }
 
 static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
@@ -272,6 +259,8 @@ static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
 
 static enum cd_result extract(struct ctx *c, uint32_t i)
 {
+	uint32_t nicks[8];
+	size_t nnick = 0;
 	const struct user *u = &c->users->v[i];
 	struct feat *f = &c->f[i];
 	enum cd_result r;
@@ -310,6 +299,7 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 				if ((r = itab_put(&c->t[T_NICK], tmp, (size_t)n, &id)) != CD_OK ||
 				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
 					return r;
+				nicks[nnick++] = id;
 			}
 		}
 	}
@@ -322,9 +312,6 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 		const char *e = c->t[T_ADDR].str[f->email];
 		size_t ln = norm_local_len(e);
 		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
-			return r;
-		if (stem(e, ln, tmp, sizeof(tmp)) >= 4 &&
-		    (r = itab_put(&c->t[T_HANDLE], tmp, strlen(tmp), &f->h_email)) != CD_OK)
 			return r;
 	}
 	buf_reset(&c->b1);
@@ -343,16 +330,13 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 		size_t ln = norm_local_len(e);
 		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
 			return r;
-		if (stem(e, ln, tmp, sizeof(tmp)) >= 4 &&
-		    (r = itab_put(&c->t[T_HANDLE], tmp, strlen(tmp), &f->h_user)) != CD_OK)
-			return r;
 	}
 	if ((r = ent_push(&c->blocks[T_ADDR], f->email, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_ADDR], f->sec, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_ADDR], f->uaddr, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_UNAME], f->uname, i)) != CD_OK ||
-	    (r = ent_push(&c->blocks[T_HANDLE], f->h_user, i)) != CD_OK ||
-	    (f->h_email != f->h_user && (r = ent_push(&c->blocks[T_HANDLE], f->h_email, i)) != CD_OK))
+	    (r = ent_push(&c->blocks[T_LOCAL], f->l_user, i)) != CD_OK ||
+	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK))
 		return r;
 
 	/* phones */
@@ -374,6 +358,24 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 		if (n > 0 && (size_t)n < sizeof(tmp) &&
 		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
 			return r;
+	}
+	/* Name keys within a team: a common name's block is skipped past name_cap (the name is no
+	 * evidence then), but namesakes in the same team stay few and are still compared. */
+	if (f->team != NONE) {
+		uint32_t id;
+		int n;
+		if (f->swap != NONE) {
+			n = snprintf(tmp, sizeof(tmp), "%u\1%u", f->swap, f->team);
+			if ((r = itab_put(&c->t[T_SWAPTEAM], tmp, (size_t)n, &id)) != CD_OK ||
+			    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
+				return r;
+		}
+		for (size_t k = 0; k < nnick; k++) {
+			n = snprintf(tmp, sizeof(tmp), "%u\1%u", nicks[k], f->team);
+			if ((r = itab_put(&c->t[T_NICKTEAM], tmp, (size_t)n, &id)) != CD_OK ||
+			    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
+				return r;
+		}
 	}
 	if (u->directory_user_id[0] &&
 	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
@@ -402,9 +404,6 @@ static void count_values(struct ctx *c)
 		BUMP(T_LOCAL, f->l_user);
 		if (f->l_email != f->l_user)
 			BUMP(T_LOCAL, f->l_email);
-		BUMP(T_HANDLE, f->h_user);
-		if (f->h_email != f->h_user)
-			BUMP(T_HANDLE, f->h_email);
 		BUMP(T_PHONE, f->mobile);
 		if (f->desk != f->mobile)
 			BUMP(T_PHONE, f->desk);
@@ -473,7 +472,8 @@ static enum cd_result block_pairs(struct ctx *c, int t)
 		size_t m = w - lo;
 		if (m < 2)
 			continue;
-		if (m > c->cap) {
+		size_t cap = t == T_SWAP || t == T_NICK ? c->name_cap : c->cap;
+		if (m > cap) {
 			note_capped(c, t, (uint32_t)k, m);
 			continue;
 		}
@@ -633,8 +633,8 @@ static enum cd_result typo_pairs(struct ctx *c)
 			continue;
 		uint32_t a = (uint32_t)(npairs.v[p] >> 32), b = (uint32_t)npairs.v[p];
 		size_t na = start[a + 1] - start[a], nb = start[b + 1] - start[b];
-		if (na * nb > c->cap) {
-			note_capped(c, T_CNAME, na > nb ? a : b, na * nb);
+		if (na * nb > c->name_cap) {
+			note_capped(c, T_CNAME, na > nb ? a : b, na > nb ? na : nb);
 			continue;
 		}
 		for (size_t x = start[a]; x < start[a + 1] && r == CD_OK; x++)
@@ -660,11 +660,17 @@ static double rarity(uint32_t count)
 
 /* Expected number of other users who would carry this full name by chance, from the
  * frequencies of its parts (independence, as Fellegi-Sunter term frequencies) but never below
- * what the instance shows (c - 2 others beyond the pair). */
+ * what the instance shows (c - 2 others beyond the pair). The frequencies are smoothed towards
+ * a typical name's (NAME_PRIOR_USERS pseudo-users): in a 12-user instance every name is
+ * "1 in 12", which says nothing about how common it is among people. */
+#define NAME_PRIOR_USERS 1000.0
+#define NAME_PRIOR_FIRST (1.0 / 500)   /* a typical given name's share of people */
+#define NAME_PRIOR_LAST (1.0 / 2000)   /* a typical family name's share */
 static double name_bits(const struct ctx *c, uint32_t fc, uint32_t lc, uint32_t cname_count)
 {
-	double n = (double)c->users->n;
-	double ff = fc ? (double)fc / n : 1.0, fl = lc ? (double)lc / n : 1.0;
+	double n = (double)c->users->n, d = n + NAME_PRIOR_USERS;
+	double ff = fc ? ((double)fc + NAME_PRIOR_USERS * NAME_PRIOR_FIRST) / d : 1.0;
+	double fl = lc ? ((double)lc + NAME_PRIOR_USERS * NAME_PRIOR_LAST) / d : 1.0;
 	double e = (n - 1.0) * ff * fl;
 	if (cname_count > 2 && e < (double)cname_count - 2.0)
 		e = (double)cname_count - 2.0;
@@ -838,6 +844,8 @@ void match_opts_init(struct match_opts *o, enum match_mode mode)
 	o->threshold = MATCH_DEFAULT_THRESHOLD;
 	o->possible = mode == MATCH_THOROUGH ? 0.2 : MATCH_DEFAULT_POSSIBLE;
 	o->block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_BLOCK_CAP : MATCH_DEFAULT_BLOCK_CAP;
+	o->name_block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_NAME_BLOCK_CAP :
+						     MATCH_DEFAULT_NAME_BLOCK_CAP;
 }
 
 enum cd_result match_mode_parse(const char *s, enum match_mode *out)
@@ -902,6 +910,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	c.opts = opts;
 	c.st = &res->stats;
 	c.cap = opts->block_cap ? opts->block_cap : MATCH_DEFAULT_BLOCK_CAP;
+	c.name_cap = opts->name_block_cap ? opts->name_block_cap : MATCH_DEFAULT_NAME_BLOCK_CAP;
 	buf_init(&c.b1, 1 << 16);
 	buf_init(&c.b2, 1 << 16);
 	if (!(c.arena = arena_new())) {
@@ -921,7 +930,8 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	if (r != CD_OK)
 		goto out;
 	count_values(&c);
-	static const int blocking[] = { T_ADDR, T_UNAME, T_HANDLE, T_PHONE, T_SWAP, T_NICK, T_DIR };
+	static const int blocking[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_SWAP, T_NICK, T_DIR,
+					T_SWAPTEAM, T_NICKTEAM };
 	for (size_t k = 0; k < sizeof(blocking) / sizeof(blocking[0]) && r == CD_OK; k++)
 		r = block_pairs(&c, blocking[k]);
 	if (r == CD_OK)

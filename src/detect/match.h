@@ -55,12 +55,18 @@ struct match_opts {
 	enum match_mode mode;
 	double threshold;    /* confidence at or above which a pair is a duplicate (default 0.9) */
 	double possible;     /* confidence at or above which a pair is "possible" (default 0.5) */
-	size_t block_cap;    /* users per blocking key before the key is skipped (0: default) */
+	size_t block_cap;    /* users per identifier key (e-mail, phone...) before the key is
+	                      * skipped (0: default) */
+	size_t name_block_cap; /* the same for name keys (0: default) */
 };
 
 #define MATCH_DEFAULT_THRESHOLD 0.9
 #define MATCH_DEFAULT_POSSIBLE 0.5
-#define MATCH_DEFAULT_BLOCK_CAP 1000
+/* Past these sizes a shared value cannot be evidence any more (rarity takes its weight to
+ * zero: an identifier shared by 100 accounts is a team mailbox or a switchboard number, a name
+ * shared by 32 gives nothing), so pairing its users would only cost time. */
+#define MATCH_DEFAULT_BLOCK_CAP 100
+#define MATCH_DEFAULT_NAME_BLOCK_CAP 32
 
 /* Defaults for a mode. */
 void match_opts_init(struct match_opts *o, enum match_mode mode);
@@ -73,7 +79,7 @@ struct match_stats {
 	size_t candidates;       /* distinct candidate pairs scored */
 	size_t capped_blocks;    /* keys whose block exceeded the cap and gave no pairs */
 	size_t capped_users;     /* users in the largest skipped block */
-	char capped_key[96];     /* that block's key kind and value, e.g. name "maria garcia" */
+	char capped_key[96];     /* that block's key kind and value, e.g. e-mail "x@y.com" */
 	size_t duplicates, possible;
 	size_t by_kind[MK_COUNT]; /* duplicate pairs carrying each kind of evidence */
 };

@@ -197,6 +197,7 @@ static void block_cap(void **state)
 	}
 	match_opts_init(&o, MATCH_STANDARD);
 	o.block_cap = 10;
+	o.name_block_cap = 10;
 	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
 	assert_int_equal(res.n, 0);
 	assert_true(res.stats.capped_blocks >= 1);
@@ -207,6 +208,7 @@ static void block_cap(void **state)
 	/* under the cap: all 1225 pairs are scored, but an address shared by 50 accounts (a team
 	 * mailbox) and a name shared by 50 are weak evidence: no pair reaches "possible" */
 	o.block_cap = 100;
+	o.name_block_cap = 100;
 	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
 	assert_int_equal(res.stats.candidates, 50 * 49 / 2);
 	assert_int_equal(res.n, 0);
