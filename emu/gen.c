@@ -518,6 +518,7 @@ struct gen_ctx {
 	struct hset idents, phones;
 	struct hcount names;       /* accounts per normalised name */
 	struct hcount idnext;      /* next number to try per identifier base */
+	struct part_slot *parts;   /* folded name parts (see fold_part) */
 	uint32_t name_cap;         /* a random person is re-drawn when their name has this many */
 	size_t nrp, nhg;
 	char instance_id[37], account[16], region[64];
@@ -632,7 +633,8 @@ static void random_name(struct gen_ctx *g, struct acct *a, size_t ci)
 	random_name_ex(g, a, ci, 0);
 }
 
-static uint64_t name_key(const char *first, const char *last);
+struct gen_ctx;
+static uint64_t name_key(struct gen_ctx *g, const char *first, const char *last);
 
 /* A random name, re-drawn (a few times) while it is already as common as name_cap allows: a
  * few hundred table names would otherwise give a million-user instance thousands of John
@@ -641,7 +643,7 @@ static void random_name_capped(struct gen_ctx *g, struct acct *a)
 {
 	for (int t = 0; t < 8; t++) {
 		random_name_ex(g, a, pick_culture(g), t >= 2);
-		uint32_t *c = hcount_slot(&g->names, name_key(a->first, a->last), 0);
+		uint32_t *c = hcount_slot(&g->names, name_key(g, a->first, a->last), 0);
 		/* a name already taken is kept now and then: people do share names, but with
 		 * small tables they would share them far more often than in life */
 		if (!c || !*c || (*c < g->name_cap && rng_pct(&g->r, 10)))
@@ -1136,7 +1138,7 @@ static int classic_name_match(const struct acct *a, const struct acct *b)
 /* The name is not yet as common as name_cap allows. */
 static int name_ok(struct gen_ctx *g, const struct acct *a)
 {
-	uint32_t *c = hcount_slot(&g->names, name_key(a->first, a->last), 0);
+	uint32_t *c = hcount_slot(&g->names, name_key(g, a->first, a->last), 0);
 	return !c || *c + 1 < g->name_cap;
 }
 
@@ -1505,7 +1507,7 @@ static int distractor_same(struct gen_ctx *g, struct acct *a, struct acct *b)
 		const struct gname *f = &gc->first.v[rng_below(&g->r, gc->first.n < head ? gc->first.n : head)];
 		const struct gname *l = &gc->last.v[rng_below(&g->r, gc->last.n < head ? gc->last.n : head)];
 		set_name(g, a, ci, f, NULL, l, NULL);
-		uint32_t *c = hcount_slot(&g->names, name_key(a->first, a->last), 0);
+		uint32_t *c = hcount_slot(&g->names, name_key(g, a->first, a->last), 0);
 		if (!c || *c + 2 < g->name_cap)
 			break;
 	}
@@ -1682,23 +1684,49 @@ static enum cd_result render(struct gen_ctx *g, const struct acct *a, const char
 
 /* The name as a normalising comparison sees it: NFKC, case folded, marks stripped, letters
  * without decomposition folded, white space collapsed and trimmed. */
-static uint64_t name_key_slow(const char *first, const char *last)
+/* Names repeat (they come from tables), so the Unicode work per name part is cached in a
+ * direct-mapped table keyed by the part's bytes; parts too long for a slot are not cached. */
+#define PART_CACHE (1u << 14)
+struct part_slot {
+	uint64_t raw;
+	char norm[56];
+};
+
+/* One part (first or last name) folded: NFKC, case folding, marks stripped, special letters. */
+static const char *fold_part(struct gen_ctx *g, const char *s, char *tmp, size_t tmplen)
+{
+	size_t len = strlen(s);
+	uint64_t raw = user_hash(s, len) | 1;
+	struct part_slot *slot = g->parts ? &g->parts[(raw >> 9) & (PART_CACHE - 1)] : NULL;
+	if (slot && slot->raw == raw)
+		return slot->norm;
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
+		UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+		UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+	if (ml >= 0)
+		special_pass((const char *)m, 1, tmp, tmplen);
+	else
+		scpy(tmp, tmplen, s);
+	free(m);
+	if (slot && strlen(tmp) < sizeof slot->norm) {
+		slot->raw = raw;
+		scpy(slot->norm, sizeof slot->norm, tmp);
+	}
+	return tmp;
+}
+
+/* The name as a normalising comparison sees it: NFKC, case folded, marks stripped, letters
+ * without decomposition folded, white space collapsed and trimmed. */
+static uint64_t name_key(struct gen_ctx *g, const char *first, const char *last)
 {
 	char t[2 * NAMELEN + 8], f[2 * NAMELEN];
 	size_t n = 0;
 	const char *parts[2] = { first, last };
 	for (int k = 0; k < 2; k++) {
 		const char *s = parts[k];
-		utf8proc_uint8_t *m = NULL;
-		if (has_non_ascii(s)) {
-			utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
-				UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-				UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
-			if (ml >= 0) {
-				special_pass((const char *)m, 1, f, sizeof f);
-				s = f;
-			}
-		}
+		if (has_non_ascii(s))
+			s = fold_part(g, s, f, sizeof f);
 		int space = 1; /* leading white space dropped */
 		for (; *s && n + 2 < sizeof t; s++) {
 			char c = alower(*s);
@@ -1711,32 +1739,10 @@ static uint64_t name_key_slow(const char *first, const char *last)
 			space = 0;
 			t[n++] = c;
 		}
-		free(m);
 		if (k == 0)
 			t[n++] = '\x1f';
 	}
 	return user_hash(t, n);
-}
-
-/* Names repeat (they come from tables), so a small direct-mapped cache on the exact bytes
- * saves most of the Unicode work. Per thread, so the server may generate concurrently. */
-#define NAME_CACHE (1u << 15)
-static _Thread_local struct {
-	uint64_t raw, key;
-} name_cache[NAME_CACHE];
-
-static uint64_t name_key(const char *first, const char *last)
-{
-	size_t lf = strlen(first), ll = strlen(last);
-	uint64_t raw = user_hash(first, lf) * 31 ^ user_hash(last, ll) ^ ((uint64_t)lf << 56);
-	raw = raw ? raw : 1;
-	size_t slot = (size_t)(raw >> 7) & (NAME_CACHE - 1);
-	if (name_cache[slot].raw == raw)
-		return name_cache[slot].key;
-	uint64_t key = name_key_slow(first, last);
-	name_cache[slot].raw = raw;
-	name_cache[slot].key = key;
-	return key;
 }
 
 struct nk {
@@ -1836,7 +1842,7 @@ static enum cd_result emit(struct gen_ctx *g, const struct acct *a)
 		.hierarchy_group_id = hg, .last_modified_region = g->region,
 		.last_modified = a->lmt, .raw = buf_str(&g->json), .raw_len = g->json.len,
 	};
-	g->namekey[index] = name_key(a->first, a->last);
+	g->namekey[index] = name_key(g, a->first, a->last);
 	g->person[index] = a->person;
 	uint32_t *cnt = hcount_slot(&g->names, g->namekey[index], 1);
 	if (!cnt)
@@ -1982,12 +1988,14 @@ enum cd_result gen_stream(const struct gen_opts *opts, gen_sink sink, void *sink
 	g.person = malloc(n * sizeof *g.person);
 	a = malloc(sizeof *a);
 	b = malloc(sizeof *b);
+	g.parts = calloc(PART_CACHE, sizeof *g.parts);
 	/* sized up front: rehashing millions of keys costs more than the memory */
 	if (hset_grow(&g.idents, 4 * n) || hset_grow(&g.phones, 2 * n)) {
 		r = CD_NOMEM;
 		goto out;
 	}
-	if (!(g.arena = arena_new()) || !g.namekey || !g.person || !a || !b || ctx_tables(&g)) {
+	if (!(g.arena = arena_new()) || !g.namekey || !g.person || !a || !b || !g.parts ||
+	    ctx_tables(&g)) {
 		r = CD_NOMEM;
 		goto out;
 	}
@@ -2050,6 +2058,7 @@ out:
 	free(g.idents.v);
 	free(g.phones.v);
 	free(g.names.v);
+	free(g.parts);
 	free(g.idnext.v);
 	buf_release(&g.json);
 	arena_free(g.arena);
