@@ -194,12 +194,12 @@ static enum cd_result radix_u64(uint64_t *v, size_t n)
 		r = CD_NOMEM;
 		goto out;
 	}
-	for (int pass = 0; pass < 4; pass++) {
+	for (int pass = 0; pass < 4 && n > 1; pass++) {
 		int sh = pass * 16;
 		memset(cnt, 0, 65536 * sizeof(*cnt));
 		for (size_t i = 0; i < n; i++)
 			cnt[(v[i] >> sh) & 0xFFFF]++;
-		if (n && cnt[(v[0] >> sh) & 0xFFFF] == n)
+		if (cnt[(v[0] >> sh) & 0xFFFF] == n)
 			continue;
 		size_t sum = 0;
 		for (size_t d = 0; d < 65536; d++) {
