@@ -35,15 +35,21 @@ enum cd_result csv_cell(struct buf *b, const char *s, bool raw)
 	return rc;
 }
 
+/* One pass finds the length and whether quoting is needed; the common cell (no special
+ * character) is then a single fwrite. */
 static void put_cell(FILE *f, const char *s, bool raw)
 {
-	bool quote = needs_quotes(s);
+	size_t n = 0;
+	bool quote = false;
+	for (const char *p = s; *p; p++, n++)
+		if (*p == ',' || *p == '"' || *p == '\r' || *p == '\n')
+			quote = true;
 	if (quote)
 		fputc_unlocked('"', f);
 	if (needs_guard(s, raw))
 		fputc_unlocked('\'', f);
 	if (!quote) {
-		fputs_unlocked(s, f);
+		fwrite_unlocked(s, 1, n, f);
 		return;
 	}
 	for (const char *p = s; *p; p++) {
