@@ -15,16 +15,24 @@ export CD_ROOT=$PWD
 export CD_BIN=$PWD/$BUILD/connect-dupes
 export EMU_BIN=$PWD/$BUILD/connect-emu
 export CMOCKA_MESSAGE_OUTPUT=TAP
-# Unit tests must not pick up a developer's real AWS settings.
-unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION \
-      AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CONNECT CONNECT_INSTANCE_ID
+# Tests must never read a developer's real AWS settings, credentials or caches, nor write into
+# their home: every AWS_* variable is dropped and HOME/XDG dirs point into a scratch folder.
+# (The python oracle is located first, since a pyenv shim needs the real HOME to start.)
+PY=$(tests/lib/find-python.sh 2>/dev/null || true)
+export PY
+for v in $(env | sed -n 's/^\(AWS_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+unset CONNECT_INSTANCE_ID HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy
+export AWS_EC2_METADATA_DISABLED=true
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/cdhome.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export HOME=$scratch/home XDG_CACHE_HOME=$scratch/cache XDG_CONFIG_HOME=$scratch/config
+mkdir -p "$HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pattern=${1:-}
 logdir=$BUILD/test-logs
 mkdir -p "$logdir"
-PY=$(tests/lib/find-python.sh 2>/dev/null || true)
-export PY
 
 passed=0 failed=0 skipped=0
 failed_names=()

@@ -98,6 +98,16 @@ def rand_body(method):
     return bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 300)))
 
 
+def fixed_clock(now):
+    """Pins botocore's signing clock. Newer botocore reads botocore.auth.get_current_datetime();
+    older ones (Debian 12's 1.29) call datetime.datetime.utcnow() inside botocore.auth."""
+    if hasattr(botocore.auth, "get_current_datetime"):
+        return mock.patch("botocore.auth.get_current_datetime", return_value=now)
+    fake = mock.MagicMock(wraps=datetime)
+    fake.datetime.utcnow.return_value = now
+    return mock.patch("botocore.auth.datetime", fake)
+
+
 def main():
     cases = []
     for i in range(N):
@@ -124,7 +134,7 @@ def main():
         req = AWSRequest(method=c["method"], url=url, headers=dict(c["headers"]), data=c["body"])
         creds = botocore.credentials.Credentials(c["akid"], c["secret"], c["token"])
         now = datetime.datetime.fromtimestamp(c["when"], datetime.timezone.utc).replace(tzinfo=None)
-        with mock.patch("botocore.auth.get_current_datetime", return_value=now):
+        with fixed_clock(now):
             botocore.auth.SigV4Auth(creds, c["service"], c["region"]).add_auth(req)
         want.append(req.headers["Authorization"])
 
