@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 
+import botocore
 import botocore.session
 
 N = 0
@@ -48,6 +49,15 @@ def py_pattern(p):
         return None
 
 
+# Members of User that newer service models have (botocore 1.29, Debian 12's, lacks them):
+# checked by hand when the installed model does not know them.
+NEWER_USER_MEMBERS = {
+    "LastModifiedTime": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "LastModifiedRegion": lambda v: isinstance(v, str) and re.match(r"^[a-z]{2}(-[a-z]+){1,2}(-[0-9])?$", v),
+}
+HAND_CHECKED = set()
+
+
 def check(shape, value, path, errors):
     t = shape.type_name
     meta = shape.metadata
@@ -57,7 +67,12 @@ def check(shape, value, path, errors):
             return
         for k in value:
             if k not in shape.members:
-                errors.append("%s: unknown member %s" % (path, k))
+                if shape.name == "User" and k in NEWER_USER_MEMBERS:
+                    HAND_CHECKED.add(k)
+                    if not NEWER_USER_MEMBERS[k](value[k]):
+                        errors.append("%s.%s: bad value %r" % (path, k, value[k]))
+                else:
+                    errors.append("%s: unknown member %s" % (path, k))
         for k in shape.required_members:
             if k not in value:
                 errors.append("%s: missing required %s" % (path, k))
@@ -138,6 +153,9 @@ def main():
     for i, u in enumerate(users):
         check(user_shape, u, "Users[%d]" % i, errors)
     ok(not errors, "every User matches botocore's User shape", "\n".join(errors[:20]))
+    if HAND_CHECKED:
+        print("# botocore %s's model lacks %s: checked by hand" % (botocore.__version__,
+                                                               ", ".join(sorted(HAND_CHECKED))))
 
     present = set()
     for u in users:
