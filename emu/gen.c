@@ -618,11 +618,13 @@ static void random_name_ex(struct gen_ctx *g, struct acct *a, size_t ci, int rar
 	const struct gname *f = &gc->first.v[glist_pick(&gc->first, &g->r)], *f2 = NULL;
 	const struct gname *l = &gc->last.v[glist_pick(&gc->last, &g->r)];
 	const struct gname *l2 = NULL;
+	/* a rare name uses only what the culture does: built surnames, two given names,
+	 * double-barrelled surnames (a Russian name gets no second given name) */
 	if (gc->synth.n && (rare || rng_pct(&g->r, (unsigned)gc->c->synth_pct)))
 		l = &gc->synth.v[glist_pick(&gc->synth, &g->r)];
-	if (rare || (gc->c->double_first && rng_pct(&g->r, (unsigned)gc->c->double_first)))
+	if (gc->c->double_first && (rare || rng_pct(&g->r, (unsigned)gc->c->double_first)))
 		f2 = &gc->first.v[glist_pick(&gc->first, &g->r)];
-	if ((rare && rng_pct(&g->r, 50)) || (gc->c->double_barrel &&
+	if (gc->c->double_barrel && ((rare && rng_pct(&g->r, 50)) ||
 	    rng_below(&g->r, 1000) < (size_t)gc->c->double_barrel))
 		l2 = &gc->last.v[glist_pick(&gc->last, &g->r)];
 	set_name(g, a, ci, f, f2, l, l2);
@@ -703,10 +705,12 @@ static void make_unique(struct gen_ctx *g, const struct acct *a, const char *bas
 	const char *suffix, char *out, size_t n)
 {
 	char num[24];
-	uint32_t *next = hcount_slot(&g->idnext, ident_key(base), 1);
-	uint32_t i = next ? *next : 0;
 	scpy(out, n, base);
 	scat(out, n, suffix);
+	if (owns_key(a, ident_key(out))) /* the person's own: username = e-mail local part */
+		return;
+	uint32_t *next = hcount_slot(&g->idnext, ident_key(base), 1);
+	uint32_t i = next ? *next : 0;
 	for (uint32_t tries = 0; i || !ident_free(g, a, out); tries++, i++) {
 		if (i) {
 			snprintf(num, sizeof num, "%u", (unsigned)i + 1);

@@ -294,8 +294,8 @@ static const char *const in_suf[] = {
 };
 
 const struct names_culture names_cultures[] = {
-	{ "english", 24, en_first, en_last, 1, 30, 0, "+1", "", 10, en_pre, en_suf, 35, '-', 4 },
-	{ "english_uk", 6, en_first, en_last, 1, 40, 0, "+44", "7", 9, en_pre, en_suf, 40, '-', 4 },
+	{ "english", 24, en_first, en_last, 1, 30, 0, "+1", "", 10, en_pre, en_suf, 35, 0, 0 },
+	{ "english_uk", 6, en_first, en_last, 1, 40, 0, "+44", "7", 9, en_pre, en_suf, 40, 0, 0 },
 	{ "spanish", 12, es_first, es_last, 1, 60, 0, "+34", "6", 8, es_pre, es_suf, 30, ' ', 25 },
 	{ "latam", 6, es_first, es_last, 1, 60, 0, "+52", "1", 10, es_pre, es_suf, 30, ' ', 25 },
 	{ "portuguese", 5, es_first, es_last, 1, 20, 0, "+55", "119", 8, es_pre, es_suf, 25, ' ', 25 },
@@ -309,7 +309,7 @@ const struct names_culture names_cultures[] = {
 	{ "arabic", 4, ar_first, ar_last, 1, 0, 0, "+971", "5", 8, NULL, NULL, 0, ' ', 15 },
 	{ "greek", 1, el_first, el_last, 0, 0, 50, "+30", "69", 8, NULL, NULL, 0, 0, 0 },
 	{ "russian_ukrainian", 3, ru_first, ru_last, 0, 0, 70, "+7", "9", 9, NULL, NULL, 0, 0, 0 },
-	{ "chinese", 5, zh_first, zh_last, 0, 0, 40, "+86", "13", 9, NULL, NULL, 0, 0, 0 },
+	{ "chinese", 5, zh_first, zh_last, 0, 0, 40, "+86", "13", 9, NULL, NULL, 0, 0, 15 },
 	{ "japanese", 2, ja_first, ja_last, 0, 0, 50, "+81", "90", 8, NULL, NULL, 0, 0, 0 },
 	{ "korean", 2, ko_first, ko_last, 0, 0, 50, "+82", "10", 8, NULL, NULL, 0, 0, 0 },
 };
