@@ -305,7 +305,13 @@ static enum cd_result temp_cache(char *dir, size_t dirlen, char *path, size_t pa
 		dir[0] = 0;
 		return CD_IO;
 	}
-	snprintf(path, pathlen, "%s/scan.db", dir);
+	int n = snprintf(path, pathlen, "%s/scan.db", dir);
+	if (n < 0 || (size_t)n >= pathlen) {
+		log_error("temporary folder name '%s' is too long", dir);
+		rmdir(dir);
+		dir[0] = 0;
+		return CD_IO;
+	}
 	return CD_OK;
 }
 
