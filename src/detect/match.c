@@ -42,7 +42,9 @@
 /* ---------------------------------------------------------------- interned values */
 
 struct itab {
-	uint32_t *slots; /* id + 1, 0 = empty */
+	uint64_t *slots; /* (hash >> 32) << 32 | (id + 1); 0 = empty. The hash's top half in the
+	                  * slot settles most probes without touching the strings (cache misses
+	                  * are what interning a million users costs) */
 	size_t nslots;
 	const char **str;
 	uint32_t *count;
@@ -63,14 +65,14 @@ static void itab_release(struct itab *t)
 static enum cd_result itab_grow(struct itab *t)
 {
 	size_t ns = t->nslots ? t->nslots * 2 : 1024;
-	uint32_t *s = calloc(ns, sizeof(*s));
+	uint64_t *s = calloc(ns, sizeof(*s));
 	if (!s)
 		return CD_NOMEM;
 	for (size_t i = 0; i < t->n; i++) {
 		size_t k = (size_t)t->hash[i] & (ns - 1);
 		while (s[k])
 			k = (k + 1) & (ns - 1);
-		s[k] = (uint32_t)i + 1;
+		s[k] = (t->hash[i] & 0xFFFFFFFF00000000ULL) | ((uint64_t)i + 1);
 	}
 	free(t->slots);
 	t->slots = s;
@@ -83,11 +85,13 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 {
 	if ((t->n + 1) * 2 > t->nslots && itab_grow(t) != CD_OK)
 		return CD_NOMEM;
-	uint64_t h = user_hash(s, len);
+	uint64_t h = user_hash(s, len), tag = h & 0xFFFFFFFF00000000ULL;
 	size_t k = (size_t)h & (t->nslots - 1);
 	while (t->slots[k]) {
-		uint32_t i = t->slots[k] - 1;
-		if (t->hash[i] == h && strncmp(t->str[i], s, len) == 0 && t->str[i][len] == 0) {
+		uint64_t sl = t->slots[k];
+		uint32_t i = (uint32_t)(sl & 0xFFFFFFFF) - 1;
+		if ((sl & 0xFFFFFFFF00000000ULL) == tag && memcmp(t->str[i], s, len) == 0 &&
+		    t->str[i][len] == 0) {
 			*id = i;
 			return CD_OK;
 		}
@@ -115,7 +119,7 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 	t->str[t->n] = copy;
 	t->count[t->n] = 0;
 	t->hash[t->n] = h;
-	t->slots[k] = (uint32_t)t->n + 1;
+	t->slots[k] = tag | ((uint64_t)t->n + 1);
 	*id = (uint32_t)t->n++;
 	return CD_OK;
 }
