@@ -11,7 +11,7 @@
 #define SEARCH_MAX_DEPTH 8
 #define SEARCH_MAX_NODES 200
 
-enum cond_kind { COND_STRING, COND_HIERARCHY, COND_AND, COND_OR };
+enum cond_kind { COND_STRING, COND_HIERARCHY, COND_TAG, COND_AND, COND_OR };
 enum cond_field { F_USERNAME, F_FIRST, F_LAST, F_ROUTING, F_SECURITY, F_ID };
 enum cond_cmp { CMP_STARTS, CMP_CONTAINS, CMP_EXACT };
 
@@ -20,6 +20,7 @@ struct emu_cond {
 	enum cond_field field;
 	enum cond_cmp cmp;
 	char *value;
+	char *tag_key;      /* COND_TAG: value is the tag value, NULL for "any value" */
 	struct emu_cond *kids;
 	size_t nkids;
 };
@@ -35,6 +36,7 @@ static void cond_clear(struct emu_cond *c)
 		cond_clear(&c->kids[i]);
 	free(c->kids);
 	free(c->value);
+	free(c->tag_key);
 }
 
 void emu_search_free(struct emu_cond *c)
@@ -202,6 +204,15 @@ static bool security_match(const struct emu_cond *c, const char *raw, size_t raw
 	return hit;
 }
 
+static bool tag_match(const struct emu_cond *c, const char *raw, size_t raw_len)
+{
+	json_t *u = json_loadb(raw, raw_len, 0, NULL);
+	const char *have = json_string_value(json_object_get(json_object_get(u, "Tags"), c->tag_key));
+	bool hit = have && (!c->value || !strcmp(have, c->value));
+	json_decref(u);
+	return hit;
+}
+
 bool emu_search_match(const struct emu_cond *c, const struct emu_search_view *v)
 {
 	if (!c)
@@ -219,6 +230,8 @@ bool emu_search_match(const struct emu_cond *c, const struct emu_search_view *v)
 		return c->nkids == 0;
 	case COND_HIERARCHY:
 		return !strcmp(v->hierarchy_group_id, c->value);
+	case COND_TAG:
+		return tag_match(c, v->raw, v->raw_len);
 	case COND_STRING:
 		switch (c->field) {
 		case F_USERNAME: return str_match(c->cmp, v->username, c->value);
@@ -230,4 +243,139 @@ bool emu_search_match(const struct emu_cond *c, const struct emu_search_view *v)
 		}
 	}
 	return false;
+}
+
+/* ---- SearchFilter: TagFilter / UserAttributeFilter ---- */
+
+static enum cd_result tag_cond(const json_t *tc, struct emu_cond *c, char *err, size_t errlen)
+{
+	const char *k = json_string_value(json_object_get(tc, "TagKey"));
+	const char *v = json_string_value(json_object_get(tc, "TagValue"));
+	memset(c, 0, sizeof *c);
+	c->kind = COND_TAG;
+	if (!k) {
+		snprintf(err, errlen, "a TagCondition needs a TagKey");
+		return CD_INPUT;
+	}
+	if (!(c->tag_key = strdup(k)) || (v && !(c->value = strdup(v))))
+		return CD_NOMEM;
+	return CD_OK;
+}
+
+/* An AND node with room for n children (filled by the caller, nkids counting the good ones). */
+static enum cd_result new_group(struct emu_cond *c, enum cond_kind kind, size_t n)
+{
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->kids = calloc(n ? n : 1, sizeof *c->kids);
+	return c->kids ? CD_OK : CD_NOMEM;
+}
+
+static enum cd_result tag_list(const json_t *arr, struct emu_cond *c, enum cond_kind kind,
+			       char *err, size_t errlen)
+{
+	if (!json_is_array(arr) || json_array_size(arr) > SEARCH_MAX_NODES) {
+		snprintf(err, errlen, "tag conditions must be a list of at most %d", SEARCH_MAX_NODES);
+		return CD_INPUT;
+	}
+	enum cd_result r = new_group(c, kind, json_array_size(arr));
+	for (size_t i = 0; r == CD_OK && i < json_array_size(arr); i++) {
+		r = tag_cond(json_array_get(arr, i), &c->kids[i], err, errlen);
+		c->nkids = i + 1;
+	}
+	return r;
+}
+
+static enum cd_result hier_cond(const json_t *h, struct emu_cond *c, char *err, size_t errlen)
+{
+	int nodes = 0;
+	json_t *wrap = json_pack("{sO}", "HierarchyGroupCondition", (json_t *)h);
+	enum cd_result r = wrap ? parse_node(wrap, c, 0, &nodes, err, errlen) : CD_NOMEM;
+	json_decref(wrap);
+	return r;
+}
+
+/* AttributeAndCondition: {TagConditions:[...], HierarchyGroupCondition:{...}}, all ANDed. */
+static enum cd_result attr_and(const json_t *a, struct emu_cond *c, char *err, size_t errlen)
+{
+	enum cd_result r = new_group(c, COND_AND, 2);
+	const json_t *tags = json_object_get(a, "TagConditions");
+	const json_t *h = json_object_get(a, "HierarchyGroupCondition");
+	if (r == CD_OK && tags) {
+		r = tag_list(tags, &c->kids[c->nkids], COND_AND, err, errlen);
+		c->nkids++;
+	}
+	if (r == CD_OK && h) {
+		r = hier_cond(h, &c->kids[c->nkids], err, errlen);
+		c->nkids++;
+	}
+	return r;
+}
+
+enum cd_result emu_search_parse_filter(const json_t *filter, struct emu_cond **out, char *err,
+				       size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	const json_t *tf = json_object_get(filter, "TagFilter");
+	const json_t *af = json_object_get(filter, "UserAttributeFilter");
+	struct emu_cond *c = NULL;
+	*out = NULL;
+	if (!filter || json_is_null(filter) || (!tf && !af))
+		return CD_OK;
+	if (tf && af) {
+		snprintf(err, errlen, "a SearchFilter may hold TagFilter or UserAttributeFilter, not both");
+		return CD_AUTH; /* the service documents AccessDeniedException for this */
+	}
+	if (!(c = calloc(1, sizeof *c)) || new_group(c, COND_AND, 4) != CD_OK) {
+		free(c);
+		return CD_NOMEM;
+	}
+	const json_t *f = tf ? tf : af;
+	const json_t *v;
+	if (r == CD_OK && (v = json_object_get(f, "OrConditions"))) {
+		/* TagFilter: a list of lists of TagConditions; attribute filter: AttributeAndConditions */
+		size_t n = json_array_size(v);
+		struct emu_cond *k = &c->kids[c->nkids++];
+		r = json_is_array(v) && n <= SEARCH_MAX_NODES ? new_group(k, COND_OR, n) : CD_INPUT;
+		if (r == CD_INPUT)
+			snprintf(err, errlen, "OrConditions must be a list");
+		for (size_t i = 0; r == CD_OK && i < n; i++) {
+			r = tf ? tag_list(json_array_get(v, i), &k->kids[i], COND_AND, err, errlen)
+			       : attr_and(json_array_get(v, i), &k->kids[i], err, errlen);
+			k->nkids = i + 1;
+		}
+	}
+	if (r == CD_OK && tf && (v = json_object_get(f, "AndConditions")))
+		r = tag_list(v, &c->kids[c->nkids++], COND_AND, err, errlen);
+	if (r == CD_OK && af && (v = json_object_get(f, "AndCondition")))
+		r = attr_and(v, &c->kids[c->nkids++], err, errlen);
+	if (r == CD_OK && (v = json_object_get(f, "TagCondition")))
+		r = tag_cond(v, &c->kids[c->nkids++], err, errlen);
+	if (r == CD_OK && af && (v = json_object_get(f, "HierarchyGroupCondition")))
+		r = hier_cond(v, &c->kids[c->nkids++], err, errlen);
+	if (r != CD_OK) {
+		emu_search_free(c);
+		return r;
+	}
+	*out = c;
+	return CD_OK;
+}
+
+struct emu_cond *emu_search_and(struct emu_cond *a, struct emu_cond *b)
+{
+	if (!a || !b)
+		return a ? a : b;
+	struct emu_cond *c = calloc(1, sizeof *c);
+	if (!c || new_group(c, COND_AND, 2) != CD_OK) {
+		free(c);
+		emu_search_free(a);
+		emu_search_free(b);
+		return NULL;
+	}
+	c->kids[0] = *a;
+	c->kids[1] = *b;
+	c->nkids = 2;
+	free(a);
+	free(b);
+	return c;
 }

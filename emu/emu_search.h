@@ -24,6 +24,16 @@ struct emu_cond; /* opaque tree */
  * InvalidParameterException. *out is NULL for "match all"; free with emu_search_free. */
 enum cd_result emu_search_parse(const json_t *criteria, struct emu_cond **out, char *err,
 				size_t errlen);
+/* Parses a UserSearchFilter: TagFilter (OrConditions of AND lists, AndConditions, TagCondition)
+ * or UserAttributeFilter (OrConditions / AndCondition of TagConditions and a
+ * HierarchyGroupCondition, TagCondition, HierarchyGroupCondition). Tags match exactly (a
+ * TagCondition without TagValue: the key is present). CD_INPUT on a bad filter, CD_AUTH when
+ * both filters are given (the service documents AccessDeniedException). *out NULL: no filter. */
+enum cd_result emu_search_parse_filter(const json_t *filter, struct emu_cond **out, char *err,
+				       size_t errlen);
+/* Both a and b must match; takes ownership of both (either may be NULL). NULL when out of
+ * memory, with both freed. */
+struct emu_cond *emu_search_and(struct emu_cond *a, struct emu_cond *b);
 bool emu_search_match(const struct emu_cond *c, const struct emu_search_view *v);
 void emu_search_free(struct emu_cond *c);
 

@@ -28,12 +28,12 @@ static const struct cli_opt serve_opts[] = {
 	{ "dup-rate", 0, "F", O_DUP_RATE, "share of planted second accounts with --users (default 0.05)" },
 	{ "fault-kinds", 0, "LIST", O_FAULT_KINDS, "faults to inject: 500,503,drop,truncate,slow (default all)" },
 	{ "fault-rate", 0, "F", O_FAULT_RATE, "share of API requests answered with a fault (0..1)" },
-	{ "instance-id", 0, "ID", O_INSTANCE, "instance id of a generated instance (default derived from the seed)" },
+	{ "instance-id", 0, "ID", O_INSTANCE, "instance id to serve (default: the file's, or derived from the seed)" },
 	{ "latency-ms", 0, "M", O_LATENCY, "added to every API reply" },
 	{ "mutate-rate", 0, "F", O_MUTATE, "random user changes per second (modify, create, delete)" },
 	{ "port", 0, "P", O_PORT, "port on 127.0.0.1 (0: any free port; default 0)" },
 	{ "rate", 0, "API=R", O_RATE, "requests per second per operation (bare number: all; default unlimited)" },
-	{ "region", 0, "R", O_REGION, "region of a generated instance (default us-east-1)" },
+	{ "region", 0, "R", O_REGION, "region to serve (default: the file's, or us-east-1)" },
 	{ "secret-access-key", 0, "KEY", O_SECRET, "secret of that key (default $AWS_SECRET_ACCESS_KEY or the documented example)" },
 	{ "seed", 0, "S", O_SEED, "generator, fault and change seed (default 1)" },
 	{ "session-token", 0, "TOKEN", O_TOKEN, "session token requests must carry (default $AWS_SESSION_TOKEN)" },
@@ -125,8 +125,9 @@ static enum cd_result load_users(struct serve_cfg *c, struct user_set *users, ch
 		if (dropped)
 			log_warn("'%s': %zu users repeat an earlier Id; the later record is served", c->data,
 				 dropped);
-		snprintf(id, idlen, "%s", meta.instance_id);
-		snprintf(region, reglen, "%s", meta.region);
+		/* the flags win over the file, so one file can play several instances */
+		snprintf(id, idlen, "%s", c->instance_id ? c->instance_id : meta.instance_id);
+		snprintf(region, reglen, "%s", c->region ? c->region : meta.region);
 		if (!*id && !(users->n && id_from_arn(users->v[0].arn, id, idlen))) {
 			snprintf(err, errlen, "'%s': no InstanceId and no user Arn to take it from", c->data);
 			return CD_INPUT;

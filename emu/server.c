@@ -269,14 +269,24 @@ static void op_search_users(struct emu_server *s, const char *body, size_t len, 
 		reply_error(rp, 400, "InvalidParameterException", "Message", "The NextToken is not valid");
 		goto out;
 	}
-	json_t *filter = json_object_get(in, "SearchFilter");
-	if (filter && !json_is_null(filter) && json_object_size(filter)) {
-		reply_error(rp, 400, "InvalidRequestException", "Message",
-			    "SearchFilter (tag and attribute filters) is not emulated by connect-emu");
+	struct emu_cond *filter = NULL;
+	enum cd_result pr = emu_search_parse_filter(json_object_get(in, "SearchFilter"), &filter, err,
+						    sizeof err);
+	if (pr == CD_AUTH) {
+		reply_error(rp, 403, "AccessDeniedException", "Message", "%s", err);
+		goto out;
+	}
+	if (pr != CD_OK) {
+		reply_error(rp, 400, "InvalidParameterException", "Message", "%s", err);
 		goto out;
 	}
 	if (emu_search_parse(json_object_get(in, "SearchCriteria"), &cond, err, sizeof err) != CD_OK) {
+		emu_search_free(filter);
 		reply_error(rp, 400, "InvalidParameterException", "Message", "%s", err);
+		goto out;
+	}
+	if ((cond || filter) && !(cond = emu_search_and(cond, filter))) {
+		reply_error(rp, 500, "InternalServiceException", "Message", "out of memory");
 		goto out;
 	}
 	enum cd_result r = buf_puts(&rp->body, "{\"Users\":[");

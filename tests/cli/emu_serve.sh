@@ -42,8 +42,8 @@ if emu_start --data "$TMP/inst.json" --seed 9; then
 	expect_grep "unknown user: x-amzn-ErrorType ResourceNotFoundException" \
 		"^x-amzn-ErrorType: ResourceNotFoundException" "$TMP/h3"
 	expect_grep "unknown user: a JSON message naming the user" '^\{"Message":".*u-404"\}$' "$TMP/b3"
-	curl -s -D "$TMP/h4" -X POST "$EMU_URL/search-users" -d '{"InstanceId":"'$I'","SearchFilter":{"TagFilter":{}}}' -o "$TMP/b4"
-	expect_grep "SearchFilter is refused, not ignored" "^x-amzn-ErrorType: InvalidRequestException" "$TMP/h4"
+	curl -s -D "$TMP/h4" -X POST "$EMU_URL/search-users" -d '{"InstanceId":"'$I'","SearchFilter":{"TagFilter":{},"UserAttributeFilter":{}}}' -o "$TMP/b4"
+	expect_grep "TagFilter with UserAttributeFilter: 403 AccessDeniedException, as documented" "^x-amzn-ErrorType: AccessDeniedException" "$TMP/h4"
 	curl -s -D "$TMP/h5" -X POST "$EMU_URL/search-users" -d 'not json' -o /dev/null
 	expect_grep "a body that is not JSON: SerializationException" "^x-amzn-ErrorType: SerializationException" "$TMP/h5"
 	curl -s -D "$TMP/h6" "$EMU_URL/users-summary" -o /dev/null
@@ -72,6 +72,13 @@ if emu_start --users 20 --seed 3 --latency-ms 300; then
 	curl -s "$EMU_URL/instance" -o /dev/null
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	ok_if "--latency-ms 300 delays a reply by at least 300 ms (${ms} ms)" test "$ms" -ge 300
+	emu_stop
+fi
+
+# a truncated body: Content-Length promises more than arrives, then the connection closes
+if emu_start --users 20 --seed 3 --fault-rate 1 --fault-kinds truncate; then
+	curl -s "$EMU_URL/instance" -o "$TMP/cut" 2>/dev/null; rc=$?
+	expect_eq "fault truncate: curl sees a transfer closed early (exit 18)" "$rc" 18
 	emu_stop
 fi
 

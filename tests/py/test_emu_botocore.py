@@ -73,7 +73,13 @@ def validate(shape, value, path="$"):
             return [f"{path}: want object, got {type(value).__name__}"]
         for k, v in value.items():
             if k not in shape.members:
-                errs.append(f"{path}: unknown member {k!r}")
+                check = NEWER_MEMBERS.get((shape.name, k))
+                if check is None:
+                    errs.append(f"{path}: unknown member {k!r}")
+                else:
+                    HAND_CHECKED.add(f"{shape.name}.{k}")
+                    if not check(v):
+                        errs.append(f"{path}.{k}: bad value {v!r}")
             else:
                 errs += validate(shape.members[k], v, f"{path}.{k}")
         for k in shape.required_members:
@@ -113,6 +119,19 @@ def validate(shape, value, path="$"):
 
 SHAPE_PROBLEMS = []
 VALIDATED = {}
+RAW_LOG = {"docs": None}   # when a list: every raw body botocore receives, in order
+HAND_CHECKED = set()
+
+# Members newer than some botocore models (Debian 12's 1.29 lacks them): when the installed model
+# does not know them they are checked here by hand, and botocore drops them from its parsed
+# result, so the tests below read the raw bodies.
+NEWER_MEMBERS = {
+    ("UserSummary", "LastModifiedTime"): lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    ("UserSummary", "LastModifiedRegion"): lambda v: isinstance(v, str) and len(v) > 0,
+    ("User", "LastModifiedTime"): lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    ("User", "LastModifiedRegion"): lambda v: isinstance(v, str) and len(v) > 0,
+    ("InstanceSummary", "InstanceAccessUrl"): lambda v: isinstance(v, str) and v.startswith("https://"),
+}
 
 
 def after_call(http_response, parsed, model, **kw):
@@ -133,6 +152,8 @@ def after_call(http_response, parsed, model, **kw):
         if not code:
             errs.append(f"{model.name}: error reply {status} without x-amzn-ErrorType")
     VALIDATED[model.name] = VALIDATED.get(model.name, 0) + 1
+    if RAW_LOG["docs"] is not None:
+        RAW_LOG["docs"].append((model.name, doc))
     SHAPE_PROBLEMS.extend(f"{model.name}: {e}" for e in errs[:5])
 
 
@@ -231,6 +252,27 @@ def raw(url, method="GET", body=None, headers=None):
         return e.code, dict(e.headers), e.read()
 
 
+def raw_bodies(fn):
+    """Runs fn() and returns the raw JSON bodies botocore received meanwhile."""
+    RAW_LOG["docs"] = []
+    try:
+        fn()
+        return [d for _, d in RAW_LOG["docs"]]
+    finally:
+        RAW_LOG["docs"] = None
+
+
+def raw_users(c):
+    """Every UserSummary as sent on the wire, paging with botocore."""
+    docs = raw_bodies(lambda: [p for p in c.get_paginator("list_users").paginate(
+        InstanceId=INSTANCE, PaginationConfig={"PageSize": 300})])
+    return [s for d in docs for s in d["UserSummaryList"]]
+
+
+def raw_describe(c, uid):
+    return raw_bodies(lambda: c.describe_user(InstanceId=INSTANCE, UserId=uid))[-1]["User"]
+
+
 def error_code(e):
     return e.response.get("Error", {}).get("Code"), e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
 
@@ -281,11 +323,10 @@ def main():
     ok(pages == 8, "ListUsers: 8 pages of at most 97", pages)
     ok(tokens and all(set("+/=") <= set(t) for t in tokens),
        "ListUsers tokens contain '+', '/' and '='", tokens[:2])
-    summary = next(iter(c.get_paginator("list_users").paginate(
-        InstanceId=INSTANCE, PaginationConfig={"PageSize": 1000})))["UserSummaryList"]
+    summary = raw_users(c)
     u0 = users[0]
     ok(summary[0]["Username"] == u0["Username"] and summary[0]["Arn"] == u0["Arn"]
-       and abs(summary[0]["LastModifiedTime"].timestamp() - u0["LastModifiedTime"]) < 0.001
+       and summary[0]["LastModifiedTime"] == u0["LastModifiedTime"]
        and summary[0]["LastModifiedRegion"] == REGION,
        "ListUsers summary fields (Id, Arn, Username, LastModifiedTime, LastModifiedRegion)",
        summary[0])
@@ -327,6 +368,28 @@ def main():
         {"StringCondition": {"FieldName": "RoutingProfileId", "Value": "rp-3", "ComparisonType": "EXACT"}},
         {"HierarchyGroupCondition": {"Value": "hg-1", "HierarchyGroupMatchType": "EXACT"}}]})
     ok(got == want and want, f"SearchUsers AndConditions with HierarchyGroupCondition ({len(want)} users)")
+    def filtered_ids(search_filter, criteria=None):
+        out, kw = [], {"SearchCriteria": criteria} if criteria else {}
+        for page in c.get_paginator("search_users").paginate(
+                InstanceId=INSTANCE, SearchFilter=search_filter, PaginationConfig={"PageSize": 100}, **kw):
+            out += [s["Id"] for s in page["Users"]]
+        return out
+
+    want = [u["Id"] for u in users if u["Tags"]["team"] in ("t0", "t2")]
+    got = filtered_ids({"TagFilter": {"OrConditions": [[{"TagKey": "team", "TagValue": "t0"}],
+                                                       [{"TagKey": "team", "TagValue": "t2"}]]}})
+    ok(got == want and want, f"SearchUsers TagFilter OrConditions ({len(want)} users)")
+    want = [u["Id"] for u in users if u["Tags"]["team"] == "t1" and u["HierarchyGroupId"] == "hg-2"
+            and u["Username"].startswith("agent_")]
+    if "UserAttributeFilter" not in MODEL.shape_for("UserSearchFilter").members:
+        skip("SearchUsers UserAttributeFilter", f"botocore {botocore.__version__}'s model predates it")
+    else:
+        got = filtered_ids({"UserAttributeFilter": {"AndCondition": {
+            "TagConditions": [{"TagKey": "team", "TagValue": "t1"}],
+            "HierarchyGroupCondition": {"Value": "hg-2", "HierarchyGroupMatchType": "EXACT"}}}},
+            {"StringCondition": {"FieldName": "Username", "Value": "agent_", "ComparisonType": "STARTS_WITH"}})
+        ok(got == want and want,
+           f"SearchUsers UserAttributeFilter AndCondition with SearchCriteria ({len(want)} users)")
     got = search_ids({"StringCondition": {"FieldName": "resourceId", "Value": users[5]["Id"],
                                           "ComparisonType": "EXACT"}})
     ok(got == [users[5]["Id"]], "SearchUsers resourceId EXACT finds one user")
@@ -334,8 +397,7 @@ def main():
     sample = users[::9] + [users[0]]
     mismatch = []
     for u in sample:
-        got = c.describe_user(InstanceId=INSTANCE, UserId=u["Id"])["User"]
-        got["LastModifiedTime"] = got["LastModifiedTime"].timestamp()
+        got = raw_describe(c, u["Id"])
         if got != u:
             mismatch.append((u["Id"], got, u))
     ok(not mismatch, f"DescribeUser returns each of {len(sample)} users exactly as loaded",
@@ -370,9 +432,9 @@ def main():
        "/_emu/stats counts distinct users described and those described again",
        {k: st[k] for k in ("described_users", "described_more_than_once")})
     ops = st["operations"]
-    # ListUsers: 8 pages, one page of 1000, the unknown instance; DescribeUser: the sample,
+    # ListUsers: 8 pages, 3 pages of 300, the unknown instance; DescribeUser: the sample,
     # the ARN, the unknown user
-    ok(ops["ListUsers"]["requests"] == 10 and ops["ListUsers"]["errors"] == 1 and
+    ok(ops["ListUsers"]["requests"] == 12 and ops["ListUsers"]["errors"] == 1 and
        ops["DescribeUser"]["requests"] == len(sample) + 2 and ops["DescribeUser"]["errors"] == 1
        and ops["ListInstances"]["requests"] == 1 and st["auth_failures"] == 0,
        "/_emu/stats counts requests and errors per operation", ops)
@@ -491,9 +553,7 @@ def main():
        "/_emu/mutate reports what it changed", rep)
     ok(set(stayed) <= set(ids) and set(rep["created"]) <= set(ids),
        "paging across changes misses no user that stayed and sees the created ones")
-    now = [s for page in c.get_paginator("list_users").paginate(
-        InstanceId=INSTANCE, PaginationConfig={"PageSize": 300}) for s in page["UserSummaryList"]]
-    lm = {s["Id"]: s["LastModifiedTime"].timestamp() for s in now}
+    lm = {s["Id"]: s["LastModifiedTime"] for s in raw_users(c10)}
     ok(all(i not in lm for i in rep["deleted"]) and
        all(lm[i] > by_id[i]["LastModifiedTime"] for i in rep["modified"]) and
        all(lm[i] > time.time() - 600 for i in rep["created"]),
@@ -509,10 +569,10 @@ def main():
        "a created user can be described", new)
     st, _, _ = raw(f"{url}/_emu/users/{users[1]['Id']}", "POST",
                    json.dumps({"IdentityInfo": {"Email": "changed@example.com"}}).encode())
-    got = c10.describe_user(InstanceId=INSTANCE, UserId=users[1]["Id"])["User"]
+    got = raw_describe(c10, users[1]["Id"])
     ok(st == 200 and got["IdentityInfo"]["Email"] == "changed@example.com" and
        got["IdentityInfo"]["FirstName"] == users[1]["IdentityInfo"]["FirstName"] and
-       got["LastModifiedTime"].timestamp() > users[1]["LastModifiedTime"],
+       got["LastModifiedTime"] > users[1]["LastModifiedTime"],
        "/_emu/users/ID merges a change and bumps LastModifiedTime", got.get("IdentityInfo"))
     stop_emu(p)
 
@@ -542,9 +602,19 @@ def main():
     ok(isinstance(e, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)) and
        transient.is_retryable(retry_context(exc=e)),
        "fault drop: a connection error, retryable for botocore", repr(e))
+    before = len(SHAPE_PROBLEMS)
     e = fault_call("truncate")
-    ok(e is not None and transient.is_retryable(retry_context(exc=e)),
-       "fault truncate: a short body is an error, retryable for botocore", repr(e))
+    short = [x for x in SHAPE_PROBLEMS[before:] if "body is not JSON" in x]
+    if e is None and short:
+        # urllib3 1.x (Debian 12's botocore 1.29) does not enforce Content-Length: botocore
+        # hands the half body to its parser. The emulator did cut the body; say so, count it.
+        del SHAPE_PROBLEMS[before:]
+        print(f"# botocore {botocore.__version__} did not notice the short body (urllib3 does not "
+              "enforce Content-Length); the body it got was cut")
+        ok(True, "fault truncate: the body is cut short (seen by the shape check)")
+    else:
+        ok(e is not None and transient.is_retryable(retry_context(exc=e)),
+           "fault truncate: a short body is an error, retryable for botocore", repr(e))
     e = fault_call("slow", read_timeout=0.5)
     ok(isinstance(e, botocore.exceptions.ReadTimeoutError) and
        transient.is_retryable(retry_context(exc=e)),
@@ -569,6 +639,9 @@ def main():
 
     ok(not EXITS, "every emulator stopped on SIGTERM with status 0 and printed its counters",
        "\n".join(f"{a}: {w}" for a, w in EXITS[:3]))
+    if HAND_CHECKED:
+        print(f"# botocore {botocore.__version__}'s model lacks {', '.join(sorted(HAND_CHECKED))}: "
+              "checked by hand")
     ok(not SHAPE_PROBLEMS, "every response body validates against botocore's output and error shapes "
        f"({sum(VALIDATED.values())} bodies: {', '.join(f'{k} {v}' for k, v in sorted(VALIDATED.items()))})",
        "\n".join(SHAPE_PROBLEMS[:20]))
