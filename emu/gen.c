@@ -476,6 +476,7 @@ static size_t glist_pick(const struct glist *l, struct rng *r)
 
 /* ---- accounts ------------------------------------------------------------------------- */
 
+#define USERNAME_MAX 100 /* botocore: AgentUsername max 100 */
 #define NAMELEN 320
 #define STRLEN 200
 
@@ -793,7 +794,7 @@ static void new_username(struct gen_ctx *g, struct acct *a, int style, char *out
 	case 0:
 		if (a->email[0]) {
 			scpy(out, n, a->email);
-			if (ident_free(g, a, out))
+			if (ident_free(g, a, out) && strlen(out) <= USERNAME_MAX)
 				return;
 		}
 		/* fall through */
@@ -814,6 +815,8 @@ static void new_username(struct gen_ctx *g, struct acct *a, int style, char *out
 		break;
 	}
 	make_unique(g, a, base, "", out, n);
+	if (strlen(out) > USERNAME_MAX) /* the service's limit; long double names hit it */
+		new_username(g, a, 4, out, n);
 }
 
 static int new_phone(struct gen_ctx *g, const struct acct *a, char *out, size_t n)
@@ -1476,7 +1479,8 @@ static int kind_holds(enum kind k, const struct acct *o, const struct acct *p)
 	int email = o->email[0] && classic_eq(o->email, p->email);
 	int user = o->username[0] && classic_eq(o->username, p->username);
 	int name = classic_name_match(o, p) && !email;
-	if (!o->email[0] || !p->email[0] || !o->username[0] || !p->username[0])
+	if (!o->email[0] || !p->email[0] || !o->username[0] || !p->username[0] ||
+	    strlen(o->username) > USERNAME_MAX || strlen(p->username) > USERNAME_MAX)
 		return 0;
 	switch (k) {
 	case K_EMAIL_CASE:
