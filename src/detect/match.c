@@ -435,8 +435,21 @@ static void note_capped(struct ctx *c, int t, uint32_t id, size_t k)
 {
 	c->st->capped_blocks++;
 	if (k > c->st->capped_users) {
-		char v[64];
+		char v[64], tmp[160];
 		const char *s = c->t[t].str[id];
+		/* keys built from ids read back as names: "38\1smith" -> "william smith" */
+		if (t == T_NICK || t == T_SWAPTEAM || t == T_NICKTEAM) {
+			unsigned long g = strtoul(s, NULL, 10);
+			const char *rest = strchr(s, 1);
+			if (t == T_NICK)
+				snprintf(tmp, sizeof(tmp), "%s %s", nick_group_name(c->nick, (uint32_t)g),
+					 rest ? rest + 1 : "");
+			else if (t == T_SWAPTEAM && g < c->t[T_SWAP].n)
+				snprintf(tmp, sizeof(tmp), "%s", c->t[T_SWAP].str[g]);
+			else
+				snprintf(tmp, sizeof(tmp), "%s", "");
+			s = tmp;
+		}
 		size_t j = 0;
 		for (; s[j] && j + 1 < sizeof(v); j++)
 			v[j] = (unsigned char)s[j] < 0x20 ? ' ' : s[j];
