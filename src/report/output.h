@@ -27,6 +27,7 @@ enum cd_result output_prepare_dir(const char *dir, char *warn, size_t warnlen, c
  * one of commit or abort must be called. Write with the FILE* (errors are caught at commit). */
 struct output_file {
 	FILE *f;
+	char *iobuf;   /* the FILE's 1 MiB buffer (glibc ignores a size without a buffer) */
 	char tmp[PATH_MAX];
 	char path[PATH_MAX];
 };
