@@ -329,6 +329,7 @@ const struct names_nick names_nicks[] = {
 	{ "Anthony", "Tony", "english" }, { "Edward", "Ted", "english" },
 	{ "Edward", "Eddie", "english" }, { "Alexander", "Alex", "english" },
 	{ "Nicholas", "Nick", "english" }, { "Benjamin", "Ben", "english" },
+	{ "Alexander", "Sasha", "english" },
 	{ "Jonathan", "Jon", "english" }, { "Samantha", "Sam", "english" },
 	{ "Victoria", "Vicky", "english" }, { "Rebecca", "Becky", "english" },
 	{ "Timothy", "Tim", "english" }, { "Patrick", "Paddy", "english" },
