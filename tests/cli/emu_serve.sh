@@ -73,6 +73,8 @@ if emu_start --users 20 --seed 3 --latency-ms 300; then
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	ok_if "--latency-ms 300 delays a reply by at least 300 ms (${ms} ms)" test "$ms" -ge 300
 	emu_stop
+else
+	not_ok "serves with --latency-ms"
 fi
 
 # a truncated body: Content-Length promises more than arrives, then the connection closes
@@ -80,6 +82,8 @@ if emu_start --users 20 --seed 3 --fault-rate 1 --fault-kinds truncate; then
 	curl -s "$EMU_URL/instance" -o "$TMP/cut" 2>/dev/null; rc=$?
 	expect_eq "fault truncate: curl sees a transfer closed early (exit 18)" "$rc" 18
 	emu_stop
+else
+	not_ok "serves with --fault-kinds truncate"
 fi
 
 # changes while serving: --mutate-rate 40/s for about a second
@@ -92,12 +96,14 @@ if emu_start --users 50 --seed 5 --mutate-rate 40; then
 	ok_if "--mutate-rate 40 makes about 40 changes a second ($total in 1.2 s: $n)" \
 		test "$total" -ge 10 -a "$total" -le 200
 	emu_stop
+else
+	not_ok "serves with --mutate-rate"
 fi
 
 # a port already taken is an error, not a silent other port
-if emu_start --users 5; then
+if emu_start --users 20; then
 	port=${EMU_URL##*:}
-	"$EMU_BIN" serve --users 5 --port "$port" >"$TMP/busy.out" 2>&1 &
+	"$EMU_BIN" serve --users 20 --port "$port" >"$TMP/busy.out" 2>&1 &
 	p2=$!
 	for _ in $(seq 1 100); do kill -0 $p2 2>/dev/null || break; sleep 0.05; done
 	if kill -0 $p2 2>/dev/null; then kill $p2; wait $p2; not_ok "a busy port is refused"; else
@@ -106,5 +112,7 @@ if emu_start --users 5; then
 		expect_grep "... naming the address" "127.0.0.1:$port" "$TMP/busy.out"
 	fi
 	emu_stop
+else
+	not_ok "serves --users 20"
 fi
 done_testing
