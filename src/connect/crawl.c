@@ -100,6 +100,7 @@ struct job {
 	unsigned attempts;    /* failed tries that count against the budget */
 	unsigned throttles;
 	bool refreshed;       /* credentials were refreshed for this request already */
+	unsigned creds_gen;   /* the credentials generation it was signed with */
 	double first_try;     /* clock of the first send, 0 before */
 	double not_before;    /* backoff: do not send before */
 	struct job *prev, *next; /* DescribeUser jobs: the crawl's list of live jobs */
@@ -145,6 +146,7 @@ struct crawl {
 	uint64_t rng;
 	struct cache_need_opts need;
 	struct job *live;     /* every DescribeUser job not yet freed, wherever it is */
+	unsigned creds_gen;   /* bumped at each refresh: requests signed before just retry */
 };
 
 static double rnd(struct crawl *c)
@@ -389,6 +391,7 @@ static bool submit(struct crawl *c, struct job *j, double now)
 	}
 	if (j->first_try == 0)
 		j->first_try = now;
+	j->creds_gen = c->creds_gen;
 	c->in_flight++;
 	ok = true;
 out_req:
@@ -729,10 +732,16 @@ static void on_response(struct crawl *c, struct http_response *resp, double now)
 		return;
 	case API_ERR_EXPIRED:
 		api_error_format(&e, line, sizeof line);
+		if (j->creds_gen != c->creds_gen) {
+			/* Signed before another request's refresh: the new credentials are there. */
+			retry_later(c, j, now, 0, line);
+			return;
+		}
 		if (!j->refreshed) {
 			struct sigv4_creds cr;
 			j->refreshed = true;
 			if (get_creds(c, true, &cr)) {
+				c->creds_gen++;
 				retry_later(c, j, now, 0, line);
 				return;
 			}

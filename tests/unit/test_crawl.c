@@ -38,6 +38,8 @@ struct env {
 	size_t stop_after;       /* stop the server after this many descriptions (0: never) */
 	unsigned ticks;
 	bool estimated;
+	unsigned refreshes;      /* creds_fn calls with refresh */
+	bool rotate;             /* session tokens: "old" until the first refresh, then "new" */
 };
 
 static enum cd_result creds_fn(void *ctx, bool refresh, struct sigv4_creds *out, char *err,
@@ -47,6 +49,10 @@ static enum cd_result creds_fn(void *ctx, bool refresh, struct sigv4_creds *out,
 	out->access_key_id = AKID;
 	out->secret_access_key = e->secret;
 	out->session_token = NULL;
+	if (refresh)
+		e->refreshes++;
+	if (e->rotate)
+		out->session_token = e->refreshes ? "new-token" : "old-token";
 	return CD_OK;
 }
 
@@ -259,6 +265,40 @@ static void throttled_but_complete(void **state)
 	env_stop(&e);
 }
 
+/* The session token expires during the scan: ExpiredTokenException, one refresh, complete. */
+static void expired_token_refreshes_once(void **state)
+{
+	struct env e;
+	env_start(&e, 150, NULL, NULL, 0);
+	emu_server_stop(e.srv);
+	e.auth.session_token = "old-token";
+	struct emu_server_opts so = { .port = 0, .store = e.store, .quota = &e.quota,
+				      .auth = &e.auth, .seed = 3 };
+	char err[256] = "";
+	assert_int_equal(emu_server_start(&so, &e.srv, err, sizeof err), CD_OK);
+	snprintf(e.endpoint, sizeof e.endpoint, "http://127.0.0.1:%u", emu_server_port(e.srv));
+	/* Rotate: "old-token" is expired from now on, "new-token" is the valid one. */
+	char url[128];
+	snprintf(url, sizeof url, "%s/_emu/credentials", e.endpoint);
+	const char *body = "{\"AccessKeyId\":\"" AKID "\",\"SecretAccessKey\":\"" SECRET
+			   "\",\"SessionToken\":\"new-token\"}";
+	struct http_request hr = { .method = "POST", .url = url, .body = body,
+				   .body_len = strlen(body) };
+	struct http_response resp;
+	assert_int_equal(http_do(e.http, &hr, &resp), CD_OK);
+	http_response_release(&resp);
+	e.rotate = true;
+	open_cache(&e);
+	struct crawl_stats st;
+	enum cd_result r = run(&e, true, 100, 0, &st, err, sizeof err);
+	if (r != CD_OK)
+		print_message("# %s\n", err);
+	assert_int_equal(r, CD_OK);
+	assert_int_equal(e.refreshes, 1);
+	expect_all_described(&e);
+	env_stop(&e);
+}
+
 static void wrong_secret_is_auth(void **state)
 {
 	struct env e;
@@ -362,6 +402,7 @@ int main(void)
 		cmocka_unit_test(complete_with_sigv4),
 		cmocka_unit_test(complete_with_faults),
 		cmocka_unit_test(throttled_but_complete),
+		cmocka_unit_test(expired_token_refreshes_once),
 		cmocka_unit_test(wrong_secret_is_auth),
 		cmocka_unit_test(unknown_instance),
 		cmocka_unit_test(server_gone_keeps_what_arrived),
