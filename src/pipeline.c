@@ -1,6 +1,7 @@
 /* pipeline.c -- the stages from a user set to the reports: folder, log, detection, writers, summary. */
 #include "pipeline.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -208,31 +209,80 @@ static enum cd_result stage_match(struct run *r)
 	return CD_OK;
 }
 
+/* The report files are independent and only read the run, so two threads write them (the
+ * machine this is built for has two cores, and a million users make ~1 GB of reports). */
+#define PIPE_WRITERS 2
+
+struct report_job {
+	const struct report *rep;
+	char name[64];
+	char err[PATH_MAX + 128];
+	enum cd_result rc;
+};
+
+struct report_queue {
+	pthread_mutex_t lock;
+	struct report_job *jobs;
+	size_t n, next;
+	const struct run *r;
+};
+
+static void *report_worker(void *arg)
+{
+	struct report_queue *q = arg;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		struct report_job *j = q->next < q->n ? &q->jobs[q->next++] : NULL;
+		pthread_mutex_unlock(&q->lock);
+		if (!j)
+			return NULL;
+		struct output_file of;
+		j->rc = output_open(&of, q->r->dir, j->name, j->err, sizeof j->err);
+		if (j->rc == CD_OK) {
+			j->rep->write(of.f, q->r);
+			j->rc = output_commit(&of, j->err, sizeof j->err);
+		}
+	}
+}
+
 static enum cd_result stage_reports(struct run *r)
 {
 	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
+	struct report_job jobs[sizeof reports / sizeof reports[0]];
+	struct report_queue q = { .lock = PTHREAD_MUTEX_INITIALIZER, .jobs = jobs, .r = r };
 	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
 		const struct report *rep = &reports[i];
 		if (!(rep->format & formats) || (rep->only_partial && !partial(r)) ||
 		    (rep->needs_match && r->o->match.mode == MATCH_CLASSIC))
 			continue;
-		char name[64], err[PATH_MAX + 128];
-		snprintf(name, sizeof name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
-		struct output_file of;
-		enum cd_result rc = output_open(&of, r->dir, name, err, sizeof err);
-		if (rc == CD_OK) {
-			rep->write(of.f, r);
-			rc = output_commit(&of, err, sizeof err);
-		}
-		if (rc != CD_OK) {
-			log_error("%s", err);
-			return rc;
-		}
-		log_debug("wrote '%s'", of.path);
-		if (r->nfiles < PIPE_MAX_FILES)
-			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", name);
+		struct report_job *j = &jobs[q.n++];
+		j->rep = rep;
+		j->rc = CD_INTERNAL;
+		j->err[0] = '\0';
+		snprintf(j->name, sizeof j->name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
 	}
-	return CD_OK;
+	pthread_t helper;
+	bool helped = PIPE_WRITERS > 1 && q.n > 1 &&
+		      pthread_create(&helper, NULL, report_worker, &q) == 0;
+	report_worker(&q);
+	if (helped)
+		pthread_join(helper, NULL);
+	/* Reported in table order, whatever order the threads finished in. */
+	enum cd_result rc = CD_OK;
+	for (size_t i = 0; i < q.n; i++) {
+		if (jobs[i].rc != CD_OK) {
+			/* One error line: the others usually repeat it (a full disk fails them all). */
+			log_msg(rc == CD_OK ? LOG_ERROR : LOG_DEBUG, "%s",
+				jobs[i].err[0] ? jobs[i].err : "cannot write a report");
+			if (rc == CD_OK)
+				rc = jobs[i].rc;
+			continue;
+		}
+		log_debug("wrote '%s/%s'", r->dir, jobs[i].name);
+		if (r->nfiles < PIPE_MAX_FILES)
+			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", jobs[i].name);
+	}
+	return rc;
 }
 
 static enum cd_result stage_summary(struct run *r)
