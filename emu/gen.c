@@ -576,6 +576,57 @@ static int ctx_tables(struct gen_ctx *g)
 	return 0;
 }
 
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !memcmp(s + a - b, suf, b);
+}
+
+/* Slavic surnames agree with the person's gender: Ivanov/Ivanova, Kowalski/Kowalska. The
+ * tables mix given names of both genders; a given name ending in -a (-а, -я) is taken as a
+ * woman's, which is right for the names listed. */
+static void gender_agree(const struct names_culture *c, struct acct *a)
+{
+	int ru = !strcmp(c->name, "russian_ukrainian"), pl = !strcmp(c->name, "polish_czech");
+	if (!ru && !pl)
+		return;
+	size_t fl = strcspn(a->first, " -");
+	char first[NAMELEN];
+	scpy(first, sizeof first, a->first);
+	first[fl < sizeof first ? fl : sizeof first - 1] = 0;
+	int female = ends_with(first, "a") || ends_with(first, "\xd0\xb0") || ends_with(first, "\xd1\x8f");
+	if (ru) {
+		int male_form = ends_with(a->last, "\xd0\xbe\xd0\xb2") || ends_with(a->last, "\xd0\xb5\xd0\xb2") ||
+				ends_with(a->last, "\xd0\xb8\xd0\xbd") || ends_with(a->last, "ov") ||
+				ends_with(a->last, "ev") || ends_with(a->last, "in");
+		int female_form = ends_with(a->last, "\xd0\xbe\xd0\xb2\xd0\xb0") ||
+				  ends_with(a->last, "\xd0\xb5\xd0\xb2\xd0\xb0") || ends_with(a->last, "ova") ||
+				  ends_with(a->last, "eva");
+		size_t l = strlen(a->last), k = strlen(a->last_key);
+		if (female && male_form) {
+			scat(a->last, sizeof a->last, has_non_ascii(a->last) ? "\xd0\xb0" : "a");
+			scat(a->last_key, sizeof a->last_key, "a");
+		} else if (!female && female_form) {
+			a->last[l - (has_non_ascii(a->last) ? 2 : 1)] = 0;
+			if (k)
+				a->last_key[k - 1] = 0;
+		}
+	} else if (female && (ends_with(a->last, "ski") || ends_with(a->last, "cki"))) {
+		a->last[strlen(a->last) - 1] = 'a';
+		size_t k = strlen(a->last_key);
+		if (k)
+			a->last_key[k - 1] = 'a';
+	} else if (female && ends_with(a->last, "\xc3\xa1k")) { /* Czech: Novák -> Nováková */
+		scat(a->last, sizeof a->last, "ov\xc3\xa1");
+		scat(a->last_key, sizeof a->last_key, "ova");
+	} else if (!female && ends_with(a->last, "ov\xc3\xa1")) { /* Czech: Nováková -> Novák */
+		a->last[strlen(a->last) - 4] = 0;
+		size_t k = strlen(a->last_key);
+		if (k >= 3)
+			a->last_key[k - 3] = 0;
+	}
+}
+
 /* Sets the person's name from table entries: native script or romanised per the culture.
  * f2 (a second given name) and l2 (a second surname, hyphenated) may be NULL. */
 static void set_name(struct gen_ctx *g, struct acct *a, size_t ci, const struct gname *f,
@@ -610,6 +661,7 @@ static void set_name(struct gen_ctx *g, struct acct *a, size_t ci, const struct 
 		scat(a->last, sizeof a->last, native ? l2->native : l2->ascii);
 		scat(a->last_key, sizeof a->last_key, l2->key);
 	}
+	gender_agree(c, a);
 }
 
 /* rare: a second given name and a second surname are forced (to get past name_cap) */

@@ -282,7 +282,7 @@ static const char *const pl_pre[] = {
 	"Stawi", NULL,
 };
 static const char *const pl_suf[] = {
-	"ski", "owski", "ewski", "czyk", "ak", "iak", "ecki", "icki", "ska", "owska", NULL,
+	"ski", "owski", "ewski", "czyk", "ak", "iak", "ecki", "icki", NULL,
 };
 static const char *const in_pre[] = {
 	"Ram", "Krish", "Subra", "Venkat", "Bala", "Raghu", "Siva", "Nara", "Gopal", "Hari",
