@@ -52,6 +52,7 @@ struct jr {
 	const char *populated;      /* input mapped in ahead up to here */
 	char *heap_top;             /* the heap's end when last populated */
 	bool mapped;
+	bool doc_has_users;         /* the current document had a "Users" or "User" member */
 	struct user_set *users;
 	struct source_meta *meta;
 };
@@ -674,6 +675,8 @@ static bool meta_string(struct jr *r, char *dst, size_t cap)
 
 static bool doc_member(struct jr *r, const char *key, size_t klen, int depth)
 {
+	if (depth == 0 && (KEY_IS("Users") || KEY_IS("User")))
+		r->doc_has_users = true;
 	if (KEY_IS("Users")) {
 		if (*r->p != '[')
 			return fail(r, r->p, "\"Users\" is %s, not an array", user_json_kind(*r->p));
@@ -715,18 +718,10 @@ static bool parse(struct jr *r)
 		if (*r->p != '{')
 			return fail(r, r->p, "invalid JSON: expected '{' to start the next document");
 		const char *doc = r->p;
-		size_t before = r->users->n;
-		bool had = false;
-		/* A document names its users by "Users" or "User"; noticed by the count or by an
-		 * empty "Users" array, found by looking for the key itself. */
+		r->doc_has_users = false;
 		if (!object(r, 0, doc_member))
 			return false;
-		had = r->users->n != before;
-		if (!had) {
-			const char *k = memmem(doc, (size_t)(r->p - doc), "\"User", 5);
-			had = k != NULL;
-		}
-		if (!had)
+		if (!r->doc_has_users)
 			return fail(r, doc, "no \"Users\" array or \"User\" object in this document");
 		ws(r);
 	}

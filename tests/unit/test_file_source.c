@@ -160,6 +160,9 @@ static void errors(void **state)
 	ERR("[\"u\"]", ":1:2:", "a user is a string, not an object");
 	ERR("{\"Users\":{}}", ":1:10:", "\"Users\" is an object, not an array");
 	ERR("{\"Items\":[]}", ":1:1:", "no \"Users\" array or \"User\" object");
+	/* ListUsers output has summaries, not users: refused rather than read as empty */
+	ERR("{\"UserSummaryList\":[{\"Id\":\"a\"}]}", ":1:1:", "no \"Users\" array");
+	ERR("{\"X\":{\"Users\":[]}}", ":1:1:", "no \"Users\" array");
 	ERR("[] x", ":1:4:", "unexpected text after the array");
 	ERR("{\"User\":{\"Id\":\"a\"}} [", ":1:21:", "expected '{'");
 	ERR("42", ":1:1:", "expected a JSON array or object of users, found a number");
