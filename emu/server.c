@@ -553,6 +553,9 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	}
 	struct op_counters *oc = &s->ops[op];
 	atomic_fetch_add(&oc->requests, 1);
+	/* before any verdict: refusals and throttles cost a round trip too */
+	if (s->latency_ms)
+		sleep_ms(s->latency_ms);
 	if (rq->too_big) {
 		reply_error(rp, 413, "RequestEntityTooLargeException", "message",
 			    "the request body is larger than %u bytes", BODY_MAX);
@@ -568,8 +571,6 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	enum emu_fault_kind fk = s->fault ? emu_fault_pick(s->fault) : EMU_FAULT_NONE;
 	if (fk != EMU_FAULT_NONE)
 		atomic_fetch_add(&oc->faults, 1);
-	if (s->latency_ms)
-		sleep_ms(s->latency_ms);
 	switch (fk) {
 	case EMU_FAULT_500:
 		reply_error(rp, 500, "InternalServiceException", "Message",
