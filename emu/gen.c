@@ -1240,6 +1240,7 @@ static int kind_person(struct gen_ctx *g, enum kind k, struct acct *o)
 			scpy(o->last, sizeof o->last, l->native);
 		scpy(o->first_key, sizeof o->first_key, f.key);
 		scpy(o->last_key, sizeof o->last_key, l->key);
+		gender_agree(gc->c, o);
 		break;
 	}
 	case K_NAME_SWAPPED:
