@@ -18,7 +18,7 @@
 enum {
 	O_AKID, O_BURST, O_DATA, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE, O_INSTANCE, O_LATENCY,
 	O_MUTATE, O_PORT, O_RATE, O_REGION, O_SECRET, O_SEED, O_TOKEN, O_SLOW, O_TRUTH, O_USERS,
-	O_VERIFY,
+	O_VERBOSE, O_VERIFY,
 };
 
 static const struct cli_opt serve_opts[] = {
@@ -40,6 +40,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "slow-ms", 0, "M", O_SLOW, "delay of a slow-reply fault (default 2000)" },
 	{ "truth", 0, "FILE", O_TRUTH, "with --users: write the planted duplicates to FILE" },
 	{ "users", 0, "N", O_USERS, "generate an instance of N users" },
+	{ "verbose", 'v', NULL, O_VERBOSE, "log every request: method, path, status, error name" },
 	{ "verify-sigv4", 0, NULL, O_VERIFY, "refuse requests without a valid SigV4 signature (403)" },
 };
 
@@ -47,7 +48,7 @@ struct serve_cfg {
 	const char *data, *truth, *instance_id, *region, *akid, *secret, *token, *fault_kinds;
 	unsigned long long users, seed, port, latency_ms, slow_ms;
 	double dup_rate, fault_rate, mutate_rate;
-	bool users_set, verify;
+	bool users_set, verify, verbose;
 	struct emu_quota *quota;
 };
 
@@ -66,6 +67,7 @@ static enum cd_result serve_opt(void *ctx, int id, const char *arg, char *err, s
 	case O_REGION: c->region = arg; return CD_OK;
 	case O_FAULT_KINDS: c->fault_kinds = arg; return CD_OK;
 	case O_VERIFY: c->verify = true; return CD_OK;
+	case O_VERBOSE: c->verbose = true; return CD_OK;
 	case O_DUP_RATE: return cli_double("dup-rate", arg, 0, 0.5, &c->dup_rate, err, errlen);
 	case O_FAULT_RATE: return cli_double("fault-rate", arg, 0, 1, &c->fault_rate, err, errlen);
 	case O_MUTATE: return cli_double("mutate-rate", arg, 0, 100000, &c->mutate_rate, err, errlen);
@@ -153,6 +155,16 @@ static enum cd_result load_users(struct serve_cfg *c, struct user_set *users, ch
 	gen_instance_id(&go, id, idlen);
 	snprintf(region, reglen, "%s", gen_region(&go));
 	return r;
+}
+
+/* -v: one line per request. The path holds ids, never credentials; the query is left out. */
+static void log_reply(void *ctx, const char *method, const char *path, unsigned status,
+		      const char *error)
+{
+	if (status)
+		log_info("%s %s %u%s%s", method, path, status, error ? " " : "", error ? error : "");
+	else
+		log_info("%s %s dropped (fault)", method, path);
 }
 
 static void print_counters(struct emu_server *srv)
@@ -254,6 +266,7 @@ static enum cd_result serve_run(int argc, char **argv)
 		.port = (uint16_t)c.port, .store = store, .quota = &quota,
 		.fault = c.fault_rate > 0 ? &fault : NULL, .auth = c.verify ? &auth : NULL,
 		.latency_ms = (unsigned)c.latency_ms, .mutate_rate = c.mutate_rate, .seed = c.seed,
+		.on_reply = c.verbose ? log_reply : NULL,
 	};
 	if ((r = emu_server_start(&so, &srv, err, sizeof err)) != CD_OK) {
 		log_error("%s", err);

@@ -41,6 +41,9 @@ struct emu_server {
 	pthread_mutex_t auth_lock;
 	char akid[AUTH_STR_MAX], secret[AUTH_STR_MAX], token[AUTH_STR_MAX], old_token[AUTH_STR_MAX];
 	char region[64];
+	void (*on_reply)(void *ctx, const char *method, const char *path, unsigned status,
+			 const char *error);
+	void *on_reply_ctx;
 	struct op_counters ops[EMU_OP_COUNT];
 	atomic_ulong auth_failures, unknown, admin, request_id;
 	/* the change ticker */
@@ -694,6 +697,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	enum MHD_Result ret = MHD_NO;
 	if (!rp.drop)
 		ret = send_reply(s, c, &rp);
+	if (s->on_reply) {
+		size_t plen = strcspn(rq->uri, "?");
+		char path[512];
+		snprintf(path, sizeof path, "%.*s", (int)(plen < sizeof path ? plen : sizeof path - 1),
+			 rq->uri);
+		s->on_reply(s->on_reply_ctx, method, path, rp.drop ? 0 : rp.status, rp.error);
+	}
 	buf_release(&rp.body);
 	return ret;
 }
@@ -796,6 +806,8 @@ enum cd_result emu_server_start(const struct emu_server_opts *o, struct emu_serv
 	s->latency_ms = o->latency_ms;
 	s->page_key = o->seed * 0x9e3779b97f4a7c15ULL + 0x7a6e;
 	s->mutate_rate = o->mutate_rate;
+	s->on_reply = o->on_reply;
+	s->on_reply_ctx = o->on_reply_ctx;
 	s->rng = o->seed ^ 0x3c3c3c3cULL;
 	pthread_mutex_init(&s->auth_lock, NULL);
 	pthread_mutex_init(&s->tick_lock, NULL);

@@ -22,6 +22,12 @@ struct emu_server_opts {
 	unsigned latency_ms;        /* added to every API reply */
 	double mutate_rate;         /* random changes per second (0: none) */
 	uint64_t seed;              /* page-token key and change choices */
+	/* Called after each request is answered (NULL: none), from the connection's thread: the
+	 * method, the path without its query, the status (0: connection dropped on purpose) and the
+	 * x-amzn-ErrorType or NULL. Never given headers or bodies. */
+	void (*on_reply)(void *ctx, const char *method, const char *path, unsigned status,
+			 const char *error);
+	void *on_reply_ctx;
 };
 
 struct emu_server;

@@ -66,6 +66,19 @@ else
 	not_ok "serves a --data file"
 fi
 
+# -v: one log line per request, without the query string or any header
+if emu_start --users 20 --seed 3 -v; then
+	curl -s -H "Authorization: AWS4-HMAC-SHA256 secret-looking" "$EMU_URL/users-summary/x?nextToken=abc" -o /dev/null
+	curl -s "$EMU_URL/instance" -o /dev/null
+	emu_stop
+	expect_grep "-v logs each request with status and error name" \
+		"GET /users-summary/x 404 ResourceNotFoundException" "$TMP/emu.out"
+	expect_grep "-v logs a success" "GET /instance 200$" "$TMP/emu.out"
+	expect_no_grep "-v logs neither the query nor the Authorization header" "nextToken|secret-looking" "$TMP/emu.out"
+else
+	not_ok "serves with -v"
+fi
+
 # latency: every API reply waits --latency-ms
 if emu_start --users 20 --seed 3 --latency-ms 300; then
 	t0=$(date +%s%N)
