@@ -15,6 +15,10 @@
 #include "buf.h"
 #include "model/user_json.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Why not jansson here: building a json_t tree costs about 40 s for a million users (measured
  * 3.8 s for 100,000), while this reader validates the same grammar, extracts the fields the
  * model needs and keeps each User's text, one user at a time, at several hundred MB/s. The
@@ -180,6 +184,24 @@ static bool str(struct jr *r, struct buf *out, bool *escaped)
 	if (escaped)
 		*escaped = false;
 	for (;;) {
+#if defined(__SSE2__)
+		/* 16 bytes at a time: a signed compare with 0x20 catches both control bytes and
+		 * bytes >= 0x80, so one mask finds the next byte the slow loop must look at. */
+		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+			      space = _mm_set1_epi8(0x20);
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+							      _mm_cmpeq_epi8(v, bslash)),
+						 _mm_cmplt_epi8(v, space));
+			int bits = _mm_movemask_epi8(m);
+			if (bits) {
+				p += __builtin_ctz((unsigned)bits);
+				break;
+			}
+			p += 16;
+		}
+#endif
 		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 			p++;
 		if (p >= end)
