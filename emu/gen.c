@@ -1127,6 +1127,35 @@ static const struct gname *find_gname(const struct gen_ctx *g, const char *nativ
 	return NULL;
 }
 
+/* One of the nicknames of `first` (native script part of the table entries), chosen evenly;
+ * 0 when the table has none. */
+static int nick_for(struct gen_ctx *g, const char *first, char *out, size_t n)
+{
+	size_t matches = 0, pick = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t seen = 0;
+		for (size_t i = 0; i < names_nnicks; i++) {
+			const char *f = names_nicks[i].formal, *bar = strchr(f, '|');
+			size_t fl = bar ? (size_t)(bar - f) : strlen(f);
+			if (strlen(first) != fl || strncmp(first, f, fl))
+				continue;
+			if (pass == 1 && seen == pick) {
+				const char *nk = names_nicks[i].nick, *nb = strchr(nk, '|');
+				out[0] = 0;
+				scatn(out, n, nk, nb ? (size_t)(nb - nk) : strlen(nk));
+				return 1;
+			}
+			seen++;
+		}
+		if (pass == 0) {
+			if (!(matches = seen))
+				return 0;
+			pick = rng_below(&g->r, matches);
+		}
+	}
+	return 0;
+}
+
 /* P's name made a little different from O's, so the classic name rule does not match:
  * nickname, the other script, accents dropped, a middle initial, or an initial only. */
 static void vary_name(struct gen_ctx *g, const struct acct *o, struct acct *p)
@@ -1137,17 +1166,7 @@ static void vary_name(struct gen_ctx *g, const struct acct *o, struct acct *p)
 		scpy(p->last, sizeof p->last, o->last);
 		switch (rng_below(&g->r, 6)) {
 		case 0:
-			for (size_t i = 0; i < names_nnicks; i++) {
-				const char *f = names_nicks[i].formal, *bar = strchr(f, '|');
-				size_t fl = bar ? (size_t)(bar - f) : strlen(f);
-				if (strlen(o->first) == fl && !strncmp(o->first, f, fl)) {
-					const char *nk = names_nicks[i].nick, *nb = strchr(nk, '|');
-					tmp[0] = 0;
-					scatn(tmp, sizeof tmp, nk, nb ? (size_t)(nb - nk) : strlen(nk));
-					scpy(p->first, sizeof p->first, tmp);
-					break;
-				}
-			}
+			nick_for(g, o->first, p->first, sizeof p->first);
 			break;
 		case 1: {
 			const struct gname *f = find_gname(g, o->first, 1), *l = find_gname(g, o->last, 0);
@@ -1424,26 +1443,8 @@ static int plant(struct gen_ctx *g, enum kind k, struct acct *o, struct acct *p)
 		keep_local = supporting_evidence(g, o, p);
 		break;
 	case K_NICKNAME:
-		for (size_t i = 0; i < names_nnicks; i++) {
-			const char *f = names_nicks[i].formal, *bar = strchr(f, '|');
-			size_t fl = bar ? (size_t)(bar - f) : strlen(f);
-			if (strlen(o->first) == fl && !strncmp(o->first, f, fl) && rng_pct(&g->r, 60)) {
-				const char *nk = names_nicks[i].nick, *nb = strchr(nk, '|');
-				p->first[0] = 0;
-				scatn(p->first, sizeof p->first, nk, nb ? (size_t)(nb - nk) : strlen(nk));
-			}
-		}
-		if (!strcmp(p->first, o->first)) /* the 60% draws all missed: take the first entry */
-			for (size_t i = 0; i < names_nnicks; i++) {
-				const char *f = names_nicks[i].formal, *bar = strchr(f, '|');
-				size_t fl = bar ? (size_t)(bar - f) : strlen(f);
-				if (strlen(o->first) == fl && !strncmp(o->first, f, fl)) {
-					const char *nk = names_nicks[i].nick, *nb = strchr(nk, '|');
-					p->first[0] = 0;
-					scatn(p->first, sizeof p->first, nk, nb ? (size_t)(nb - nk) : strlen(nk));
-					break;
-				}
-			}
+		if (!nick_for(g, o->first, p->first, sizeof p->first))
+			return -1;
 		keep_local = supporting_evidence(g, o, p);
 		break;
 	case K_NAME_SWAPPED:
