@@ -20,6 +20,7 @@
 
 enum {
 	SCAN_ID_ADAPTIVE = 1,
+	SCAN_ID_BURST,
 	SCAN_ID_CACHE,
 	SCAN_ID_CONCURRENCY,
 	SCAN_ID_ENDPOINT,
@@ -38,6 +39,8 @@ enum {
 static const struct cli_opt scan_opts[] = {
 	{ "adaptive", 0, NULL, SCAN_ID_ADAPTIVE,
 	  "back off on throttling, probe for a raised quota (default)" },
+	{ "burst", 0, "API=N", SCAN_ID_BURST,
+	  "burst of an operation's quota (default 5, as published), or N for all; repeatable" },
 	{ "cache", 0, "FILE", SCAN_ID_CACHE,
 	  "cache file (default ~/.cache/connect-dupes/<instance>.db)" },
 	{ "concurrency", 0, "N", SCAN_ID_CONCURRENCY, "requests in flight at most (default 32)" },
@@ -72,39 +75,46 @@ struct scan_args {
 	struct pipeline_opts report;
 	const char *instance, *cache, *endpoint, *profile, *region;
 	bool no_cache, refresh, adaptive, no_email;
-	double rate[API_NOPS];
+	double rate[API_NOPS], burst[API_NOPS];
 	bool rate_given[API_NOPS];
 	unsigned concurrency, retries;
 	double timeout;
 };
 
-static enum cd_result parse_rate(struct scan_args *a, const char *arg, char *err, size_t errlen)
+/* "--rate API=N" / "--burst API=N": API case-insensitive, a bare N for every operation. */
+static enum cd_result parse_quota(struct scan_args *a, bool burst, const char *arg, char *err,
+				  size_t errlen)
 {
+	const char *opt = burst ? "burst" : "rate";
 	const char *eq = strchr(arg, '=');
 	const char *num = eq ? eq + 1 : arg;
 	double v;
-	enum cd_result r = cli_double("rate", num, 0.01, 100000, &v, err, errlen);
+	enum cd_result r = cli_double(opt, num, burst ? 1 : 0.01, 100000, &v, err, errlen);
 	if (r != CD_OK)
 		return r;
-	if (!eq) {
-		for (int i = 0; i < API_NOPS; i++) {
+	int from = 0, to = API_NOPS;
+	if (eq) {
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+		enum api_op op;
+		if (!api_op_from_name(name, &op)) {
+			snprintf(err, errlen,
+				 "unknown operation '%s' in '--%s %s' (DescribeUser, ListUsers, "
+				 "SearchUsers, ListInstances)",
+				 name, opt, arg);
+			return CD_USAGE;
+		}
+		from = (int)op;
+		to = from + 1;
+	}
+	for (int i = from; i < to; i++) {
+		if (burst) {
+			a->burst[i] = v;
+		} else {
 			a->rate[i] = v;
 			a->rate_given[i] = true;
 		}
-		return CD_OK;
 	}
-	char name[64];
-	snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
-	enum api_op op;
-	if (!api_op_from_name(name, &op)) {
-		snprintf(err, errlen,
-			 "unknown operation '%s' in '--rate %s' (DescribeUser, ListUsers, SearchUsers, "
-			 "ListInstances)",
-			 name, arg);
-		return CD_USAGE;
-	}
-	a->rate[op] = v;
-	a->rate_given[op] = true;
 	return CD_OK;
 }
 
@@ -157,7 +167,8 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 		a->profile = arg;
 		break;
 	case SCAN_ID_RATE:
-		r = parse_rate(a, arg, err, errlen);
+	case SCAN_ID_BURST:
+		r = parse_quota(a, id == SCAN_ID_BURST, arg, err, errlen);
 		break;
 	case SCAN_ID_REFRESH:
 		a->refresh = true;
@@ -508,6 +519,7 @@ static enum cd_result scan_run(int argc, char **argv)
 	};
 	for (int i = 0; i < API_NOPS; i++) {
 		co.rate[i] = a.rate[i];
+		co.burst[i] = a.burst[i];
 		co.rate_given[i] = a.rate_given[i];
 	}
 	log_info("scanning instance %s in %s%s", inst.id, sess.settings.region,
