@@ -118,14 +118,33 @@ static enum cd_result norm_any(const char *s, struct buf *out, int compact)
 			break;
 		}
 	if (ascii) {
-		/* NFKC and case folding of ASCII are plain lower-casing: skip utf8proc (the common
-		 * case, and what keeps a million users fast). */
+		/* NFKC and case folding of ASCII are plain lower-casing: skip utf8proc and write
+		 * through a small local block (the common case, and what keeps a million users
+		 * fast). Same rules as emit_cp. */
+		char blk[256];
+		size_t k = 0;
 		for (const unsigned char *p = (const unsigned char *)s; *p && r == CD_OK; p++) {
 			unsigned c = *p;
+			if (c <= ' ' || c == 0x7F) {
+				e.pending_space = e.any;
+				continue;
+			}
 			if (c >= 'A' && c <= 'Z')
 				c += 'a' - 'A';
-			r = emit_cp(&e, c);
+			else if (compact && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+				continue;
+			if (k + 2 > sizeof(blk)) {
+				r = buf_append(out, blk, k);
+				k = 0;
+			}
+			if (e.pending_space && !compact)
+				blk[k++] = ' ';
+			e.pending_space = 0;
+			e.any = 1;
+			blk[k++] = (char)c;
 		}
+		if (r == CD_OK && k)
+			r = buf_append(out, blk, k);
 		goto out;
 	}
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped,
