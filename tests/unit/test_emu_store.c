@@ -169,12 +169,59 @@ static void pages_survive_changes(void **state)
 	emu_store_close(s);
 }
 
+/* A record that already has what the service sends is served byte for byte (the fast path),
+ * and its search summary is built on first use. */
+static void complete_records_served_as_is(void **state)
+{
+	static const char raw[] =
+		"{\"Id\":\"u-9\",\"Arn\":\"arn:aws:connect:eu-west-2:1:instance/i/agent/u-9\","
+		"\"Username\":\"nine\",\"IdentityInfo\":{\"FirstName\":\"N\",\"Email\":\"n@x.org\"},"
+		"\"PhoneConfig\":{\"AfterContactWorkTimeLimit\":3},"
+		"\"LastModifiedTime\": 1700000000.125, \"LastModifiedRegion\":\"eu-west-2\"}";
+	struct user_set set;
+	user_set_init(&set);
+	struct user_fields f = { .id = "u-9", .arn = "arn:aws:connect:eu-west-2:1:instance/i/agent/u-9",
+				 .username = "nine", .first_name = "N", .email = "n@x.org",
+				 .last_modified_region = "eu-west-2", .last_modified = 1700000000.125,
+				 .raw = raw, .raw_len = sizeof raw - 1 };
+	assert_int_equal(user_set_add(&set, &f), CD_OK);
+	struct emu_store *s;
+	char err[200];
+	struct emu_instance_info info = { INST, "eu-west-2", 9 };
+	assert_int_equal(emu_store_open(&s, &set, &info, err, sizeof err), CD_OK);
+	user_set_release(&set);
+	struct buf b = BUF_INIT(1 << 20);
+	assert_int_equal(emu_store_describe(s, "u-9", &b), CD_OK);
+	assert_int_equal(b.len, sizeof raw - 1 + 9);
+	assert_memory_equal(b.data + 8, raw, sizeof raw - 1);
+	buf_reset(&b);
+	size_t next, total;
+	for (int i = 0; i < 2; i++) { /* built once, then reused */
+		buf_reset(&b);
+		assert_int_equal(emu_store_search_page(s, NULL, 0, 10, &b, &next, &total), CD_OK);
+		assert_null(strstr(buf_str(&b), "Email"));
+		assert_null(strstr(buf_str(&b), "LastModified"));
+		assert_non_null(strstr(buf_str(&b), "\"AfterContactWorkTimeLimit\":3000"));
+	}
+	buf_reset(&b);
+	assert_int_equal(emu_store_list_page(s, 0, 10, &b, &next), CD_OK);
+	assert_non_null(strstr(buf_str(&b), "\"LastModifiedTime\":1700000000.125,"));
+	/* a change rebuilds everything from the parsed record */
+	assert_int_equal(emu_store_mutate(s, 1, 0, 0, NULL), CD_OK);
+	buf_reset(&b);
+	assert_int_equal(emu_store_describe(s, "u-9", &b), CD_OK);
+	assert_non_null(strstr(buf_str(&b), "\"Mobile\":\"+1555"));
+	buf_release(&b);
+	emu_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(describe_and_normalise),
 		cmocka_unit_test(search_summary_hides_contact_fields),
 		cmocka_unit_test(pages_survive_changes),
+		cmocka_unit_test(complete_records_served_as_is),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
