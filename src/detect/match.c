@@ -300,6 +300,8 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 			for (size_t k = 0; k < ng && k < 8; k++) {
 				uint32_t id;
 				n = snprintf(tmp, sizeof(tmp), "%u\1%s", g[k], buf_str(&c->b2));
+				if (n < 0 || (size_t)n >= sizeof(tmp))
+					continue; /* a last name of ~500 bytes: no nickname key */
 				if ((r = itab_put(&c->t[T_NICK], tmp, (size_t)n, &id)) != CD_OK ||
 				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
 					return r;

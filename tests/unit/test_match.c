@@ -222,6 +222,27 @@ static void block_cap(void **state)
 	user_set_release(&s);
 }
 
+/* Oversized and odd values never overflow a key buffer or stop the run. */
+static void odd_values(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	char big[700];
+	memset(big, 'k', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	user_set_init(&s);
+	add(&s, &(struct person){ "w1", "Bill", big, "w1@x.example", NULL, NULL, NULL, "r", "h" });
+	add(&s, &(struct person){ "w2", "William", big, "w2@x.example", NULL, NULL, NULL, "r", "h" });
+	add(&s, &(struct person){ big, big, "", big, big, big, big, big, big });
+	add(&s, &(struct person){ "\xff\xfe", "\xc3", "\xe2\x82", "@", "+", "++--", "ext", "", "" });
+	add(&s, &(struct person){ "", "", "", "", NULL, NULL, NULL, NULL, NULL });
+	run(&s, &res, MATCH_THOROUGH);
+	for (size_t i = 0; i < res.n; i++)
+		assert_true(res.v[i].a < res.v[i].b && res.v[i].b < s.n);
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 static void modes_and_confidence(void **state)
 {
 	enum match_mode m;
@@ -244,6 +265,7 @@ int main(void)
 		cmocka_unit_test(kinds_are_found),
 		cmocka_unit_test(rarity_and_names_alone),
 		cmocka_unit_test(block_cap),
+		cmocka_unit_test(odd_values),
 		cmocka_unit_test(modes_and_confidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
