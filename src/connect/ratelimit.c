@@ -110,8 +110,19 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 	if (!rl->adaptive)
 		return;
 	/* Every request in flight when the quota was crossed comes back 429: one cut per window. */
-	if (rl->cuts > 0 && now - rl->last_cut < RATELIMIT_WINDOW)
+	if (rl->signals > 0 && now - rl->last_cut < RATELIMIT_WINDOW)
 		return;
+	rl->signals++;
+	/* At a quota the user stated, a lone 429 is network jitter bunching requests up on
+	 * arrival, not a lower quota: pause (empty the bucket) but keep the rate. Only a second
+	 * throttled window in a row cuts it. */
+	if (rl->ceiling > 0 && rl->streak == 0 && rl->rate >= rl->ceiling) {
+		if (rl->tokens > 0)
+			rl->tokens = 0;
+		rl->streak++;
+		rl->last_cut = now;
+		return;
+	}
 	rl->last_cut_rate = rl->rate;
 	/* Throttled window after throttled window: the quota is far below, get there quickly. */
 	static const double cut[] = { RATELIMIT_DECREASE, 0.75, 0.65 };

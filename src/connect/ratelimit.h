@@ -18,7 +18,8 @@
  *     so an account with a quota 100x the published default finds it in seconds), then by a few
  *     per cent a window, faster while well below the rate where the last throttle happened.
  * `ceiling` caps the rate (a quota the user told us with --rate: recover to it, never probe past
- * it); 0 means no ceiling (probe for a raised quota). `floor` is the lowest rate a cut reaches. */
+ * it, and take a lone 429 at it for jitter: pause without cutting); 0 means no ceiling (probe for
+ * a raised quota). `floor` is the lowest rate a cut reaches. */
 struct ratelimit {
 	double rate;          /* tokens per second now */
 	double burst;         /* bucket depth, >= 1 */
@@ -36,6 +37,7 @@ struct ratelimit {
 	unsigned long throttles; /* 429s reported */
 	unsigned long cuts;      /* decreases applied */
 	unsigned streak;         /* consecutive windows with a cut */
+	unsigned long signals;   /* throttle signals acted on (at most one a window) */
 };
 
 #define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 3-5 tokens' time) */

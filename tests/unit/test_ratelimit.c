@@ -157,6 +157,27 @@ static struct sim_result simulate(double quota, double qburst, double start, dou
 	return res;
 }
 
+/* At a stated quota a lone 429 pauses without a cut; a second throttled window cuts. */
+static void stated_quota_tolerates_jitter(void **state)
+{
+	struct ratelimit rl;
+	ratelimit_init(&rl, 200, 8, true, 200, 0);
+	ratelimit_throttled(&rl, 1.0);
+	assert_true(ratelimit_rate(&rl) == 200);
+	assert_true(ratelimit_take(&rl, 1.0) > 0); /* but it paused */
+	assert_int_equal(rl.cuts, 0);
+	ratelimit_throttled(&rl, 1.0 + RATELIMIT_WINDOW + 0.01);
+	assert_int_equal(rl.cuts, 1);
+	assert_true(ratelimit_rate(&rl) < 200);
+	/* a quiet window forgives: the next lone 429 pauses again */
+	for (double t = 3; t < 30; t += 0.004)
+		ratelimit_take(&rl, t);
+	assert_true(ratelimit_rate(&rl) == 200);
+	unsigned long cuts = rl.cuts;
+	ratelimit_throttled(&rl, 30.0);
+	assert_int_equal(rl.cuts, cuts);
+}
+
 /* Told the quota: runs at it, hardly ever throttled. */
 static void known_quota_is_used_fully(void **state)
 {
@@ -208,6 +229,7 @@ int main(void)
 		cmocka_unit_test(fixed_rate_ignores_throttles),
 		cmocka_unit_test(throttle_cuts_once_per_window),
 		cmocka_unit_test(idle_bucket_does_not_grow),
+		cmocka_unit_test(stated_quota_tolerates_jitter),
 		cmocka_unit_test(known_quota_is_used_fully),
 		cmocka_unit_test(hidden_quota_is_found),
 		cmocka_unit_test(default_quota_probing_is_cheap),
