@@ -1870,7 +1870,7 @@ static enum cd_result same_name_pass(struct gen_ctx *g)
 		i = j;
 	}
 	free(v);
-	if (r == CD_OK)
+	if (r == CD_OK && g->truth->n) /* qsort(NULL, 0) is undefined behaviour */
 		qsort(g->truth->v, g->truth->n, sizeof *g->truth->v, pair_cmp);
 	return r;
 }

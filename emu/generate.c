@@ -35,7 +35,7 @@ static enum cd_result generate_opt(void *ctx, int id, const char *arg, char *err
 	enum cd_result rc = CD_OK;
 	switch (id) {
 	case OPT_DUP_RATE:
-		rc = cli_double("--dup-rate", arg, 0.0, 0.5, &a->g.dup_rate, err, errlen);
+		rc = cli_double("dup-rate", arg, 0.0, 0.5, &a->g.dup_rate, err, errlen);
 		break;
 	case OPT_INSTANCE_ID:
 		/* the real service's instance ids are UUIDs; anything else makes odd Arns */
@@ -59,14 +59,14 @@ static enum cd_result generate_opt(void *ctx, int id, const char *arg, char *err
 		a->g.region = arg;
 		break;
 	case OPT_SEED:
-		rc = cli_uint("--seed", arg, 0, ~0ULL, &v, err, errlen);
+		rc = cli_uint("seed", arg, 0, ~0ULL, &v, err, errlen);
 		a->g.seed = v;
 		break;
 	case OPT_TRUTH:
 		a->truth = arg;
 		break;
 	case OPT_USERS:
-		rc = cli_uint("--users", arg, 1, GEN_MAX_USERS, &v, err, errlen);
+		rc = cli_uint("users", arg, 1, GEN_MAX_USERS, &v, err, errlen);
 		a->g.users = (unsigned long)v;
 		a->have_users = 1;
 		break;

@@ -43,9 +43,9 @@ usage() { # what pattern args...
 }
 usage "missing --users" "error: --users is required" --out "$TMP/x.json"
 usage "missing --out" "error: --out is required" --users 10
-usage "zero users" "--users" --users 0 --out "$TMP/x.json"
-usage "not a number" "--users" --users ten --out "$TMP/x.json"
-usage "dup-rate too high" "--dup-rate" --users 10 --dup-rate 0.9 --out "$TMP/x.json"
+usage "zero users" "option '--users' takes a whole number" --users 0 --out "$TMP/x.json"
+usage "not a number" "option '--users' takes" --users ten --out "$TMP/x.json"
+usage "dup-rate too high" "option '--dup-rate' takes a number" --users 10 --dup-rate 0.9 --out "$TMP/x.json"
 usage "unknown option" "unknown option '--bogus'" --users 10 --out "$TMP/x.json" --bogus
 usage "bad region" "--region 'US East' is not a region name" --users 10 --region "US East" --out "$TMP/x.json"
 usage "truth on stdout" "--truth '-' must be a file" --users 10 --out "$TMP/x.json" --truth -
