@@ -10,6 +10,7 @@
 #include "detect/match.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,8 @@ struct feat {
 	uint32_t l_user, l_email; /* exact local parts (T_LOCAL) */
 	uint32_t mobile, desk;
 	uint32_t routing, hier, team, dir;
+	uint32_t nick[4];         /* T_NICK ids of this user (nnick of them) */
+	uint8_t nnick;
 };
 
 struct ent {
@@ -229,8 +232,7 @@ struct ctx {
 	struct itab t[T_COUNT];
 	struct entvec blocks[T_COUNT]; /* (key id, user) for the tables that block */
 	struct u64vec cand;            /* (a << 32) | b */
-	struct arena *arena;
-	struct buf b1, b2;
+	struct arena *arena, *name_arena;
 	struct match_stats *st;
 	size_t cap;      /* users per identifier key (e-mail, phone ...) */
 	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
@@ -261,25 +263,31 @@ static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
 	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
 }
 
-static enum cd_result extract(struct ctx *c, uint32_t i)
+/* Extraction runs in two threads over disjoint sets of tables (names here; addresses, phones
+ * and attributes in extract_ids), each with its own buffers; the tables, their arenas and the
+ * block lists of one set are only ever touched by one thread, and each writes its own members
+ * of struct feat. */
+struct worker {
+	struct ctx *c;
+	struct buf b1, b2;
+	enum cd_result r;
+};
+
+static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 {
-	uint32_t nicks[8];
-	size_t nnick = 0;
 	const struct user *u = &c->users->v[i];
 	struct feat *f = &c->f[i];
 	enum cd_result r;
 	char tmp[512];
-	memset(f, 0xFF, sizeof(*f)); /* every id NONE */
 
-	/* names */
-	buf_reset(&c->b1);
-	if ((r = norm_compact(u->first_name, &c->b1)) != CD_OK || (r = put_buf(c, T_FIRST, &c->b1, &f->first)) != CD_OK)
+	buf_reset(&w->b1);
+	if ((r = norm_compact(u->first_name, &w->b1)) != CD_OK || (r = put_buf(c, T_FIRST, &w->b1, &f->first)) != CD_OK)
 		return r;
-	buf_reset(&c->b2);
-	if ((r = norm_compact(u->last_name, &c->b2)) != CD_OK || (r = put_buf(c, T_LAST, &c->b2, &f->last)) != CD_OK)
+	buf_reset(&w->b2);
+	if ((r = norm_compact(u->last_name, &w->b2)) != CD_OK || (r = put_buf(c, T_LAST, &w->b2, &f->last)) != CD_OK)
 		return r;
-	if (c->b1.len + c->b2.len > 0 && c->b1.len + c->b2.len + 2 < sizeof(tmp)) {
-		const char *a = buf_str(&c->b1), *b = buf_str(&c->b2);
+	if (w->b1.len + w->b2.len > 0 && w->b1.len + w->b2.len + 2 < sizeof(tmp)) {
+		const char *a = buf_str(&w->b1), *b = buf_str(&w->b2);
 		int n = snprintf(tmp, sizeof(tmp), "%s%s", a, b);
 		if ((r = itab_put(&c->t[T_CNAME], tmp, (size_t)n, &f->cname)) != CD_OK)
 			return r;
@@ -294,25 +302,34 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 			return r;
 		if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
 			return r;
-		if (c->b1.len && c->b2.len) {
-			uint32_t g[8];
-			size_t ng = nick_groups(c->nick, buf_str(&c->b1), g, 8);
-			for (size_t k = 0; k < ng && k < 8; k++) {
+		if (w->b1.len && w->b2.len) {
+			uint32_t g[4];
+			size_t ng = nick_groups(c->nick, buf_str(&w->b1), g, 4);
+			for (size_t k = 0; k < ng && k < 4; k++) {
 				uint32_t id;
-				n = snprintf(tmp, sizeof(tmp), "%u\1%s", g[k], buf_str(&c->b2));
+				n = snprintf(tmp, sizeof(tmp), "%u\1%s", g[k], buf_str(&w->b2));
 				if (n < 0 || (size_t)n >= sizeof(tmp))
 					continue; /* a last name of ~500 bytes: no nickname key */
 				if ((r = itab_put(&c->t[T_NICK], tmp, (size_t)n, &id)) != CD_OK ||
 				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
 					return r;
-				nicks[nnick++] = id;
+				f->nick[f->nnick++] = id;
 			}
 		}
 	}
+	return CD_OK;
+}
+
+static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
+{
+	const struct user *u = &c->users->v[i];
+	struct feat *f = &c->f[i];
+	enum cd_result r;
+	char tmp[512];
 
 	/* addresses: e-mail, secondary e-mail, a username that is an address */
-	buf_reset(&c->b1);
-	if ((r = norm_email(u->email, &c->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &c->b1, &f->email)) != CD_OK)
+	buf_reset(&w->b1);
+	if ((r = norm_email(u->email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->email)) != CD_OK)
 		return r;
 	if (f->email != NONE) {
 		const char *e = c->t[T_ADDR].str[f->email];
@@ -320,18 +337,18 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
 			return r;
 	}
-	buf_reset(&c->b1);
-	if ((r = norm_email(u->secondary_email, &c->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &c->b1, &f->sec)) != CD_OK)
+	buf_reset(&w->b1);
+	if ((r = norm_email(u->secondary_email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->sec)) != CD_OK)
 		return r;
-	buf_reset(&c->b1);
-	if ((r = norm_text(u->username, &c->b1)) != CD_OK || (r = put_buf(c, T_UNAME, &c->b1, &f->uname)) != CD_OK)
+	buf_reset(&w->b1);
+	if ((r = norm_text(u->username, &w->b1)) != CD_OK || (r = put_buf(c, T_UNAME, &w->b1, &f->uname)) != CD_OK)
 		return r;
-	if (c->b1.len) {
-		buf_reset(&c->b2);
-		if ((r = norm_email(u->username, &c->b2)) != CD_OK)
+	if (w->b1.len) {
+		buf_reset(&w->b2);
+		if ((r = norm_email(u->username, &w->b2)) != CD_OK)
 			return r;
-		const char *e = buf_str(&c->b2);
-		if (strchr(e, '@') && (r = put_buf(c, T_ADDR, &c->b2, &f->uaddr)) != CD_OK)
+		const char *e = buf_str(&w->b2);
+		if (strchr(e, '@') && (r = put_buf(c, T_ADDR, &w->b2, &f->uaddr)) != CD_OK)
 			return r;
 		size_t ln = norm_local_len(e);
 		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
@@ -365,8 +382,21 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
 			return r;
 	}
-	/* Name keys within a team: a common name's block is skipped past name_cap (the name is no
-	 * evidence then), but namesakes in the same team stay few and are still compared. */
+	if (u->directory_user_id[0] &&
+	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
+	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
+		return r;
+	return CD_OK;
+}
+
+/* Name keys within a team, once both halves are done: a common name's block is skipped past
+ * name_cap (the name is no evidence then), but namesakes in the same team stay few and are
+ * still compared. */
+static enum cd_result extract_team_keys(struct ctx *c, uint32_t i)
+{
+	struct feat *f = &c->f[i];
+	enum cd_result r;
+	char tmp[64];
 	if (f->team != NONE) {
 		uint32_t id;
 		int n;
@@ -376,18 +406,60 @@ static enum cd_result extract(struct ctx *c, uint32_t i)
 			    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
 				return r;
 		}
-		for (size_t k = 0; k < nnick; k++) {
-			n = snprintf(tmp, sizeof(tmp), "%u\1%u", nicks[k], f->team);
+		for (size_t k = 0; k < f->nnick; k++) {
+			n = snprintf(tmp, sizeof(tmp), "%u\1%u", f->nick[k], f->team);
 			if ((r = itab_put(&c->t[T_NICKTEAM], tmp, (size_t)n, &id)) != CD_OK ||
 			    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
 				return r;
 		}
 	}
-	if (u->directory_user_id[0] &&
-	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
-	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
-		return r;
 	return CD_OK;
+}
+
+static void *names_thread(void *arg)
+{
+	struct worker *w = arg;
+	w->r = CD_OK;
+	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
+		w->r = extract_names(w->c, w, (uint32_t)i);
+	return NULL;
+}
+
+/* Fills c->f and the tables: names in a second thread while this one does the rest (on two
+ * cores interning is most of the work, and the two sets of tables share nothing). */
+static enum cd_result extract_all(struct ctx *c)
+{
+	struct worker wn, wi;
+	enum cd_result r = CD_OK;
+	pthread_t th;
+	int threaded;
+	size_t n = c->users->n;
+	memset(c->f, 0xFF, n * sizeof(*c->f)); /* every id NONE */
+	for (size_t i = 0; i < n; i++)
+		c->f[i].nnick = 0;
+	memset(&wn, 0, sizeof(wn));
+	memset(&wi, 0, sizeof(wi));
+	wn.c = wi.c = c;
+	buf_init(&wn.b1, 1 << 16);
+	buf_init(&wn.b2, 1 << 16);
+	buf_init(&wi.b1, 1 << 16);
+	buf_init(&wi.b2, 1 << 16);
+	threaded = pthread_create(&th, NULL, names_thread, &wn) == 0;
+	if (!threaded)
+		names_thread(&wn); /* no thread to be had: the same work, in order */
+	for (size_t i = 0; i < n && r == CD_OK; i++)
+		r = extract_ids(c, &wi, (uint32_t)i);
+	if (threaded)
+		pthread_join(th, NULL);
+	if (r == CD_OK)
+		r = wn.r;
+	for (size_t i = 0; i < n && r == CD_OK; i++)
+		r = extract_team_keys(c, (uint32_t)i);
+	buf_release(&wn.b1);
+	buf_release(&wn.b2);
+	buf_release(&wi.b1);
+	buf_release(&wi.b2);
+	return r;
 }
 
 /* Counts users per value (a user counts once per value even when two fields hold it). */
@@ -930,23 +1002,26 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	c.st = &res->stats;
 	c.cap = opts->block_cap ? opts->block_cap : MATCH_DEFAULT_BLOCK_CAP;
 	c.name_cap = opts->name_block_cap ? opts->name_block_cap : MATCH_DEFAULT_NAME_BLOCK_CAP;
-	buf_init(&c.b1, 1 << 16);
-	buf_init(&c.b2, 1 << 16);
 	if (!(c.arena = arena_new())) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	if (!(c.name_arena = arena_new())) {
 		r = CD_NOMEM;
 		goto out;
 	}
 	for (int t = 0; t < T_COUNT; t++)
 		c.t[t].arena = c.arena;
+	/* the name tables are filled by the names thread: their strings get their own arena */
+	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
+		c.t[T_NICK].arena = c.name_arena;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
 		goto out;
 	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {
 		r = CD_NOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < users->n && r == CD_OK; i++)
-		r = extract(&c, (uint32_t)i);
-	if (r != CD_OK)
+	if ((r = extract_all(&c)) != CD_OK)
 		goto out;
 	count_values(&c);
 	static const int blocking[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_SWAP, T_NICK, T_DIR,
@@ -998,8 +1073,7 @@ out:
 	free(c.f);
 	nick_table_free(c.nick);
 	arena_free(c.arena);
-	buf_release(&c.b1);
-	buf_release(&c.b2);
+	arena_free(c.name_arena);
 	return r;
 }
 
