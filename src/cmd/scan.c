@@ -261,7 +261,9 @@ static void on_progress(void *vctx, enum crawl_event ev, const struct crawl_stat
 		long long n = st->approx_total;
 		double rs = st->op[API_SEARCH_USERS].rate, rl = st->op[API_LIST_USERS].rate,
 		       rd = st->op[API_DESCRIBE_USER].rate;
-		long long ps = n / API_MAX_SEARCH_USERS + 1, pl = n / API_MAX_LIST_USERS + 1;
+		/* pages: at least one, even for an empty instance */
+		long long ps = n > 0 ? (n + API_MAX_SEARCH_USERS - 1) / API_MAX_SEARCH_USERS : 1;
+		long long pl = n > 0 ? (n + API_MAX_LIST_USERS - 1) / API_MAX_LIST_USERS : 1;
 		double t = (double)ps / rs;
 		if (c->describe) {
 			if ((double)pl / rl > t)

@@ -800,9 +800,11 @@ static void update_stats(struct crawl *c, double now)
 		st->op[i].rate = ratelimit_rate(&c->rl[i]);
 	if (st->approx_total >= 0) {
 		size_t tot = (size_t)st->approx_total;
-		st->op[API_SEARCH_USERS].total = tot / API_MAX_SEARCH_USERS + 1;
+		st->op[API_SEARCH_USERS].total =
+			tot ? (tot + API_MAX_SEARCH_USERS - 1) / API_MAX_SEARCH_USERS : 1;
 		if (c->list.active)
-			st->op[API_LIST_USERS].total = tot / API_MAX_LIST_USERS + 1;
+			st->op[API_LIST_USERS].total =
+				tot ? (tot + API_MAX_LIST_USERS - 1) / API_MAX_LIST_USERS : 1;
 	}
 	if (st->search_done)
 		st->op[API_SEARCH_USERS].total = st->op[API_SEARCH_USERS].done;
