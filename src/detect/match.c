@@ -263,8 +263,8 @@ static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
 	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
 }
 
-/* Extraction runs in two threads over disjoint sets of tables (names here; addresses, phones
- * and attributes in extract_ids), each with its own buffers; the tables, their arenas and the
+/* Extraction runs in two threads over disjoint sets of tables (names, routing profile,
+ * hierarchy group, team and directory id here; addresses and phones in extract_ids), each with its own buffers; the tables, their arenas and the
  * block lists of one set are only ever touched by one thread, and each writes its own members
  * of struct feat. */
 struct worker {
@@ -317,6 +317,23 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 			}
 		}
 	}
+	/* attributes, compared as they are (here to balance the two threads) */
+	if (u->routing_profile_id[0] &&
+	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
+		return r;
+	if (u->hierarchy_group_id[0] &&
+	    (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, strlen(u->hierarchy_group_id), &f->hier)) != CD_OK)
+		return r;
+	if (f->routing != NONE && f->hier != NONE) {
+		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->hierarchy_group_id);
+		if (n > 0 && (size_t)n < sizeof(tmp) &&
+		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
+			return r;
+	}
+	if (u->directory_user_id[0] &&
+	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
+	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
+		return r;
 	return CD_OK;
 }
 
@@ -325,7 +342,6 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	const struct user *u = &c->users->v[i];
 	struct feat *f = &c->f[i];
 	enum cd_result r;
-	char tmp[512];
 
 	/* addresses: e-mail, secondary e-mail, a username that is an address */
 	buf_reset(&w->b1);
@@ -369,23 +385,6 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
 		return r;
 
-	/* attributes, compared as they are */
-	if (u->routing_profile_id[0] &&
-	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
-		return r;
-	if (u->hierarchy_group_id[0] &&
-	    (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, strlen(u->hierarchy_group_id), &f->hier)) != CD_OK)
-		return r;
-	if (f->routing != NONE && f->hier != NONE) {
-		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->hierarchy_group_id);
-		if (n > 0 && (size_t)n < sizeof(tmp) &&
-		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
-			return r;
-	}
-	if (u->directory_user_id[0] &&
-	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
-	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
-		return r;
 	return CD_OK;
 }
 
@@ -1014,7 +1013,8 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		c.t[t].arena = c.arena;
 	/* the name tables are filled by the names thread: their strings get their own arena */
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
-		c.t[T_NICK].arena = c.name_arena;
+		c.t[T_NICK].arena = c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_TEAM].arena =
+		c.t[T_DIR].arena = c.name_arena;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
 		goto out;
 	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {
