@@ -13,11 +13,13 @@ import os
 import random
 import subprocess
 import sys
-from unittest import mock
 
 import botocore.auth
 import botocore.credentials
 from botocore.awsrequest import AWSRequest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from boto_compat import fixed_clock  # noqa: E402  (pins the signing clock on any botocore)
 from botocore.utils import percent_encode, percent_encode_sequence
 
 N = int(os.environ.get("SIGV4_ORACLE_N", "2500"))
@@ -96,16 +98,6 @@ def rand_body(method):
         return json.dumps({"InstanceId": rand_text(QUERY_CHARS, 1, 10), "MaxResults": 500},
                           ensure_ascii=rng.random() < 0.5).encode()
     return bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 300)))
-
-
-def fixed_clock(now):
-    """Pins botocore's signing clock. Newer botocore reads botocore.auth.get_current_datetime();
-    older ones (Debian 12's 1.29) call datetime.datetime.utcnow() inside botocore.auth."""
-    if hasattr(botocore.auth, "get_current_datetime"):
-        return mock.patch("botocore.auth.get_current_datetime", return_value=now)
-    fake = mock.MagicMock(wraps=datetime)
-    fake.datetime.utcnow.return_value = now
-    return mock.patch("botocore.auth.datetime", fake)
 
 
 def main():
