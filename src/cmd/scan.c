@@ -30,6 +30,7 @@ enum {
 	SCAN_ID_NO_CACHE,
 	SCAN_ID_PROFILE,
 	SCAN_ID_RATE,
+	SCAN_ID_MAX_AGE,
 	SCAN_ID_REFRESH,
 	SCAN_ID_REGION,
 	SCAN_ID_RETRIES,
@@ -54,6 +55,8 @@ static const struct cli_opt scan_opts[] = {
 	{ "instance", 0, "ID|ARN|ALIAS", SCAN_ID_INSTANCE,
 	  "the Connect instance (default $CONNECT_INSTANCE_ID); an ARN gives the region" },
 	CMD_OPT_MATCH,
+	{ "max-age", 0, "AGE", SCAN_ID_MAX_AGE,
+	  "describe again users described longer ago than AGE (30m, 12h, 7d; a bare number is days)" },
 	{ "no-adaptive", 0, NULL, SCAN_ID_NO_ADAPTIVE, "keep every rate fixed" },
 	{ "no-cache", 0, NULL, SCAN_ID_NO_CACHE, "keep nothing between runs (no resume)" },
 	CMD_OPT_NO_PROGRESS,
@@ -75,6 +78,7 @@ struct scan_args {
 	struct pipeline_opts report;
 	const char *instance, *cache, *endpoint, *profile, *region;
 	bool no_cache, refresh, adaptive, no_email;
+	double max_age; /* seconds, 0: none */
 	double rate[API_NOPS], burst[API_NOPS];
 	bool rate_given[API_NOPS];
 	unsigned concurrency, retries;
@@ -82,6 +86,39 @@ struct scan_args {
 };
 
 /* "--rate API=N" / "--burst API=N": API case-insensitive, a bare N for every operation. */
+/* --max-age AGE: a number with an optional unit s, m, h or d; a bare number is days, since
+ * "re-describe what is older than a week" is what the option is for. */
+static enum cd_result parse_age(const char *arg, double *out, char *err, size_t errlen)
+{
+	char num[32];
+	size_t n = strlen(arg);
+	double unit = 86400;
+	if (n && n < sizeof num) {
+		switch (arg[n - 1]) {
+		case 's': unit = 1; n--; break;
+		case 'm': unit = 60; n--; break;
+		case 'h': unit = 3600; n--; break;
+		case 'd': unit = 86400; n--; break;
+		default: break;
+		}
+	}
+	if (!n || n >= sizeof num) {
+		snprintf(err, errlen, "option '--max-age' takes an age such as 30m, 12h or 7d, not '%s'",
+			 arg);
+		return CD_USAGE;
+	}
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	double v;
+	if (cli_double("max-age", num, 0, 3650.0 * 86400 / unit, &v, err, errlen) != CD_OK) {
+		snprintf(err, errlen, "option '--max-age' takes an age such as 30m, 12h or 7d, not '%s'",
+			 arg);
+		return CD_USAGE;
+	}
+	*out = v * unit;
+	return CD_OK;
+}
+
 static enum cd_result parse_quota(struct scan_args *a, bool burst, const char *arg, char *err,
 				  size_t errlen)
 {
@@ -169,6 +206,9 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 	case SCAN_ID_RATE:
 	case SCAN_ID_BURST:
 		r = parse_quota(a, id == SCAN_ID_BURST, arg, err, errlen);
+		break;
+	case SCAN_ID_MAX_AGE:
+		r = parse_age(arg, &a->max_age, err, errlen);
 		break;
 	case SCAN_ID_REFRESH:
 		a->refresh = true;
@@ -512,6 +552,7 @@ static enum cd_result scan_run(int argc, char **argv)
 		.scan_start = wall_start,
 		.describe = !a.no_email,
 		.refresh = a.refresh,
+		.max_age = a.max_age,
 		.adaptive = a.adaptive,
 		.concurrency = conc,
 		.max_attempts = retries,

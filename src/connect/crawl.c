@@ -916,7 +916,11 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 	if (!c.rng)
 		c.rng = 88172645463325252ULL;
 	c.need.scan_id = o->scan_id;
+	/* --refresh: anything described before this scan began (so a resumed refresh does not redo
+	 * its own work); --max-age: anything described longer ago than that. The later cut wins. */
 	c.need.described_before = o->refresh ? o->scan_start : 0;
+	if (o->max_age > 0 && o->scan_start - o->max_age > c.need.described_before)
+		c.need.described_before = o->scan_start - o->max_age;
 	init_buckets(&c, now);
 	c.search.active = true;
 	c.search.job.op = API_SEARCH_USERS;

@@ -85,6 +85,7 @@ struct crawl_opts {
 	double scan_start;      /* epoch seconds, for --refresh */
 	bool describe;          /* false: --fields no-email, no DescribeUser calls */
 	bool refresh;           /* describe everyone again */
+	double max_age;         /* seconds: describe again records older than this; 0: no limit */
 	double rate[API_NOPS];  /* requests per second; 0: the published default */
 	double burst[API_NOPS]; /* 0: the published default */
 	bool rate_given[API_NOPS]; /* the user stated this quota: adapt below it, never above */

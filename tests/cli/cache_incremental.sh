@@ -58,6 +58,18 @@ expect_rc "scan --refresh completes" 0 cd_scan "$TMP/s3" --refresh
 expect_eq "--refresh describes everybody" "$(describe_calls)" "$users_now"
 ok_if "and reports the same" same_reports "$TMP/s3" "$TMP/fresh"
 
+# --max-age: records described longer ago than AGE are described again, younger ones are not.
+emu_post /_emu/reset-stats '{}' >/dev/null
+expect_rc "scan --max-age 1d completes" 0 cd_scan "$TMP/s4" --max-age 1d
+expect_eq "--max-age 1d describes nobody (all were described moments ago)" "$(describe_calls)" 0
+sleep 2
+emu_post /_emu/reset-stats '{}' >/dev/null
+expect_rc "scan --max-age 1s completes" 0 cd_scan "$TMP/s5" --max-age 1s
+expect_eq "--max-age 1s describes everybody again" "$(describe_calls)" "$users_now"
+ok_if "and reports the same" same_reports "$TMP/s5" "$TMP/fresh"
+expect_rc "--max-age 3w is a usage error" 2 cd_scan "$TMP/s6" --max-age 3w 2>"$TMP/age.err"
+expect_grep "... naming the option" "option '--max-age' takes an age" "$TMP/age.err"
+
 # Offline: analyze --instance reads the same cache.
 expect_rc "analyze --instance completes" 0 "$CD_BIN" analyze --instance $INST -q -o "$TMP/off"
 ok_if "analyze --instance reports equal the scan's" same_reports "$TMP/off" "$TMP/fresh"
