@@ -52,7 +52,9 @@ void cmd_report_opts_init(struct pipeline_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->output_dir = NULL;
-	o->formats = PIPE_FMT_CSV | PIPE_FMT_JSON;
+	/* HTML too by default: auditors open it in a browser; the CSV/JSON are for spreadsheets
+	 * and tools. --format csv,json gives exactly the earlier tools' file set. */
+	o->formats = PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML;
 	match_opts_init(&o->match, MATCH_STANDARD);
 }
 

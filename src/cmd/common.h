@@ -26,7 +26,7 @@ enum {
 #define CMD_OPT_FAIL_ON_DUPLICATES \
 	{ "fail-on-duplicates", 0, NULL, CMD_ID_FAIL_ON_DUPLICATES, "exit with status 1 when any duplicate pair is found" }
 #define CMD_OPT_FORMAT \
-	{ "format", 0, "LIST", CMD_ID_FORMAT, "report formats, comma-separated: csv,json,html (default csv,json)" }
+	{ "format", 0, "LIST", CMD_ID_FORMAT, "report formats, comma-separated: csv,json,html (default all three)" }
 #define CMD_OPT_MATCH \
 	{ "match", 0, "MODE", CMD_ID_MATCH, "classic (exact rules only), standard (default: also accents, typos, nicknames, e-mail and phone rules, clusters) or thorough" }
 #define CMD_OPT_NO_PROGRESS \

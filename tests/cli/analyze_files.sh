@@ -11,8 +11,9 @@ expect_eq "folder is 0700" "$(stat -c %a "$out")" "700"
 # the four compatible files and the log (the default --match standard adds its own reports)
 n=$(ls "$out" | grep -cE '^(all_users_[0-9_]+\.(csv|json)|duplicate_users_[0-9_]+\.(csv|json)|scan_log_[0-9_]+\.log)$')
 expect_eq "the five compatible files written" "$n" "5"
-"$CD_BIN" analyze -q --match classic "$D/analyze_small.json" -o "$TMP/classic"
-expect_eq "--match classic writes exactly those five" "$(ls "$TMP/classic" | wc -l)" "5"
+ok_if "and the html report by default" test -s "$(ls "$out"/report_*.html)"
+"$CD_BIN" analyze -q --match classic --format csv,json "$D/analyze_small.json" -o "$TMP/classic"
+expect_eq "--match classic --format csv,json writes exactly those five" "$(ls "$TMP/classic" | wc -l)" "5"
 modes=$(find "$out" -type f -printf '%m\n' | sort -u)
 expect_eq "every file is 0600" "$modes" "600"
 expect_eq "no temporary file left behind" "$(find "$out" -name '.*' -type f | wc -l)" "0"
