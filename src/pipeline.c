@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,8 @@
 #include "report/summary.h"
 
 #define PIPE_MAX_FILES 16
+
+struct report_queue;
 
 /* Everything the stages share. A new stage adds its state here and a row to `stages`. */
 struct run {
@@ -31,6 +34,7 @@ struct run {
 	const char *file_ptrs[PIPE_MAX_FILES];
 	size_t nfiles;
 	bool log_open;
+	struct report_queue *writers;      /* started after stage_prepare (stage_reports) */
 };
 
 static void write_users_csv(FILE *f, const struct run *r)
@@ -106,16 +110,17 @@ static const struct report {
 	unsigned format;
 	bool only_partial;
 	bool needs_match;   /* written only when --match is not classic */
+	bool early;         /* needs no detection: written while the detection runs */
 	void (*write)(FILE *f, const struct run *r);
 } reports[] = {
-	{ "all_users", "csv", PIPE_FMT_CSV, false, false, write_users_csv },
-	{ "all_users", "json", PIPE_FMT_JSON, false, false, write_users_json },
-	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, false, write_pairs_csv },
-	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, write_pairs_json },
-	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, write_groups_json },
-	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, write_possible_csv },
-	{ "report", "html", PIPE_FMT_HTML, false, false, write_html },
-	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false,
+	{ "all_users", "csv", PIPE_FMT_CSV, false, false, true, write_users_csv },
+	{ "all_users", "json", PIPE_FMT_JSON, false, false, true, write_users_json },
+	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, false, false, write_pairs_csv },
+	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, false, write_pairs_json },
+	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
+	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
+	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
+	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
 };
 
@@ -210,7 +215,11 @@ static enum cd_result stage_match(struct run *r)
 }
 
 /* The report files are independent and only read the run, so two threads write them (the
- * machine this is built for has two cores, and a million users make ~1 GB of reports). */
+ * machine this is built for has two cores, and a million users make ~1 GB of reports). The
+ * helper thread starts right after the folder is prepared and writes the files that need no
+ * detection (all_users) while the main thread runs the detection; those files are renamed into
+ * place only once every stage before the reports succeeded, so a failed run still leaves no
+ * report behind. */
 #define PIPE_WRITERS 2
 
 struct report_job {
@@ -222,10 +231,26 @@ struct report_job {
 
 struct report_queue {
 	pthread_mutex_t lock;
-	struct report_job *jobs;
+	pthread_cond_t cond;
+	struct report_job jobs[sizeof reports / sizeof reports[0]];
 	size_t n, next;
+	bool ready;   /* the stages before the reports are done */
+	bool go;      /* ... and succeeded: files may be committed, later jobs may start */
+	bool helped;  /* the helper thread runs */
+	pthread_t helper;
 	const struct run *r;
 };
+
+/* Waits until the stages before the reports are over; true when they succeeded. */
+static bool wait_ready(struct report_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!q->ready)
+		pthread_cond_wait(&q->cond, &q->lock);
+	bool go = q->go;
+	pthread_mutex_unlock(&q->lock);
+	return go;
+}
 
 static void *report_worker(void *arg)
 {
@@ -236,51 +261,86 @@ static void *report_worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		if (!j)
 			return NULL;
+		if (!j->rep->early && !wait_ready(q)) {
+			j->rc = CD_INTERRUPTED;
+			continue;
+		}
 		struct output_file of;
 		j->rc = output_open(&of, q->r->dir, j->name, j->err, sizeof j->err);
-		if (j->rc == CD_OK) {
-			j->rep->write(of.f, q->r);
-			j->rc = output_commit(&of, j->err, sizeof j->err);
+		if (j->rc != CD_OK)
+			continue;
+		j->rep->write(of.f, q->r);
+		if (j->rep->early && !wait_ready(q)) {
+			output_abort(&of);
+			j->rc = CD_INTERRUPTED;
+			continue;
 		}
+		j->rc = output_commit(&of, j->err, sizeof j->err);
 	}
 }
 
-static enum cd_result stage_reports(struct run *r)
+/* Lists the report jobs and starts the helper thread on them (after stage_prepare). */
+static void reports_start(struct run *r, struct report_queue *q)
 {
 	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
-	struct report_job jobs[sizeof reports / sizeof reports[0]];
-	struct report_queue q = { .lock = PTHREAD_MUTEX_INITIALIZER, .jobs = jobs, .r = r };
+	q->r = r;
 	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
 		const struct report *rep = &reports[i];
 		if (!(rep->format & formats) || (rep->only_partial && !partial(r)) ||
 		    (rep->needs_match && r->o->match.mode == MATCH_CLASSIC))
 			continue;
-		struct report_job *j = &jobs[q.n++];
+		struct report_job *j = &q->jobs[q->n++];
 		j->rep = rep;
 		j->rc = CD_INTERNAL;
 		j->err[0] = '\0';
 		snprintf(j->name, sizeof j->name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
 	}
-	pthread_t helper;
-	bool helped = PIPE_WRITERS > 1 && q.n > 1 &&
-		      pthread_create(&helper, NULL, report_worker, &q) == 0;
-	report_worker(&q);
-	if (helped)
-		pthread_join(helper, NULL);
+	q->helped = PIPE_WRITERS > 1 && q->n > 1 &&
+		    pthread_create(&q->helper, NULL, report_worker, q) == 0;
+}
+
+/* Lets the writers go on (go: the stages before the reports succeeded) or drop their files. */
+static void reports_release(struct report_queue *q, bool go)
+{
+	pthread_mutex_lock(&q->lock);
+	q->ready = true;
+	q->go = go;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Stops the writers after a failed stage: nothing of theirs is left in the folder. */
+static void reports_cancel(struct report_queue *q)
+{
+	reports_release(q, false);
+	if (q->helped)
+		pthread_join(q->helper, NULL);
+	q->helped = false;
+}
+
+static enum cd_result stage_reports(struct run *r)
+{
+	struct report_queue *q = r->writers;
+	reports_release(q, true);
+	report_worker(q);
+	if (q->helped)
+		pthread_join(q->helper, NULL);
+	q->helped = false;
 	/* Reported in table order, whatever order the threads finished in. */
 	enum cd_result rc = CD_OK;
-	for (size_t i = 0; i < q.n; i++) {
-		if (jobs[i].rc != CD_OK) {
+	for (size_t i = 0; i < q->n; i++) {
+		struct report_job *j = &q->jobs[i];
+		if (j->rc != CD_OK) {
 			/* One error line: the others usually repeat it (a full disk fails them all). */
 			log_msg(rc == CD_OK ? LOG_ERROR : LOG_DEBUG, "%s",
-				jobs[i].err[0] ? jobs[i].err : "cannot write a report");
+				j->err[0] ? j->err : "cannot write a report");
 			if (rc == CD_OK)
-				rc = jobs[i].rc;
+				rc = j->rc;
 			continue;
 		}
-		log_debug("wrote '%s/%s'", r->dir, jobs[i].name);
+		log_debug("wrote '%s/%s'", r->dir, j->name);
 		if (r->nfiles < PIPE_MAX_FILES)
-			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", jobs[i].name);
+			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", j->name);
 	}
 	return rc;
 }
@@ -337,11 +397,25 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	r.facts = facts;
 	r.dir = o->output_dir && *o->output_dir ? o->output_dir : OUTPUT_DEFAULT_DIR;
 	output_timestamp(time(NULL), r.ts);
+	struct report_queue *q = calloc(1, sizeof *q);
+	if (!q) {
+		log_error("out of memory");
+		return CD_NOMEM;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	r.writers = q;
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == CD_OK; i++) {
 		rc = stages[i].fn(&r);
 		if (rc != CD_OK)
 			log_debug("stage '%s' failed: %s", stages[i].name, result_name(rc));
+		else if (stages[i].fn == stage_prepare)
+			reports_start(&r, q);
 	}
+	reports_cancel(q); /* no-op unless a stage before the reports failed */
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
 	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] +
 		       r.match.stats.duplicates;
 	if (res) {
