@@ -62,7 +62,7 @@ static const char css[] =
 	"th,td{border:1px solid #d5dbe3;padding:.25em .5em;text-align:left;vertical-align:top;"
 	"word-break:break-word}th{background:#f1f4f8}"
 	".cl{border:1px solid #d5dbe3;border-radius:6px;padding:.5em 1em;margin:1em 0}"
-	".keep{background:#e6f4ea}.badge{background:#1e7f3c;color:#fff;border-radius:3px;"
+	".keep{background:#e6f4ea}.badge{white-space:nowrap;background:#1e7f3c;color:#fff;border-radius:3px;"
 	"padding:0 .4em;font-size:.85em}.warn{background:#fff4e5;border:1px solid #f0b45b;"
 	"padding:.5em 1em}.note{color:#5b6876}.ev{margin:.2em 0 .2em 1em;font-size:.95em}"
 	"td.num{text-align:right}";
