@@ -139,6 +139,10 @@ static enum cd_result one_rule(const struct user_set *s, enum rule_kind k, const
 		next[i] = tail[i] = NONE;
 	/* slot[h].head holds a chain's head; tail[head] its last member. */
 	for (uint32_t i = 0; i < s->n; i++) {
+		/* The table is far larger than the caches: fetch the slot of a key a few places
+		 * ahead while this one is probed. */
+		if (i + 16 < s->n)
+			__builtin_prefetch(&slot[(size_t)hash[i + 16] & (cap - 1)], 1);
 		uint64_t hv = hash[i];
 		if (!hv)
 			continue; /* no key */

@@ -78,6 +78,28 @@ unsigned long long user_hash(const char *p, size_t n)
 	return h;
 }
 
+/* A 64-bit hash of a NUL-terminated Id, 8 bytes at a time (Ids are ~36-byte UUIDs; the
+ * byte-wise FNV-1a of user_hash was a fifth of this function's time). Only equality of the
+ * whole Id decides; the hash just spreads the table. */
+static uint64_t id_hash(const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
 enum cd_result user_set_dedupe_ids(struct user_set *s, size_t *dropped, const char ***ids_out)
 {
 	*dropped = 0;
@@ -85,37 +107,54 @@ enum cd_result user_set_dedupe_ids(struct user_set *s, size_t *dropped, const ch
 		*ids_out = NULL;
 	if (s->n < 2)
 		return CD_OK;
-	/* Open addressing table of positions in the compacted output, keyed by Id. */
+	/* Open addressing table of positions in the compacted output, keyed by Id. Each slot keeps
+	 * the Id's hash, so a probe reads another user's Id only when the hashes match (a million
+	 * users would otherwise pay a cache miss per collision), and the slots of the Ids a few
+	 * places ahead are prefetched, their hashes being computed in a first sequential pass. */
+	struct dslot {
+		uint64_t hash; /* 0: empty */
+		size_t pos;
+	};
 	size_t cap = 16;
 	while (cap < s->n * 2)
 		cap *= 2;
-	size_t *slot = malloc(cap * sizeof *slot);
+	struct dslot *slot = calloc(cap, sizeof *slot);
+	uint64_t *hash = malloc(s->n * sizeof *hash);
 	const char **ids = ids_out ? malloc(s->n * sizeof *ids) : NULL;
-	if (!slot || (ids_out && !ids)) {
+	if (!slot || !hash || (ids_out && !ids)) {
 		free(slot);
+		free(hash);
 		free(ids);
 		return CD_NOMEM;
 	}
-	for (size_t i = 0; i < cap; i++)
-		slot[i] = SIZE_MAX;
+	for (size_t i = 0; i < s->n; i++)
+		hash[i] = id_hash(s->v[i].id);
+	enum { AHEAD = 16 };
 	size_t out = 0, ndrop = 0;
 	for (size_t i = 0; i < s->n; i++) {
+		if (i + AHEAD < s->n)
+			__builtin_prefetch(&slot[hash[i + AHEAD] & (cap - 1)], 1);
 		const char *id = s->v[i].id;
-		size_t h = (size_t)user_hash(id, strlen(id)) & (cap - 1);
-		while (slot[h] != SIZE_MAX && strcmp(s->v[slot[h]].id, id) != 0)
+		uint64_t hv = hash[i];
+		size_t h = (size_t)hv & (cap - 1);
+		while (slot[h].hash && (slot[h].hash != hv || strcmp(s->v[slot[h].pos].id, id) != 0))
 			h = (h + 1) & (cap - 1);
-		if (slot[h] == SIZE_MAX) {
-			slot[h] = out;
-			s->v[out++] = s->v[i];
+		if (!slot[h].hash) {
+			slot[h].hash = hv;
+			slot[h].pos = out;
+			if (out != i)
+				s->v[out] = s->v[i];
+			out++;
 		} else {
 			if (ids)
 				ids[ndrop] = id;
 			ndrop++;
-			s->v[slot[h]] = s->v[i]; /* later record wins, first position kept */
+			s->v[slot[h].pos] = s->v[i]; /* later record wins, first position kept */
 		}
 	}
 	s->n = out;
 	free(slot);
+	free(hash);
 	*dropped = ndrop;
 	if (ids_out)
 		*ids_out = ids;
