@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARENA_BLOCK (1u << 20)
 
@@ -12,9 +13,16 @@ struct block {
 	char data[];
 };
 
+struct map {
+	struct map *next;
+	void *addr;
+	size_t len;
+};
+
 struct arena {
 	struct block *head;
 	size_t total;
+	struct map *maps; /* adopted mappings, unmapped by arena_free */
 };
 
 struct arena *arena_new(void)
@@ -26,6 +34,11 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
+	for (struct map *m = a->maps, *next; m; m = next) {
+		next = m->next;
+		munmap(m->addr, m->len);
+		free(m);
+	}
 	for (struct block *b = a->head, *next; b; b = next) {
 		next = b->next;
 		free(b);
@@ -67,6 +80,18 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+int arena_adopt_map(struct arena *a, void *addr, size_t len)
+{
+	struct map *m = malloc(sizeof *m);
+	if (!m)
+		return -1;
+	m->addr = addr;
+	m->len = len;
+	m->next = a->maps;
+	a->maps = m;
+	return 0;
 }
 
 size_t arena_used(const struct arena *a)

@@ -13,6 +13,10 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
 /* Copies n bytes and a NUL. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Hands a memory mapping to the arena, which unmaps it in arena_free (strings borrowed from a
+ * mapped input file live exactly as long as the strings copied into the arena). 0, or -1 when
+ * out of memory (the caller keeps the mapping then). */
+int arena_adopt_map(struct arena *a, void *addr, size_t len);
 /* Bytes handed out so far (for memory figures). */
 size_t arena_used(const struct arena *a);
 

@@ -1,6 +1,7 @@
 /* user.c -- struct user_set: storage, copying and Id de-duplication. */
 #include "model/user.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ const char *user_set_strdup(struct user_set *s, const char *str, size_t len)
 			return CD_NOMEM;                                               \
 	} while (0)
 
-enum cd_result user_set_add(struct user_set *s, const struct user_fields *f)
+static enum cd_result add(struct user_set *s, const struct user_fields *f, bool borrow)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
@@ -60,12 +61,30 @@ enum cd_result user_set_add(struct user_set *s, const struct user_fields *f)
 	COPY(hierarchy_group_id);
 	COPY(last_modified_region);
 	u.last_modified = f->last_modified;
-	u.raw = user_set_strdup(s, f->raw, f->raw ? f->raw_len : 0);
-	if (!u.raw)
+	if (borrow && f->raw && f->raw_len)
+		u.raw = f->raw;
+	else if (!(u.raw = user_set_strdup(s, f->raw, f->raw ? f->raw_len : 0)))
 		return CD_NOMEM;
 	u.raw_len = f->raw ? f->raw_len : 0;
 	s->v[s->n++] = u;
 	return CD_OK;
+}
+
+enum cd_result user_set_add(struct user_set *s, const struct user_fields *f)
+{
+	return add(s, f, false);
+}
+
+enum cd_result user_set_add_borrowed(struct user_set *s, const struct user_fields *f)
+{
+	return add(s, f, true);
+}
+
+enum cd_result user_set_adopt_map(struct user_set *s, void *addr, size_t len)
+{
+	if (!s->arena && !(s->arena = arena_new()))
+		return CD_NOMEM;
+	return arena_adopt_map(s->arena, addr, len) == 0 ? CD_OK : CD_NOMEM;
 }
 
 unsigned long long user_hash(const char *p, size_t n)

@@ -23,7 +23,8 @@ struct user {
 	const char *hierarchy_group_id; /* HierarchyGroupId */
 	const char *last_modified_region; /* LastModifiedRegion */
 	double last_modified;           /* LastModifiedTime, epoch seconds; 0 when unknown */
-	const char *raw;                /* the User object's JSON text as received ("" if none) */
+	const char *raw;                /* the User object's JSON text as received ("" if none);
+					 * raw_len bytes, not always NUL-terminated */
 	size_t raw_len;
 };
 
@@ -51,6 +52,12 @@ void user_set_init(struct user_set *s);
 void user_set_release(struct user_set *s);
 /* Copies f's strings into the set and appends the user. */
 enum cd_result user_set_add(struct user_set *s, const struct user_fields *f);
+/* As user_set_add, but f->raw is referenced, not copied: it must stay valid as long as the set,
+ * e.g. text in a mapping given to user_set_adopt_map (a million users' raw JSON is ~600 MB that
+ * would otherwise be copied once more). The other strings are copied. */
+enum cd_result user_set_add_borrowed(struct user_set *s, const struct user_fields *f);
+/* The set takes a memory mapping and unmaps it in user_set_release. */
+enum cd_result user_set_adopt_map(struct user_set *s, void *addr, size_t len);
 /* Copies a string into the set's arena (for loaders that build fields piecemeal). NULL -> "". */
 const char *user_set_strdup(struct user_set *s, const char *str, size_t len);
 /* Keeps one record per Id: a later record's data replaces the earlier one's, at the earlier

@@ -28,6 +28,7 @@
 #define JR_SCRATCH_MAX ((size_t)1 << 30) /* one user's unescaped fields and compacted text */
 #define JR_RELEASE_STEP ((size_t)64 << 20) /* give parsed input pages back every 64 MiB */
 #define JR_AHEAD ((size_t)64 << 20)        /* map input in ahead, 64 MiB at a time */
+#define JR_BORROW_MIN ((size_t)16 << 20)   /* from this size the users borrow their raw text */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -56,6 +57,7 @@ struct jr {
 	const char *populated;      /* input mapped in ahead up to here */
 	char *heap_top;             /* the heap's end when last populated */
 	bool mapped;
+	bool borrow;                /* the set owns the mapping: users reference their raw text */
 	bool doc_has_users;         /* the current document had a "Users" or "User" member */
 	struct user_set *users;
 	struct source_meta *meta;
@@ -586,8 +588,8 @@ static void window_input(struct jr *r)
 		madvise((void *)from, len + ((uintptr_t)r->populated - from), MADV_POPULATE_READ);
 		r->populated += len;
 	}
-	if ((size_t)(r->p - r->released) < JR_RELEASE_STEP)
-		return;
+	if (r->borrow || (size_t)(r->p - r->released) < JR_RELEASE_STEP)
+		return; /* borrowed pages are read again by the reports */
 	uintptr_t from = ((uintptr_t)r->released + page - 1) & ~(page - 1);
 	uintptr_t to = (uintptr_t)r->p & ~(page - 1);
 	if (to > from)
@@ -633,7 +635,9 @@ static bool one_user(struct jr *r)
 	if (r->spaced)
 		f.raw = r->scratch.data + raw_off;
 	f.last_modified = r->last_modified;
-	if ((rc = user_set_add(r->users, &f)) != CD_OK)
+	rc = r->borrow && !r->spaced ? user_set_add_borrowed(r->users, &f)
+				     : user_set_add(r->users, &f);
+	if (rc != CD_OK)
 		return oom(r, rc);
 	/* When the heap grew (the arena's blocks come from it when the caller raised
 	 * M_MMAP_THRESHOLD, as analyze does), ask for huge pages and fault the new part in with
@@ -803,6 +807,14 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 			madvise(map, size, MADV_SEQUENTIAL);
 			r.base = map;
 			r.mapped = true;
+			/* A big file: the set keeps the mapping and the users point into it for
+			 * their raw text instead of copying it (a million users: ~600 MB less to
+			 * zero and copy, a third of the load time); from here on the set unmaps
+			 * it. Small files keep copies, NUL-terminated as before. */
+			if (size >= JR_BORROW_MIN && user_set_adopt_map(users, map, size) == CD_OK) {
+				r.borrow = true;
+				map = MAP_FAILED;
+			}
 		}
 	}
 	if (!r.base) {
