@@ -31,8 +31,10 @@ const char *user_set_strdup(struct user_set *s, const char *str, size_t len)
 
 #define COPY(field)                                                                    \
 	do {                                                                           \
-		u.field = user_set_strdup(s, f->field, f->field ? strlen(f->field) : 0); \
-		if (!u.field)                                                          \
+		if (borrow)                                                            \
+			u.field = f->field ? f->field : "";                            \
+		else if (!(u.field = user_set_strdup(s, f->field,                      \
+						      f->field ? strlen(f->field) : 0))) \
 			return CD_NOMEM;                                               \
 	} while (0)
 
@@ -61,8 +63,8 @@ static enum cd_result add(struct user_set *s, const struct user_fields *f, bool 
 	COPY(hierarchy_group_id);
 	COPY(last_modified_region);
 	u.last_modified = f->last_modified;
-	if (borrow && f->raw && f->raw_len)
-		u.raw = f->raw;
+	if (borrow)
+		u.raw = f->raw && f->raw_len ? f->raw : "";
 	else if (!(u.raw = user_set_strdup(s, f->raw, f->raw ? f->raw_len : 0)))
 		return CD_NOMEM;
 	u.raw_len = f->raw ? f->raw_len : 0;

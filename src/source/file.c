@@ -624,20 +624,25 @@ static bool one_user(struct jr *r)
 		f.raw = start;
 		f.raw_len = n;
 	}
-	/* Pointers only now: compact() may have moved the scratch buffer. */
+	/* Pointers only now: compact() may have moved the scratch buffer. The user's values
+	 * (NUL-separated in scratch, with the compacted text when there was white space) go
+	 * into the set in one copy instead of one per field. */
+	const char *copy = user_set_strdup(r->users, r->scratch.data, r->scratch.len);
+	if (!copy)
+		return oom(r, CD_NOMEM);
 	const char **dst[UF_COUNT] = {
 		&f.id, &f.arn, &f.username, &f.first_name, &f.last_name, &f.email,
 		&f.secondary_email, &f.mobile, &f.desk_phone, &f.directory_user_id,
 		&f.routing_profile_id, &f.hierarchy_group_id, &f.last_modified_region,
 	};
 	for (int i = 0; i < UF_COUNT; i++)
-		*dst[i] = r->set[i] ? r->scratch.data + r->off[i] : NULL;
+		*dst[i] = r->set[i] ? copy + r->off[i] : NULL;
 	if (r->spaced)
-		f.raw = r->scratch.data + raw_off;
+		f.raw = copy + raw_off;
+	else if (!r->borrow && !(f.raw = user_set_strdup(r->users, start, n)))
+		return oom(r, CD_NOMEM);
 	f.last_modified = r->last_modified;
-	rc = r->borrow && !r->spaced ? user_set_add_borrowed(r->users, &f)
-				     : user_set_add(r->users, &f);
-	if (rc != CD_OK)
+	if ((rc = user_set_add_borrowed(r->users, &f)) != CD_OK)
 		return oom(r, rc);
 	/* When the heap grew (the arena's blocks come from it when the caller raised
 	 * M_MMAP_THRESHOLD, as analyze does), ask for huge pages and fault the new part in with
