@@ -227,6 +227,8 @@ struct report_job {
 	char name[64];
 	char err[PATH_MAX + 128];
 	enum cd_result rc;
+	struct output_file of;  /* an early report written but not yet committed */
+	bool pending;
 };
 
 struct report_queue {
@@ -252,6 +254,31 @@ static bool wait_ready(struct report_queue *q)
 	return go;
 }
 
+/* Commits (or, when a stage before the reports failed, drops) the early reports written but
+ * not yet committed; only once the stages are over. */
+static void commit_pending(struct report_queue *q)
+{
+	bool go = wait_ready(q);
+	for (;;) {
+		struct report_job *j = NULL;
+		pthread_mutex_lock(&q->lock);
+		for (size_t i = 0; i < q->n && !j; i++)
+			if (q->jobs[i].pending) {
+				j = &q->jobs[i];
+				j->pending = false;
+			}
+		pthread_mutex_unlock(&q->lock);
+		if (!j)
+			return;
+		if (go) {
+			j->rc = output_commit(&j->of, j->err, sizeof j->err);
+		} else {
+			output_abort(&j->of);
+			j->rc = CD_INTERRUPTED;
+		}
+	}
+}
+
 static void *report_worker(void *arg)
 {
 	struct report_queue *q = arg;
@@ -260,23 +287,28 @@ static void *report_worker(void *arg)
 		struct report_job *j = q->next < q->n ? &q->jobs[q->next++] : NULL;
 		pthread_mutex_unlock(&q->lock);
 		if (!j)
-			return NULL;
+			break;
 		if (!j->rep->early && !wait_ready(q)) {
 			j->rc = CD_INTERRUPTED;
 			continue;
 		}
-		struct output_file of;
-		j->rc = output_open(&of, q->r->dir, j->name, j->err, sizeof j->err);
+		j->rc = output_open(&j->of, q->r->dir, j->name, j->err, sizeof j->err);
 		if (j->rc != CD_OK)
 			continue;
-		j->rep->write(of.f, q->r);
-		if (j->rep->early && !wait_ready(q)) {
-			output_abort(&of);
-			j->rc = CD_INTERRUPTED;
+		j->rep->write(j->of.f, q->r);
+		if (j->rep->early) {
+			/* Committed once the stages before the reports are over. */
+			pthread_mutex_lock(&q->lock);
+			j->pending = true;
+			pthread_mutex_unlock(&q->lock);
 			continue;
 		}
-		j->rc = output_commit(&of, j->err, sizeof j->err);
+		j->rc = output_commit(&j->of, j->err, sizeof j->err);
 	}
+	/* Last: by now the disk has written most of the early files (output.c starts the writes
+	 * as they grow), so their fsync no longer holds up the later reports. */
+	commit_pending(q);
+	return NULL;
 }
 
 /* Lists the report jobs and starts the helper thread on them (after stage_prepare). */
@@ -316,6 +348,7 @@ static void reports_cancel(struct report_queue *q)
 	if (q->helped)
 		pthread_join(q->helper, NULL);
 	q->helped = false;
+	commit_pending(q); /* drops what the helper left */
 }
 
 static enum cd_result stage_reports(struct run *r)
