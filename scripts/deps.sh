@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(build-essential pkg-config
       libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev libutf8proc-dev
       libmicrohttpd-dev libcmocka-dev
-      python3 python3-boto3 awscli curl)
+      python3 python3-boto3 awscli curl openssl time)   # openssl: test TLS certificates; time: bench
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
