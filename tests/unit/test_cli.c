@@ -131,7 +131,7 @@ static void report_options(void **state)
 	struct pipeline_opts p;
 	char err[256];
 	cmd_report_opts_init(&p);
-	assert_int_equal(p.formats, PIPE_FMT_CSV | PIPE_FMT_JSON);
+	assert_int_equal(p.formats, PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML); /* all three by default */
 	assert_int_equal(cmd_report_opt(&p, CMD_ID_FORMAT, "json", err, sizeof err), CD_OK);
 	assert_int_equal(p.formats, PIPE_FMT_JSON);
 	assert_int_equal(cmd_report_opt(&p, CMD_ID_FORMAT, "CSV,json", err, sizeof err), CD_OK);
