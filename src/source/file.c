@@ -325,6 +325,27 @@ typedef bool (*member_fn)(struct jr *r, const char *key, size_t klen, int depth)
 static bool value(struct jr *r, int depth);
 
 /* The members of the object at r->p ('{'); `member` is called at each value and consumes it. */
+/* After an object member or array element: ',' means another follows (1, white space after it
+ * skipped), `close` ends the container (0); anything else is reported (-1). */
+static int after_item(struct jr *r, char close, const char *container)
+{
+	ws(r);
+	if (r->p < r->end && *r->p == ',') {
+		r->p++;
+		ws(r);
+		return 1;
+	}
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+		return 0;
+	}
+	if (r->p >= r->end)
+		fail(r, r->p, "invalid JSON: unexpected end of file");
+	else
+		fail(r, r->p, "invalid JSON: expected ',' or '%c' in %s", close, container);
+	return -1;
+}
+
 static bool object(struct jr *r, int depth, member_fn member)
 {
 	if (depth > JR_MAX_DEPTH)
@@ -363,18 +384,9 @@ static bool object(struct jr *r, int depth, member_fn member)
 			return fail(r, r->p, "invalid JSON: unexpected end of file");
 		if (!(member ? member(r, k, klen, depth) : value(r, depth + 1)))
 			return false;
-		ws(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			ws(r);
-			continue;
-		}
-		if (r->p < r->end && *r->p == '}') {
-			r->p++;
-			return true;
-		}
-		return fail(r, r->p, r->p >= r->end ? "invalid JSON: unexpected end of file"
-						    : "invalid JSON: expected ',' or '}' in an object");
+		int more = after_item(r, '}', "an object");
+		if (more <= 0)
+			return more == 0;
 	}
 }
 
@@ -391,18 +403,9 @@ static bool array(struct jr *r, int depth)
 	for (;;) {
 		if (!value(r, depth + 1))
 			return false;
-		ws(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			ws(r);
-			continue;
-		}
-		if (r->p < r->end && *r->p == ']') {
-			r->p++;
-			return true;
-		}
-		return fail(r, r->p, r->p >= r->end ? "invalid JSON: unexpected end of file"
-						    : "invalid JSON: expected ',' or ']' in an array");
+		int more = after_item(r, ']', "an array");
+		if (more <= 0)
+			return more == 0;
 	}
 }
 
