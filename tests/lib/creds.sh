@@ -23,18 +23,10 @@ creds_world() {
 }
 
 standin_start() {
-	local out=$TMP/standin.out
-	"$PYTHON" "$CD_ROOT/tests/lib/aws_standin.py" "$@" >"$out" 2>&1 &
-	STANDIN_PID=$!
-	local i
-	for i in $(seq 1 200); do
-		STANDIN_URL=$(sed -n 's/.*listening on \(https*:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$out" | head -1)
-		[ -n "$STANDIN_URL" ] && return 0
-		kill -0 "$STANDIN_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	diag "aws_standin.py did not start:"; sed 's/^/#   /' "$out"
-	return 1
+	server_start "$TMP/standin.out" "$PYTHON" "$CD_ROOT/tests/lib/aws_standin.py" "$@"
+	local rc=$?
+	STANDIN_PID=$SERVER_PID STANDIN_URL=$SERVER_URL
+	return $rc
 }
 
 standin_stop() {

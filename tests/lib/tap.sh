@@ -60,20 +60,31 @@ expect_no_grep() {
 	else ok "$1"; fi
 }
 
-# Starts `connect-emu serve ARGS --port 0` and waits for its "listening on URL" line.
-emu_start() {
-	local out=$TMP/emu.out
-	"$EMU_BIN" serve --port 0 "$@" >"$out" 2>&1 &
-	EMU_PID=$!
-	local i
+# Starts CMD... in the background, output in OUT, and waits (10 s at most) for its
+# "listening on URL" line; sets SERVER_PID and SERVER_URL. Fails, showing OUT, when the server
+# exits or never says where it listens.
+server_start() { # OUT CMD...
+	local out=$1 name=$(basename "$2") i
+	shift
+	"$@" >"$out" 2>&1 &
+	SERVER_PID=$!
+	SERVER_URL=
 	for i in $(seq 1 200); do
-		EMU_URL=$(sed -n 's/.*listening on \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$out" | head -1)
-		[ -n "$EMU_URL" ] && return 0
-		kill -0 "$EMU_PID" 2>/dev/null || break
+		SERVER_URL=$(sed -n 's/.*listening on \(https*:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$out" | head -1)
+		[ -n "$SERVER_URL" ] && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
 		sleep 0.05
 	done
-	diag "connect-emu did not start:"; sed 's/^/#   /' "$out"
+	diag "$name did not start:"; sed 's/^/#   /' "$out"
 	return 1
+}
+
+# Starts `connect-emu serve ARGS --port 0`; sets EMU_URL and EMU_PID (stopped at exit).
+emu_start() {
+	server_start "$TMP/emu.out" "$EMU_BIN" serve --port 0 "$@"
+	local rc=$?
+	EMU_PID=$SERVER_PID EMU_URL=$SERVER_URL
+	return $rc
 }
 
 emu_stop() {
