@@ -263,6 +263,15 @@ static bool read_only_checked(const struct cache *c, char *err, size_t errlen)
 	return c->read_only;
 }
 
+/* A statement that writes: refused in one place on a cache opened read-only. */
+static enum cd_result write_stmt(struct cache *c, enum stmt_id id, sqlite3_stmt **out, char *err,
+				 size_t errlen)
+{
+	if (read_only_checked(c, err, errlen))
+		return CD_IO;
+	return stmt_get(c, id, out, err, errlen);
+}
+
 /* --- paths --------------------------------------------------------------------------------- */
 
 enum cd_result cache_default_dir(char *out, size_t outlen, char *err, size_t errlen)
@@ -808,9 +817,7 @@ enum cd_result cache_put_searched(struct cache *c, long long scan_id, const stru
 	char *made = NULL;
 	if (!id_ok(f, c->path, err, errlen))
 		return CD_INPUT;
-	if (read_only_checked(c, err, errlen))
-		return CD_IO;
-	if ((r = stmt_get(c, ST_PUT_SEARCHED, &st, err, errlen)) != CD_OK)
+	if ((r = write_stmt(c, ST_PUT_SEARCHED, &st, err, errlen)) != CD_OK)
 		return r;
 	bind_text(st, 1, f->id);
 	bind_text(st, 2, f->arn);
@@ -840,9 +847,7 @@ enum cd_result cache_put_listed(struct cache *c, long long scan_id, const struct
 	enum cd_result r;
 	if (!id_ok(f, c->path, err, errlen))
 		return CD_INPUT;
-	if (read_only_checked(c, err, errlen))
-		return CD_IO;
-	if ((r = stmt_get(c, ST_PUT_LISTED, &st, err, errlen)) != CD_OK)
+	if ((r = write_stmt(c, ST_PUT_LISTED, &st, err, errlen)) != CD_OK)
 		return r;
 	bind_text(st, 1, f->id);
 	bind_text(st, 2, f->arn);
@@ -1000,9 +1005,7 @@ enum cd_result cache_record_failure(struct cache *c, const char *id, const char 
 {
 	sqlite3_stmt *st;
 	enum cd_result r;
-	if (read_only_checked(c, err, errlen))
-		return CD_IO;
-	if ((r = stmt_get(c, ST_RECORD_FAILURE, &st, err, errlen)) != CD_OK)
+	if ((r = write_stmt(c, ST_RECORD_FAILURE, &st, err, errlen)) != CD_OK)
 		return r;
 	bind_text(st, 1, id);
 	bind_text(st, 2, operation);
@@ -1016,9 +1019,7 @@ enum cd_result cache_clear_failure(struct cache *c, const char *id, const char *
 {
 	sqlite3_stmt *st;
 	enum cd_result r;
-	if (read_only_checked(c, err, errlen))
-		return CD_IO;
-	if ((r = stmt_get(c, ST_CLEAR_FAILURE, &st, err, errlen)) != CD_OK)
+	if ((r = write_stmt(c, ST_CLEAR_FAILURE, &st, err, errlen)) != CD_OK)
 		return r;
 	bind_text(st, 1, id);
 	bind_text(st, 2, operation);
@@ -1115,9 +1116,7 @@ enum cd_result cache_delete_user(struct cache *c, const char *id, char *err, siz
 {
 	sqlite3_stmt *st;
 	enum cd_result r;
-	if (read_only_checked(c, err, errlen))
-		return CD_IO;
-	if ((r = stmt_get(c, ST_DELETE_USER, &st, err, errlen)) != CD_OK)
+	if ((r = write_stmt(c, ST_DELETE_USER, &st, err, errlen)) != CD_OK)
 		return r;
 	bind_text(st, 1, id);
 	if ((r = stmt_done(c, st, "deleting a user", err, errlen)) != CD_OK)
