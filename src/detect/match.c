@@ -28,11 +28,11 @@
 #define W_USERNAME 20.0
 #define W_USERNAME_EMAIL 18.0
 #define W_HANDLE_EXACT 8.0   /* same local part / username up to a domain suffix */
-#define W_PHONE 12.0
+#define W_PHONE 14.0
 #define W_DIRECTORY 20.0
-#define W_JOB_MAX 2.0        /* routing profile or hierarchy group alone */
-#define W_TEAM_MAX 12.0      /* both: a team */
-#define M_TEAM 0.5           /* P(same team | same person): guessed, half of second accounts */
+#define W_TEAM_MAX 12.0      /* routing profile and/or hierarchy group agree */
+#define M_ROUTING 0.7        /* P(same routing profile | same person): guessed */
+#define M_TEAM 0.5           /* P(same hierarchy group, or same team | same person): guessed */
 #define W_NAME_MAX 7.0      /* below the threshold: a name alone is never enough */
 #define W_NAME_MIN -2.0
 #define W_NAME_PARTIAL -3.0  /* one of first/last agrees, the other does not (marriage, sibling) */
@@ -774,6 +774,17 @@ static double name_bits(const struct ctx *c, uint32_t fc, uint32_t lc, uint32_t 
 	return w;
 }
 
+/* Length of the first UTF-8 sequence of a non-empty, valid string. */
+static size_t utf8_len1(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	for (size_t i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
 static uint32_t cnt(const struct ctx *c, int t, uint32_t id)
 {
 	return id == NONE ? 0 : c->t[t].count[id];
@@ -782,6 +793,11 @@ static uint32_t cnt(const struct ctx *c, int t, uint32_t id)
 static uint32_t maxu(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
+}
+
+static uint32_t minu(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
 }
 
 static void add_ev(struct match_pair *p, enum match_kind k, double w)
@@ -797,6 +813,21 @@ static void add_ev(struct match_pair *p, enum match_kind k, double w)
 static int same(uint32_t x, uint32_t y)
 {
 	return x != NONE && x == y;
+}
+
+/* True when one of two normalised name parts is a single letter (an initial, its dot already
+ * gone) and the other starts with it. */
+#define INITIAL_SHARE 15
+static int initial_of(const char *x, const char *y)
+{
+	if (!x[0] || !y[0])
+		return 0;
+	size_t lx = utf8_len1(x), ly = utf8_len1(y);
+	if (x[lx] && y[ly])
+		return 0; /* neither is an initial */
+	if (x[lx] == 0 && y[ly] == 0)
+		return 0; /* both are: equal ones were matched as equal names */
+	return lx == ly && memcmp(x, y, lx) == 0;
 }
 
 static void score_names(const struct ctx *c, const struct feat *a, const struct feat *b, struct match_pair *p)
@@ -824,7 +855,10 @@ static void score_names(const struct ctx *c, const struct feat *a, const struct 
 			xf = o1f, xl = o1l;
 		else
 			xf = o2f, xl = o2l;
-		add_ev(p, MK_NAME_SWAPPED, name_bits(c, xf, xl, cnt(c, T_SWAP, a->swap)) - 1.0);
+		/* the floor counts the users who carry that rarer orientation, not both orders:
+		 * "Jensen Bjørn" is rare even where "Bjørn Jensen" is common */
+		uint32_t xc = xf == o1f && xl == o1l ? cnt(c, T_CNAME, a->cname) : cnt(c, T_CNAME, b->cname);
+		add_ev(p, MK_NAME_SWAPPED, name_bits(c, xf, xl, xc + 1) - 1.0);
 		return;
 	}
 	if (a->cname == b->cname) {
@@ -837,12 +871,33 @@ static void score_names(const struct ctx *c, const struct feat *a, const struct 
 		add_ev(p, MK_NICKNAME, name_bits(c, maxu(cfa, cfb), cla, 0) - 1.0);
 		return;
 	}
+	/* An initial for one part ("M. Martínez", "Noémie P."): consistent, not different. The
+	 * chance agreement is anyone with the other part and that initial (about one name in
+	 * INITIAL_SHARE starts with a given letter). */
+	if ((last_eq && initial_of(fa, fb)) || (first_eq && initial_of(la, lb))) {
+		uint32_t n15 = (uint32_t)(c->users->n / INITIAL_SHARE) + 1;
+		add_ev(p, MK_NAME_INITIAL, last_eq ? name_bits(c, n15, minu(cla, clb), 0) - 1.0
+						   : name_bits(c, minu(cfa, cfb), n15, 0) - 1.0);
+		return;
+	}
 	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
 	size_t nx = norm_codepoints(c->t[T_CNAME].str[a->cname], x, FUZZY_MAX);
 	size_t ny = norm_codepoints(c->t[T_CNAME].str[b->cname], y, FUZZY_MAX);
 	size_t mn = nx < ny ? nx : ny;
 	int d = fuzzy_osa(x, nx, y, ny, 2);
-	double base = name_bits(c, maxu(cfa, cfb), maxu(cla, clb), 0);
+	/* Chance agreement: another person carrying the rarer spelling (a typo's spelling is
+	 * rare; two established spellings were ruled out above). */
+	double base = name_bits(c, minu(cfa, cfb), minu(cla, clb), 0);
+	/* A slip of the keyboard makes a spelling nobody else has. When both spellings of the
+	 * differing part are carried by other users too (Jang/Kang, Zheng/Zhang, Marta/María),
+	 * they are two real names, and the pair two people, not one typo. */
+	if (d >= 1 && (first_eq || last_eq)) {
+		uint32_t x1 = first_eq ? cla : cfa, x2 = first_eq ? clb : cfb;
+		if (x1 >= 2 && x2 >= 2) {
+			add_ev(p, MK_NAME_DIFFERENT, W_NAME_PARTIAL);
+			return;
+		}
+	}
 	if (d == 1 && mn >= 5) {
 		add_ev(p, MK_NAME_TYPO, base - 2.0);
 		return;
@@ -853,6 +908,51 @@ static void score_names(const struct ctx *c, const struct feat *a, const struct 
 		return;
 	}
 	add_ev(p, MK_NAME_DIFFERENT, first_eq || last_eq ? W_NAME_PARTIAL : W_NAME_DIFFERENT);
+}
+
+/* The job. A second account is usually set up for the same work, so an agreement is scored by
+ * how rare the value is (log2(m / f), f the share of users with it: one routing profile of 66
+ * says more than one of 5) and a disagreement counts against (log2((1 - m) / (1 - f)), Fellegi-
+ * Sunter's disagreement weight). Routing profile and hierarchy group together name a team, so
+ * when both agree they are scored once, with the rarer of the team's and the routing profile's
+ * frequency, not as two independent agreements. Values shared so widely that they say nothing
+ * (under MIN_JOB_BITS) are left out of the evidence. */
+#define MIN_JOB_BITS 0.5
+static void score_job(const struct ctx *c, const struct feat *a, const struct feat *b, struct match_pair *p)
+{
+	double n = (double)c->users->n;
+	double w = 0;
+	int k = -1;
+	if (same(a->routing, b->routing) && same(a->hier, b->hier)) {
+		w = log2(M_TEAM * n / (double)cnt(c, T_TEAM, a->team));
+		double wr = log2(M_ROUTING * n / (double)cnt(c, T_ROUTING, a->routing));
+		if (wr > w)
+			w = wr;
+		k = MK_COUNT; /* both */
+	} else if (same(a->routing, b->routing)) {
+		w = log2(M_ROUTING * n / (double)cnt(c, T_ROUTING, a->routing));
+		k = MK_ROUTING;
+	} else if (same(a->hier, b->hier)) {
+		w = log2(M_TEAM * n / (double)cnt(c, T_HIER, a->hier));
+		k = MK_HIERARCHY;
+	}
+	if (w > W_TEAM_MAX)
+		w = W_TEAM_MAX;
+	if (k == MK_COUNT && w >= MIN_JOB_BITS) {
+		add_ev(p, MK_ROUTING, w / 2);
+		add_ev(p, MK_HIERARCHY, w / 2);
+	} else if (k >= 0 && w >= MIN_JOB_BITS) {
+		add_ev(p, (enum match_kind)k, w);
+	}
+	if (a->routing != NONE && b->routing != NONE && a->routing != b->routing) {
+		/* f: the chance that two different people differ here, 1 - P(equal by chance) */
+		double fa = cnt(c, T_ROUTING, a->routing) / n, fb = cnt(c, T_ROUTING, b->routing) / n;
+		add_ev(p, MK_ROUTING, log2((1.0 - M_ROUTING) / (1.0 - (fa + fb) / 2)));
+	}
+	if (a->hier != NONE && b->hier != NONE && a->hier != b->hier) {
+		double fa = cnt(c, T_HIER, a->hier) / n, fb = cnt(c, T_HIER, b->hier) / n;
+		add_ev(p, MK_HIERARCHY, log2((1.0 - M_TEAM) / (1.0 - (fa + fb) / 2)));
+	}
 }
 
 static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p)
@@ -882,7 +982,7 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 		int exact = 0;
 		if (same(a->l_user, b->l_user) || same(a->l_user, b->l_email))
 			hit = a->l_user, exact = 1;
-		else if (same(a->l_email, b->l_user))
+		else if (same(a->l_email, b->l_user) || same(a->l_email, b->l_email))
 			hit = a->l_email, exact = 1;
 		/* Only identical local parts count. Letter stems ("jsmith2" ~ "jsmith") are what a
 		 * mail system hands a second person of the same name, so they say nothing beyond the
@@ -902,27 +1002,7 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 			add_ev(p, MK_PHONE, W_PHONE - rarity(cnt(c, T_PHONE, ph)));
 	}
 	score_names(c, a, b, p);
-	/* The job: a second account is often set up for the same team. Routing profile and
-	 * hierarchy group together name a team, so when both agree they are scored as one value
-	 * with the team's frequency (not as two independent agreements); alone, each is weak. */
-	double n = (double)c->users->n;
-	if (same(a->routing, b->routing) && same(a->hier, b->hier)) {
-		double w = log2(M_TEAM * n / (double)cnt(c, T_TEAM, a->team));
-		if (w > W_TEAM_MAX)
-			w = W_TEAM_MAX;
-		if (w > 0) {
-			add_ev(p, MK_ROUTING, w / 2);
-			add_ev(p, MK_HIERARCHY, w / 2);
-		}
-	} else if (same(a->routing, b->routing)) {
-		double w = log2(M_TEAM * n / (double)cnt(c, T_ROUTING, a->routing));
-		if (w > 0)
-			add_ev(p, MK_ROUTING, w > W_JOB_MAX ? W_JOB_MAX : w);
-	} else if (same(a->hier, b->hier)) {
-		double w = log2(M_TEAM * n / (double)cnt(c, T_HIER, a->hier));
-		if (w > 0)
-			add_ev(p, MK_HIERARCHY, w > W_JOB_MAX ? W_JOB_MAX : w);
-	}
+	score_job(c, a, b, p);
 	p->confidence = (float)match_confidence(p->score);
 }
 
@@ -968,7 +1048,8 @@ const char *match_kind_name(enum match_kind k)
 {
 	static const char *const names[MK_COUNT] = {
 		"email", "email_secondary", "username", "username_email", "handle", "name",
-		"name_swapped", "nickname", "name_typo", "name_different", "phone", "directory",
+		"name_swapped", "nickname", "name_typo", "name_initial", "name_different", "phone",
+		"directory",
 		"routing_profile", "hierarchy_group",
 	};
 	return (unsigned)k < MK_COUNT ? names[k] : "unknown";
@@ -1128,12 +1209,13 @@ enum cd_result match_explain(const struct user *a, const struct user *b, enum ma
 	case MK_NAME:
 	case MK_NAME_SWAPPED:
 	case MK_NAME_TYPO:
+	case MK_NAME_INITIAL:
 	case MK_NAME_DIFFERENT:
 		r = buf_printf(o, "name \"%s %s\" %s \"%s %s\"%s", a->first_name, a->last_name,
-			       k == MK_NAME_DIFFERENT ? "!=" : k == MK_NAME_TYPO ? "~" : "=",
+			       k == MK_NAME_DIFFERENT ? "!=" : k == MK_NAME_TYPO || k == MK_NAME_INITIAL ? "~" : "=",
 			       b->first_name, b->last_name,
 			       k == MK_NAME_SWAPPED ? " (first and last swapped)" :
-			       k == MK_NAME_TYPO ? " (spelling)" : "");
+			       k == MK_NAME_TYPO ? " (spelling)" : k == MK_NAME_INITIAL ? " (initial)" : "");
 		break;
 	case MK_NICKNAME:
 		r = buf_printf(o, "first name \"%s\" ~ \"%s\" (nickname), last name \"%s\"",
@@ -1157,10 +1239,14 @@ enum cd_result match_explain(const struct user *a, const struct user *b, enum ma
 		r = buf_printf(o, "directory user \"%s\"", a->directory_user_id);
 		break;
 	case MK_ROUTING:
-		r = buf_printf(o, "routing profile \"%s\"", a->routing_profile_id);
+		r = strcmp(a->routing_profile_id, b->routing_profile_id) == 0
+			    ? buf_printf(o, "routing profile \"%s\"", a->routing_profile_id)
+			    : q(o, "routing profile", a->routing_profile_id, "!=", "", b->routing_profile_id);
 		break;
 	case MK_HIERARCHY:
-		r = buf_printf(o, "hierarchy group \"%s\"", a->hierarchy_group_id);
+		r = strcmp(a->hierarchy_group_id, b->hierarchy_group_id) == 0
+			    ? buf_printf(o, "hierarchy group \"%s\"", a->hierarchy_group_id)
+			    : q(o, "hierarchy group", a->hierarchy_group_id, "!=", "", b->hierarchy_group_id);
 		break;
 	default:
 		r = buf_puts(o, "unknown evidence");

@@ -27,6 +27,7 @@ enum match_kind {
 	MK_NAME_SWAPPED,     /* first and last name swapped */
 	MK_NICKNAME,         /* same last name, first names are forms of one name (Bill/William) */
 	MK_NAME_TYPO,        /* full names within a small edit distance / high Jaro-Winkler */
+	MK_NAME_INITIAL,     /* one name part is the initial of the other's ("M. Lopez"/"Miguel Lopez") */
 	MK_NAME_DIFFERENT,   /* both have names and they disagree (negative weight) */
 	MK_PHONE,            /* same mobile or desk phone number (+digits) */
 	MK_DIRECTORY,        /* same DirectoryUserId */
@@ -104,7 +105,7 @@ double match_confidence(double score);
 int match_is_duplicate(const struct match_pair *p, const struct match_opts *o);
 
 /* "email", "email_secondary", "username", "username_email", "handle", "name", "name_swapped",
- * "nickname", "name_typo", "name_different", "phone", "directory", "routing_profile",
+ * "nickname", "name_typo", "name_initial", "name_different", "phone", "directory", "routing_profile",
  * "hierarchy_group". */
 const char *match_kind_name(enum match_kind k);
 
