@@ -243,6 +243,82 @@ static void odd_values(void **state)
 	user_set_release(&s);
 }
 
+static double weight_of(const struct match_pair *p, enum match_kind k)
+{
+	double w = 0;
+	for (size_t i = 0; p && i < p->nev; i++)
+		if (p->ev[i].kind == k)
+			w += p->ev[i].weight;
+	return w;
+}
+
+/* The rules that decide the hard cases: a mailbox name at two domains, two real spellings
+ * versus a slip, an initial, the other order of a common name, a different team. */
+static void evidence_rules(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	struct match_opts o;
+	user_set_init(&s);
+	match_opts_init(&o, MATCH_STANDARD);
+	background(&s, 3000);
+	/* established spellings: Meyer and Meier are both carried by several people */
+	for (int i = 0; i < 4; i++) {
+		char u[16];
+		snprintf(u, sizeof(u), "meyer%d", i);
+		add(&s, &(struct person){ u, "Olga", "Meyer", NULL, NULL, NULL, NULL, NULL, NULL });
+		snprintf(u, sizeof(u), "meier%d", i);
+		add(&s, &(struct person){ u, "Pedro", "Meier", NULL, NULL, NULL, NULL, NULL, NULL });
+		snprintf(u, sizeof(u), "berg%d", i);
+		add(&s, &(struct person){ u, "Anna", "Berg", NULL, NULL, NULL, NULL, NULL, NULL });
+	}
+	size_t b = s.n;
+	/* 0/1: the same e-mail local part at two domains, different usernames and teams */
+	add(&s, &(struct person){ "u1", "Katherine", "Thorsby", "kthorsby@corp.example", NULL, NULL, NULL, "rp1", "hg1" });
+	add(&s, &(struct person){ "u2", "Kathy", "Thorsby", "kthorsby@other.example", NULL, NULL, NULL, "rp2", "hg2" });
+	/* 2/3: Hans Meyer / Hans Meier in one team: two people, not a typo */
+	add(&s, &(struct person){ "hm1", "Hans", "Meyer", "hm1@corp.example", NULL, NULL, NULL, "rpW", "hgW" });
+	add(&s, &(struct person){ "hm2", "Hans", "Meier", "hm2@other.example", NULL, NULL, NULL, "rpW", "hgW" });
+	/* 4/5: an initial and the same mobile */
+	add(&s, &(struct person){ "ml1", "Miguel", "Lopezzano", "ml1@corp.example", NULL, "+34600111222", NULL, NULL, NULL });
+	add(&s, &(struct person){ "ml2", "M.", "Lopezzano", "ml2@other.example", NULL, "+34600111222", NULL, NULL, NULL });
+	/* 6/7: a common name, and the same name the other way round, in one team */
+	add(&s, &(struct person){ "ab1", "Anna", "Berg", "ab1@corp.example", NULL, NULL, NULL, "rpZ", "hgZ" });
+	add(&s, &(struct person){ "ab2", "Berg", "Anna", "ab2@other.example", NULL, NULL, NULL, "rpZ", "hgZ" });
+	run(&s, &res, MATCH_THOROUGH);
+	const struct match_pair *p;
+
+	p = find(&res, b + 0, b + 1);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_HANDLE) && has_kind(p, MK_NICKNAME));
+	assert_true(weight_of(p, MK_ROUTING) < 0 && weight_of(p, MK_HIERARCHY) < 0);
+	struct buf t = BUF_INIT(4096);
+	assert_int_equal(match_explain(&s.v[b], &s.v[b + 1], MK_ROUTING, &t), CD_OK);
+	assert_string_equal(buf_str(&t), "routing profile \"rp1\" != \"rp2\"");
+	buf_release(&t);
+
+	p = find(&res, b + 2, b + 3);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_NAME_DIFFERENT) && !has_kind(p, MK_NAME_TYPO));
+	assert_false(match_is_duplicate(p, &o));
+
+	p = find(&res, b + 4, b + 5);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_NAME_INITIAL) && !has_kind(p, MK_NAME_DIFFERENT));
+	assert_true(match_is_duplicate(p, &o));
+
+	/* "Berg Anna" is rare even though "Anna Berg" is common: the swap weighs more than two
+	 * of the common Anna Bergs agreeing */
+	p = find(&res, b + 6, b + 7);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_NAME_SWAPPED));
+	const struct match_pair *q = find(&res, b - 1, b + 6); /* berg3 / ab1: both "Anna Berg" */
+	double common = q ? weight_of(q, MK_NAME) : 0;
+	assert_true(weight_of(p, MK_NAME_SWAPPED) > common + 2);
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 static void modes_and_confidence(void **state)
 {
 	enum match_mode m;
@@ -266,6 +342,7 @@ int main(void)
 		cmocka_unit_test(rarity_and_names_alone),
 		cmocka_unit_test(block_cap),
 		cmocka_unit_test(odd_values),
+		cmocka_unit_test(evidence_rules),
 		cmocka_unit_test(modes_and_confidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
