@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 
 void user_set_init(struct user_set *s)
 {
@@ -62,6 +63,7 @@ static enum cd_result add(struct user_set *s, const struct user_fields *f, bool 
 	COPY(routing_profile_id);
 	COPY(hierarchy_group_id);
 	COPY(last_modified_region);
+	COPY(security_profiles);
 	u.last_modified = f->last_modified;
 	if (borrow)
 		u.raw = f->raw && f->raw_len ? f->raw : "";
@@ -87,6 +89,33 @@ enum cd_result user_set_adopt_map(struct user_set *s, void *addr, size_t len)
 	if (!s->arena && !(s->arena = arena_new()))
 		return CD_NOMEM;
 	return arena_adopt_map(s->arena, addr, len) == 0 ? CD_OK : CD_NOMEM;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+enum cd_result user_canon_ids(const char **ids, size_t n, struct buf *out)
+{
+	enum cd_result rc = CD_OK;
+	/* The service caps a user at 10 profiles, so qsort's cost is nothing; sorting makes the
+	 * form independent of the order the source listed them in. */
+	if (n > 1)
+		qsort(ids, n, sizeof *ids, cmp_id);
+	const char *prev = NULL;
+	for (size_t i = 0; i < n && rc == CD_OK; i++) {
+		if (!ids[i][0] || (prev && strcmp(prev, ids[i]) == 0))
+			continue;
+		if (prev)
+			rc = buf_putc(out, ',');
+		if (rc == CD_OK)
+			rc = buf_puts(out, ids[i]);
+		prev = ids[i];
+	}
+	if (rc == CD_OK)
+		rc = buf_putc(out, '\0');
+	return rc;
 }
 
 unsigned long long user_hash(const char *p, size_t n)

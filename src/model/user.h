@@ -22,6 +22,11 @@ struct user {
 	const char *routing_profile_id; /* RoutingProfileId */
 	const char *hierarchy_group_id; /* HierarchyGroupId */
 	const char *last_modified_region; /* LastModifiedRegion */
+	const char *security_profiles;  /* SecurityProfileIds, canonical: sorted (strcmp order),
+					 * duplicates and empty ids dropped, joined with ',' ("" when
+					 * absent or empty), so two users share exactly the same
+					 * profiles when the strings are equal; matching only, never
+					 * reported. ListUsers does not send it. */
 	double last_modified;           /* LastModifiedTime, epoch seconds; 0 when unknown */
 	const char *raw;                /* the User object's JSON text as received ("" if none);
 					 * raw_len bytes, not always NUL-terminated */
@@ -33,12 +38,20 @@ struct user_fields {
 	const char *id, *arn, *username, *first_name, *last_name, *email, *secondary_email, *mobile,
 		*desk_phone, *directory_user_id, *routing_profile_id, *hierarchy_group_id,
 		*last_modified_region;
+	const char *security_profiles; /* already canonical: build it with user_canon_ids */
 	double last_modified;
 	const char *raw;
 	size_t raw_len;
 };
 
 struct arena; /* string storage owned by the set */
+struct buf;
+
+/* The canonical form of a user's SecurityProfileIds (see struct user) from its n ids: appends it
+ * and a NUL to out (nothing but the NUL when n is 0 or every id is ""). Every loader builds
+ * security_profiles with it so that the forms compare equal whatever the source. Sorts the
+ * pointers in ids[] in place; the strings are only read. CD_NOMEM or CD_TOOBIG from out. */
+enum cd_result user_canon_ids(const char **ids, size_t n, struct buf *out);
 
 /* An ordered collection of users. Input order is the array order: detection pairs are ordered by
  * it. Strings live in one arena so that a million users cost a handful of allocations. */
