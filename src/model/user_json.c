@@ -2,10 +2,13 @@
 #include "model/user_json.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "buf.h"
 
 static const char *kind_name(const json_t *v)
 {
@@ -67,6 +70,34 @@ static bool get_obj(const json_t *obj, const char *key, const json_t **out, char
 		return false;
 	}
 	*out = v;
+	return true;
+}
+
+/* Checks SecurityProfileIds (an array of strings; null counts as absent) and fills ids[] with
+ * its elements; *n receives their count, ids having room for json_array_size(v). */
+static bool get_ids(const json_t *v, const char **ids, size_t *n, char *err, size_t errlen)
+{
+	size_t i;
+	json_t *e;
+	*n = 0;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_array(v)) {
+		snprintf(err, errlen, "\"SecurityProfileIds\" is %s, not an array", kind_name(v));
+		return false;
+	}
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e)) {
+			snprintf(err, errlen, "\"SecurityProfileIds[%zu]\" is %s, not a string", i,
+				 kind_name(e));
+			return false;
+		}
+		if (memchr(json_string_value(e), '\0', json_string_length(e))) {
+			snprintf(err, errlen, "\"SecurityProfileIds[%zu]\" holds a NUL character", i);
+			return false;
+		}
+		ids[(*n)++] = json_string_value(e);
+	}
 	return true;
 }
 
@@ -183,13 +214,52 @@ enum cd_result user_from_json(const json_t *obj, struct user_fields *f, char **r
 			 kind_name(lmt));
 		return CD_INPUT;
 	}
-	char *raw = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
+	/* The ids are checked before anything is allocated; their canonical form has no place in
+	 * obj, so it follows the raw text in the one block *raw_out hands the caller. */
+	json_t *spv = json_object_get(obj, "SecurityProfileIds");
+	size_t nsp = json_is_array(spv) ? json_array_size(spv) : 0;
+	const char *small[16], **ids = nsp <= 16 ? small : malloc(nsp * sizeof *ids);
+	enum cd_result r = CD_OK;
+	char *raw = NULL;
+	if (!ids) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	if (!get_ids(spv, ids, &nsp, err, errlen)) {
+		r = CD_INPUT;
+		goto out;
+	}
+	raw = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!raw) {
-		snprintf(err, errlen, "out of memory encoding user '%s'", f->id);
-		return CD_NOMEM;
+		r = CD_NOMEM;
+		goto out;
+	}
+	f->raw_len = strlen(raw);
+	f->security_profiles = "";
+	if (nsp > 0) {
+		struct buf b = BUF_INIT(SIZE_MAX / 2);
+		size_t len;
+		if ((r = buf_append(&b, raw, f->raw_len + 1)) != CD_OK ||
+		    (r = user_canon_ids(ids, nsp, &b)) != CD_OK) {
+			buf_release(&b);
+			goto out;
+		}
+		free(raw);
+		raw = buf_detach(&b, &len);
+		if (!raw) {
+			r = CD_NOMEM;
+			goto out;
+		}
+		f->security_profiles = raw + f->raw_len + 1;
 	}
 	f->raw = raw;
-	f->raw_len = strlen(raw);
 	*raw_out = raw;
-	return CD_OK;
+	raw = NULL;
+out:
+	if (r == CD_NOMEM)
+		snprintf(err, errlen, "out of memory encoding user '%s'", f->id);
+	if (ids != small)
+		free(ids);
+	free(raw);
+	return r;
 }

@@ -39,7 +39,9 @@
 
 enum uf {
 	UF_ID, UF_ARN, UF_USERNAME, UF_FIRST, UF_LAST, UF_EMAIL, UF_EMAIL2, UF_MOBILE, UF_DESK,
-	UF_DIRID, UF_RPID, UF_HGID, UF_REGION, UF_COUNT
+	UF_DIRID, UF_RPID, UF_HGID, UF_REGION,
+	UF_SECPROF, /* SecurityProfileIds in canonical form (user_canon_ids), built in scratch */
+	UF_COUNT
 };
 
 struct jr {
@@ -49,6 +51,9 @@ struct jr {
 	char msg[256];
 	struct buf scratch;         /* current user's field values, NUL-separated */
 	struct buf key;             /* an object key that had escapes */
+	struct buf ids;             /* the current SecurityProfileIds elements, NUL-separated */
+	const char **idv;           /* pointers into ids for sorting, kept from user to user */
+	size_t idcap;
 	size_t off[UF_COUNT], len[UF_COUNT];
 	bool set[UF_COUNT];
 	double last_modified;
@@ -506,6 +511,68 @@ static bool last_modified(struct jr *r)
 		    user_json_kind(*at));
 }
 
+/* SecurityProfileIds: an array of strings (null: absent). The elements go to their own buffer,
+ * reused from user to user, so that only the canonical form joins the user's fields in
+ * scratch. */
+static bool security_profiles(struct jr *r, int depth)
+{
+	const char *at = r->p;
+	if (*at == 'n') {
+		r->set[UF_SECPROF] = false;
+		return literal(r, "null");
+	}
+	if (*at != '[')
+		return fail(r, at, "\"SecurityProfileIds\" is %s, not an array", user_json_kind(*at));
+	buf_reset(&r->ids);
+	size_t n = 0;
+	r->p++;
+	ws(r);
+	if (r->p < r->end && *r->p == ']')
+		r->p++;
+	else
+		for (;;) {
+			if (r->p >= r->end)
+				return fail(r, r->p, "invalid JSON: unexpected end of file");
+			if (*r->p != '"') {
+				/* Broken JSON is reported as such, a valid non-string as the type. */
+				const char *el = r->p;
+				if (!value(r, depth + 2))
+					return false;
+				return fail(r, el, "\"SecurityProfileIds[%zu]\" is %s, not a string", n,
+					    user_json_kind(*el));
+			}
+			if (!str(r, &r->ids, NULL))
+				return false;
+			n++;
+			int more = after_item(r, ']', "an array");
+			if (more < 0)
+				return false;
+			if (more == 0)
+				break;
+		}
+	if (n > r->idcap) {
+		size_t cap = n < 16 ? 16 : n * 2;
+		const char **v = realloc(r->idv, cap * sizeof *v);
+		if (!v)
+			return oom(r, CD_NOMEM);
+		r->idv = v;
+		r->idcap = cap;
+	}
+	/* str() refuses \u0000, so each element ends at its NUL. */
+	const char *p = r->ids.data;
+	for (size_t i = 0; i < n; i++) {
+		r->idv[i] = p;
+		p += strlen(p) + 1;
+	}
+	enum cd_result rc;
+	r->off[UF_SECPROF] = r->scratch.len;
+	if ((rc = user_canon_ids(r->idv, n, &r->scratch)) != CD_OK)
+		return oom(r, rc);
+	r->len[UF_SECPROF] = r->scratch.len - 1 - r->off[UF_SECPROF];
+	r->set[UF_SECPROF] = true;
+	return true;
+}
+
 static bool user_member(struct jr *r, const char *key, size_t klen, int depth)
 {
 	switch (klen) {
@@ -544,6 +611,8 @@ static bool user_member(struct jr *r, const char *key, size_t klen, int depth)
 	case 18:
 		if (KEY_IS("LastModifiedRegion"))
 			return field(r, UF_REGION, "LastModifiedRegion");
+		if (KEY_IS("SecurityProfileIds"))
+			return security_profiles(r, depth);
 		break;
 	}
 	return value(r, depth + 1);
@@ -637,6 +706,7 @@ static bool one_user(struct jr *r)
 		&f.id, &f.arn, &f.username, &f.first_name, &f.last_name, &f.email,
 		&f.secondary_email, &f.mobile, &f.desk_phone, &f.directory_user_id,
 		&f.routing_profile_id, &f.hierarchy_group_id, &f.last_modified_region,
+		&f.security_profiles,
 	};
 	for (int i = 0; i < UF_COUNT; i++)
 		*dst[i] = r->set[i] ? copy + r->off[i] : NULL;
@@ -787,6 +857,7 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 	memset(&r, 0, sizeof r);
 	buf_init(&r.scratch, JR_SCRATCH_MAX);
 	buf_init(&r.key, 1 << 20);
+	buf_init(&r.ids, JR_SCRATCH_MAX);
 	char *data = NULL; /* read() fallback for pipes and stdin */
 	void *map = MAP_FAILED;
 	size_t size = 0;
@@ -873,5 +944,7 @@ out:
 		close(fd);
 	buf_release(&r.scratch);
 	buf_release(&r.key);
+	buf_release(&r.ids);
+	free(r.idv);
 	return rc;
 }

@@ -71,6 +71,8 @@ static void array_shape_pretty_and_raw_compact(void **state)
 	assert_string_equal(u->routing_profile_id, "r");
 	assert_string_equal(u->hierarchy_group_id, "h");
 	assert_string_equal(u->last_modified_region, "us-east-1");
+	assert_string_equal(u->security_profiles, "a,b");
+	assert_string_equal(s.v[1].security_profiles, "");
 	assert_true(u->last_modified == 1700000000.5);
 	/* Raw text: white space outside strings removed, inside kept, order kept. */
 	assert_int_equal(u->raw_len, strlen(u->raw));
@@ -179,6 +181,58 @@ static void errors(void **state)
 	ERR("[{\"Id\":\"a\0\"}]", ":1:10:", "control character");
 }
 
+/* SecurityProfileIds: sorted, unique, joined; absent, null and [] all give "". */
+static void security_profiles(void **state)
+{
+	const char *text =
+		"[{\"Id\":\"a\",\"SecurityProfileIds\":[\"sp-3\", \"sp-1\",\"sp-3\",\"sp-\\u0032\",\"sp-1\"]},\n"
+		" {\"Id\":\"b\",\"SecurityProfileIds\":[]},\n"
+		" {\"Id\":\"c\"},\n"
+		" {\"Id\":\"d\",\"SecurityProfileIds\":null},\n"
+		" {\"Id\":\"e\",\"SecurityProfileIds\":[\"x\"],\"SecurityProfileIds\":[\"z\",\"y\"]},\n"
+		" {\"Id\":\"f\",\"SecurityProfileIds\":[\"p19\",\"p18\",\"p17\",\"p16\",\"p15\",\"p14\","
+		"\"p13\",\"p12\",\"p11\",\"p10\",\"p09\",\"p08\",\"p07\",\"p06\",\"p05\",\"p04\",\"p03\","
+		"\"p02\",\"p01\",\"p00\"],\"Username\":\"after\"},\n"
+		" {\"Id\":\"g\",\"SecurityProfileIds\":[\"only\"]}]";
+	struct user_set s;
+	char err[512];
+	assert_int_equal(LOAD(text, &s, err), CD_OK);
+	assert_int_equal(s.n, 7);
+	assert_string_equal(s.v[0].security_profiles, "sp-1,sp-2,sp-3");
+	assert_string_equal(s.v[1].security_profiles, "");
+	assert_string_equal(s.v[2].security_profiles, "");
+	assert_string_equal(s.v[3].security_profiles, "");
+	assert_string_equal(s.v[4].security_profiles, "y,z"); /* the later member wins */
+	assert_string_equal(s.v[5].security_profiles,
+			    "p00,p01,p02,p03,p04,p05,p06,p07,p08,p09,p10,p11,p12,p13,p14,p15,p16,"
+			    "p17,p18,p19");
+	assert_string_equal(s.v[5].username, "after");
+	assert_string_equal(s.v[6].security_profiles, "only");
+	/* the ids stay in the raw text as written */
+	assert_non_null(strstr(s.v[0].raw, "[\"sp-3\",\"sp-1\""));
+	user_set_release(&s);
+}
+
+static void security_profiles_errors(void **state)
+{
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":\"sp-1\"}]", ":1:33:",
+	    "\"SecurityProfileIds\" is a string, not an array");
+	ERR("[{\"Id\":\"a\",\n\"SecurityProfileIds\":{}}]", ":2:22:",
+	    "\"SecurityProfileIds\" is an object, not an array");
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[\"sp-1\", 5]}]", ":1:42:",
+	    "\"SecurityProfileIds[1]\" is a number, not a string");
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[null]}]", ":1:34:",
+	    "\"SecurityProfileIds[0]\" is null, not a string");
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[[\"x\"]]}]", ":1:34:",
+	    "\"SecurityProfileIds[0]\" is an array, not a string");
+	/* broken JSON inside the list is a grammar error, not a type error */
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[\"x\",]}]", ":1:38:", "unexpected character");
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[\"x\" \"y\"]}]", ":1:38:",
+	    "expected ',' or ']' in an array");
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[\"x\\q\"]}]", ":1:36:", "bad escape");
+	ERR("[{\"Id\":\"a\",\"SecurityProfileIds\":[\"x\"", ":1:37:", "unexpected end of file");
+}
+
 static void missing_file_and_directory(void **state)
 {
 	struct user_set s;
@@ -210,6 +264,8 @@ int main(void)
 		cmocka_unit_test(describe_user_stream),
 		cmocka_unit_test(empty_inputs_and_bom),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(security_profiles),
+		cmocka_unit_test(security_profiles_errors),
 		cmocka_unit_test(missing_file_and_directory),
 		cmocka_unit_test(duplicate_keys_last_wins_and_escaped_keys),
 	};

@@ -41,6 +41,7 @@ static void full_user(void **state)
 	assert_string_equal(f.routing_profile_id, "rp");
 	assert_string_equal(f.hierarchy_group_id, "hg");
 	assert_string_equal(f.last_modified_region, "eu-west-3");
+	assert_string_equal(f.security_profiles, "s1");
 	assert_true(f.last_modified == 1714558830.25);
 	assert_string_equal(raw, full); /* compact, order preserved */
 
@@ -62,6 +63,7 @@ static void full_user(void **state)
 	assert_string_equal(u->first_name, f.first_name);
 	assert_string_equal(u->mobile, f.mobile);
 	assert_string_equal(u->desk_phone, f.desk_phone);
+	assert_string_equal(u->security_profiles, f.security_profiles);
 	assert_true(u->last_modified == f.last_modified);
 	assert_int_equal(u->raw_len, strlen(raw));
 	assert_memory_equal(u->raw, raw, u->raw_len);
@@ -100,6 +102,12 @@ static void type_errors(void **state)
 	expect_error("{\"Id\":\"a\",\"LastModifiedTime\":true}", "\"LastModifiedTime\" is a boolean");
 	expect_error("{\"Id\":\"a\",\"LastModifiedTime\":\"2024-13-01T00:00:00Z\"}", "not an ISO-8601");
 	expect_error("[1]", "a user is an array, not an object");
+	expect_error("{\"Id\":\"a\",\"SecurityProfileIds\":\"sp-1\"}",
+		     "\"SecurityProfileIds\" is a string, not an array");
+	expect_error("{\"Id\":\"a\",\"SecurityProfileIds\":[\"sp-1\",{}]}",
+		     "\"SecurityProfileIds[1]\" is an object, not a string");
+	expect_error("{\"Id\":\"a\",\"SecurityProfileIds\":[null]}",
+		     "\"SecurityProfileIds[0]\" is null, not a string");
 }
 
 static void nulls_are_absent(void **state)
@@ -115,6 +123,60 @@ static void nulls_are_absent(void **state)
 	assert_true(f.last_modified == 1714558830.0);
 	free(raw);
 	json_decref(o);
+}
+
+/* The canonical form rides in the raw block: sorted, unique, joined; [], null and absent are "".
+ * The file reader must agree on every case. */
+static void security_profiles(void **state)
+{
+	static const struct {
+		const char *json, *want;
+	} cases[] = {
+		{ "{\"Id\":\"a\",\"SecurityProfileIds\":[\"sp-3\",\"sp-1\",\"sp-3\",\"sp-2\",\"sp-1\"]}",
+		  "sp-1,sp-2,sp-3" },
+		{ "{\"Id\":\"a\",\"SecurityProfileIds\":[]}", "" },
+		{ "{\"Id\":\"a\",\"SecurityProfileIds\":null}", "" },
+		{ "{\"Id\":\"a\"}", "" },
+		{ "{\"Id\":\"a\",\"SecurityProfileIds\":[\"q\",\"p\",\"o\",\"n\",\"m\",\"l\",\"k\",\"j\","
+		  "\"i\",\"h\",\"g\",\"f\",\"e\",\"d\",\"c\",\"b\",\"a\",\"a\"]}",
+		  "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_error_t jerr;
+		json_t *o = json_loads(cases[i].json, 0, &jerr);
+		assert_non_null(o);
+		struct user_fields f;
+		char *raw, err[256];
+		assert_int_equal(user_from_json(o, &f, &raw, err, sizeof err), CD_OK);
+		assert_non_null(f.security_profiles);
+		assert_string_equal(f.security_profiles, cases[i].want);
+		assert_string_equal(raw, cases[i].json); /* the raw text is untouched */
+		assert_int_equal(f.raw_len, strlen(cases[i].json));
+		/* what the cache and crawl do with it: a copy in a set */
+		struct user_set s;
+		user_set_init(&s);
+		assert_int_equal(user_set_add(&s, &f), CD_OK);
+		free(raw);
+		json_decref(o);
+		assert_string_equal(s.v[0].security_profiles, cases[i].want);
+		user_set_release(&s);
+
+		char path[] = "/tmp/cdtest_uj.XXXXXX";
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		close(fd);
+		user_set_init(&s);
+		char werr[256];
+		/* a bare object is not a file shape: as a DescribeUser document */
+		FILE *fp = fopen(path, "w");
+		assert_non_null(fp);
+		fprintf(fp, "{\"User\":%s}", cases[i].json);
+		fclose(fp);
+		assert_int_equal(source_file_load(path, &s, NULL, werr, sizeof werr), CD_OK);
+		unlink(path);
+		assert_string_equal(s.v[0].security_profiles, cases[i].want);
+		user_set_release(&s);
+	}
 }
 
 static void times(void **state)
@@ -137,6 +199,7 @@ int main(void)
 		cmocka_unit_test(full_user),
 		cmocka_unit_test(type_errors),
 		cmocka_unit_test(nulls_are_absent),
+		cmocka_unit_test(security_profiles),
 		cmocka_unit_test(times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
