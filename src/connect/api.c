@@ -2,6 +2,7 @@
 #include "connect/api.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,27 @@ static const char *str_member(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* A member that is a list of strings, in the canonical form of user_canon_ids, into b (reset
+ * first; "" when absent). Elements that are not strings are passed over, as str_member passes
+ * over a member of the wrong type: a page is the service's word, not a user's file. */
+static enum cd_result ids_member(json_t *o, const char *key, struct buf *b)
+{
+	json_t *v = json_object_get(o, key), *e;
+	size_t i, n = 0, count = json_is_array(v) ? json_array_size(v) : 0;
+	const char *small[16], **ids = count <= 16 ? small : malloc(count * sizeof *ids);
+	if (!ids)
+		return CD_NOMEM;
+	json_array_foreach(v, i, e) {
+		if (json_is_string(e) && !memchr(json_string_value(e), '\0', json_string_length(e)))
+			ids[n++] = json_string_value(e);
+	}
+	buf_reset(b);
+	enum cd_result r = user_canon_ids(ids, n, b);
+	if (ids != small)
+		free(ids);
+	return r;
+}
+
 static const char *nested_str(json_t *o, const char *obj, const char *key)
 {
 	json_t *sub = json_object_get(o, obj);
@@ -387,6 +409,8 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 {
 	const char *list_key = op == API_SEARCH_USERS ? "Users" : "UserSummaryList";
 	enum cd_result r = CD_OK;
+	/* One entry's SecurityProfileIds, reused; never longer than the (bounded) body. */
+	struct buf sp = BUF_INIT(SIZE_MAX / 2);
 	json_t *root = load_object(body, len, api_op_name(op), err, errlen);
 	if (!root)
 		return CD_SERVICE;
@@ -434,6 +458,9 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 			f.directory_user_id = str_member(e, "DirectoryUserId");
 			f.routing_profile_id = str_member(e, "RoutingProfileId");
 			f.hierarchy_group_id = str_member(e, "HierarchyGroupId");
+			if ((r = ids_member(e, "SecurityProfileIds", &sp)) != CD_OK)
+				goto out;
+			f.security_profiles = buf_str(&sp);
 		} else {
 			f.last_modified = timestamp_member(e, "LastModifiedTime");
 			f.last_modified_region = str_member(e, "LastModifiedRegion");
@@ -445,6 +472,7 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 out:
 	if (r == CD_NOMEM)
 		snprintf(err, errlen, "out of memory parsing the %s response", api_op_name(op));
+	buf_release(&sp);
 	json_decref(root);
 	return r;
 }

@@ -64,8 +64,8 @@ enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n);
 
 /* A page of a listing. users holds one record per entry, in page order, with the fields the
  * operation returns (SearchUsers: Id, Arn, Username, FirstName, LastName, DeskPhoneNumber,
- * DirectoryUserId, RoutingProfileId, HierarchyGroupId; ListUsers: Id, Arn, Username,
- * LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text as received. Entries without an Id
+ * DirectoryUserId, RoutingProfileId, HierarchyGroupId, SecurityProfileIds in canonical form;
+ * ListUsers: Id, Arn, Username, LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text as received. Entries without an Id
  * are skipped and counted. next_token is NULL on the last page (malloc'd otherwise). */
 struct api_page {
 	struct user_set users;

@@ -576,6 +576,7 @@ static void on_page(struct crawl *c, struct listing *l, const struct http_respon
 			.routing_profile_id = u->routing_profile_id,
 			.hierarchy_group_id = u->hierarchy_group_id,
 			.last_modified_region = u->last_modified_region,
+			.security_profiles = u->security_profiles,
 			.last_modified = u->last_modified, .raw = u->raw, .raw_len = u->raw_len,
 		};
 		r = op == API_SEARCH_USERS

@@ -802,6 +802,20 @@ static char *summary_from_fields(const struct user_fields *f)
 	if (json_object_size(ii) > 0) {
 		json_object_set(o, "IdentityInfo", ii);
 	}
+	/* The canonical "a,b" form back to the list it came from (ids hold no ','). */
+	if (f->security_profiles && f->security_profiles[0]) {
+		json_t *sp = json_array();
+		if (!sp || json_object_set_new(o, "SecurityProfileIds", sp) != 0)
+			goto out;
+		for (const char *p = f->security_profiles, *c;; p = c + 1) {
+			c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+			if (json_array_append_new(sp, json_stringn(p, n)) != 0)
+				goto out;
+			if (!c)
+				break;
+		}
+	}
 	s = json_dumps(o, JSON_COMPACT);
 out:
 	json_decref(ii);

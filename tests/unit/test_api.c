@@ -84,7 +84,7 @@ static void parse_search_page(void **state)
 		"{\"Users\":[{\"Id\":\"u1\",\"Arn\":\"arn:u1\",\"Username\":\"ann\","
 		"\"IdentityInfo\":{\"FirstName\":\"Ann\",\"LastName\":\"Lee\"},"
 		"\"PhoneConfig\":{\"PhoneType\":\"SOFT_PHONE\",\"DeskPhoneNumber\":\"+15550100\"},"
-		"\"RoutingProfileId\":\"rp\"},"
+		"\"RoutingProfileId\":\"rp\",\"SecurityProfileIds\":[\"sp-b\",\"sp-a\",7,\"sp-b\"]},"
 		"{\"Arn\":\"no id\"},"
 		"{\"Id\":\"u2\",\"Username\":\"b\\u00e9\"}],"
 		"\"NextToken\":\"n+1=\",\"ApproximateTotalCount\":1234}";
@@ -102,6 +102,9 @@ static void parse_search_page(void **state)
 	assert_string_equal(u->last_name, "Lee");
 	assert_string_equal(u->desk_phone, "+15550100");
 	assert_string_equal(u->routing_profile_id, "rp");
+	/* canonical; the service's word is taken leniently: a non-string element is passed over */
+	assert_string_equal(u->security_profiles, "sp-a,sp-b");
+	assert_string_equal(p.users.v[1].security_profiles, "");
 	assert_string_equal(u->email, "");
 	assert_non_null(strstr(u->raw, "\"PhoneType\":\"SOFT_PHONE\""));
 	assert_string_equal(p.users.v[1].username, "b\xc3\xa9");
@@ -128,6 +131,7 @@ static void parse_list_page(void **state)
 	assert_null(p.next_token);
 	assert_true(p.users.v[0].last_modified == 1700000000.5);
 	assert_string_equal(p.users.v[0].last_modified_region, "us-east-1");
+	assert_string_equal(p.users.v[0].security_profiles, ""); /* not in UserSummary */
 	assert_true(p.users.v[1].last_modified == 1700000000.0);
 	api_page_release(&p);
 }

@@ -265,6 +265,38 @@ static void upserts_and_load_order(void **state)
 	cache_close(c);
 }
 
+/* The cache keeps the JSON as received and reloads it through user_from_json, so the ids come
+ * back in canonical form from a summary, a description, and a summary built from fields. */
+static void security_profiles_round_trip(void **state)
+{
+	struct fx *f = *state;
+	struct cache *c = open_ok(f, "i-1");
+	long long scan;
+	assert_int_equal(cache_scan_start(c, 10, &scan, f->err, sizeof f->err), CD_OK);
+	const char *sum = "{\"Id\":\"a\",\"SecurityProfileIds\":[\"s2\",\"s1\",\"s2\"]}";
+	struct user_fields ua = { .id = "a", .security_profiles = "s1,s2", .raw = sum,
+				  .raw_len = strlen(sum) };
+	assert_int_equal(cache_put_searched(c, scan, &ua, 0, 1000.0, f->err, sizeof f->err), CD_OK);
+	struct user_fields ub = { .id = "b", .username = "bob", .security_profiles = "p,q,r" };
+	assert_int_equal(cache_put_searched(c, scan, &ub, 1, 1000.0, f->err, sizeof f->err), CD_OK);
+	searched(c, scan, "c", "carl", "Carl", 2);
+	const char *desc = "{\"Id\":\"c\",\"SecurityProfileIds\":[\"z\",\"y\"]}";
+	assert_int_equal(cache_put_described(c, "c", desc, strlen(desc), 2000, f->err,
+					     sizeof f->err), CD_OK);
+
+	struct user_set s;
+	size_t und;
+	user_set_init(&s);
+	assert_int_equal(cache_load_users(c, &s, &und, f->err, sizeof f->err), CD_OK);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[0].security_profiles, "s1,s2");
+	assert_string_equal(s.v[1].username, "bob");
+	assert_string_equal(s.v[1].security_profiles, "p,q,r");
+	assert_string_equal(s.v[2].security_profiles, "y,z");
+	user_set_release(&s);
+	cache_close(c);
+}
+
 static void needs_describe(void **state)
 {
 	struct fx *f = *state;
@@ -641,6 +673,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(creates_private_files_and_schema, setup, teardown),
 		cmocka_unit_test(default_paths),
 		cmocka_unit_test_setup_teardown(upserts_and_load_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(security_profiles_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(needs_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(uncommitted_batch_is_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_files_are_refused, setup, teardown),
