@@ -532,6 +532,7 @@ struct gen_ctx {
 	struct pending *heap;
 	size_t nheap, capheap, seq;
 	struct buf json;
+	struct buf secprof;  /* the current user's SecurityProfileIds in canonical form */
 	gen_sink sink;
 	void *sink_ctx;
 	struct gen_truth *truth;
@@ -1896,12 +1897,24 @@ static enum cd_result emit(struct gen_ctx *g, const struct acct *a)
 	uuid_det(g->o->seed, 'r', a->rp, rp);
 	if (a->hg != SIZE_MAX)
 		uuid_det(g->o->seed, 'h', a->hg, hg);
+	/* The same ids render() wrote, in the form every loader gives, so a generated set and
+	 * the file written from it hold the same users. */
+	char sp[sizeof a->sec / sizeof *a->sec][37];
+	const char *spv[sizeof a->sec / sizeof *a->sec];
+	for (size_t i = 0; i < a->nsec; i++) {
+		uuid_det(g->o->seed, 's', a->sec[i], sp[i]);
+		spv[i] = sp[i];
+	}
+	buf_reset(&g->secprof);
+	if ((r = user_canon_ids(spv, a->nsec, &g->secprof)) != CD_OK)
+		return r;
 	struct user_fields f = {
 		.id = id, .arn = arn, .username = a->username, .first_name = a->first,
 		.last_name = a->last, .email = a->email, .secondary_email = a->secondary,
 		.mobile = a->mobile, .desk_phone = a->desk_type ? a->desk : "",
 		.directory_user_id = a->has_dir ? a->dir : "", .routing_profile_id = rp,
 		.hierarchy_group_id = hg, .last_modified_region = g->region,
+		.security_profiles = g->secprof.data,
 		.last_modified = a->lmt, .raw = buf_str(&g->json), .raw_len = g->json.len,
 	};
 	g->namekey[index] = name_key(g, a->first, a->last);
@@ -2038,6 +2051,7 @@ enum cd_result gen_stream(const struct gen_opts *opts, gen_sink sink, void *sink
 	g.err = err;
 	g.errlen = errlen;
 	buf_init(&g.json, 1 << 16);
+	buf_init(&g.secprof, 1 << 10);
 	gen_instance_id(opts, g.instance_id, sizeof g.instance_id);
 	scpy(g.region, sizeof g.region, gen_region(opts));
 	snprintf(g.account, sizeof g.account, "%012llu",
@@ -2123,6 +2137,7 @@ out:
 	free(g.parts);
 	free(g.idnext.v);
 	buf_release(&g.json);
+	buf_release(&g.secprof);
 	arena_free(g.arena);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "gen.h"
+#include "model/user_json.h"
 
 /* One generated instance shared by the property tests (3,000 accounts at 10%: every kind
  * appears about twenty times). */
@@ -150,6 +151,15 @@ static void exact_count_and_complete_fields(void **state)
 		assert_true(u->raw_len > 100);
 		assert_non_null(strstr(u->raw, "\"SecurityProfileIds\":[\""));
 		assert_non_null(strstr(u->raw, "\"LastModifiedRegion\":\"us-east-1\""));
+		/* the profiles the set holds are the ones its JSON text lists, canonical */
+		json_t *o = json_loadb(u->raw, u->raw_len, 0, NULL);
+		struct user_fields f;
+		char *raw, err[256];
+		assert_int_equal(user_from_json(o, &f, &raw, err, sizeof err), CD_OK);
+		assert_true(u->security_profiles[0]);
+		assert_string_equal(u->security_profiles, f.security_profiles);
+		free(raw);
+		json_decref(o);
 		if (u->mobile[0])
 			assert_int_equal(u->mobile[0], '+');
 	}
