@@ -99,10 +99,20 @@ static int cmp_id(const void *a, const void *b)
 enum cd_result user_canon_ids(const char **ids, size_t n, struct buf *out)
 {
 	enum cd_result rc = CD_OK;
-	/* The service caps a user at 10 profiles, so qsort's cost is nothing; sorting makes the
-	 * form independent of the order the source listed them in. */
-	if (n > 1)
+	/* Sorting makes the form independent of the order the source listed them in. The service
+	 * caps a user at 10 profiles (most have 1-3): an insertion sort beats qsort's calls there,
+	 * which the file reader pays per user; longer lists from elsewhere take qsort. */
+	if (n > 16) {
 		qsort(ids, n, sizeof *ids, cmp_id);
+	} else {
+		for (size_t i = 1; i < n; i++) {
+			const char *v = ids[i];
+			size_t j = i;
+			for (; j > 0 && strcmp(ids[j - 1], v) > 0; j--)
+				ids[j] = ids[j - 1];
+			ids[j] = v;
+		}
+	}
 	const char *prev = NULL;
 	for (size_t i = 0; i < n && rc == CD_OK; i++) {
 		if (!ids[i][0] || (prev && strcmp(prev, ids[i]) == 0))
