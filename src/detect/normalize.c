@@ -184,6 +184,38 @@ enum cd_result norm_compact(const char *s, struct buf *out)
 	return norm_any(s, out, 1);
 }
 
+enum cd_result norm_compact_umlaut(const char *s, struct buf *out, int *had)
+{
+	struct buf t = BUF_INIT(4096);
+	enum cd_result r = CD_OK;
+	*had = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && r == CD_OK; p++) {
+		/* U+00C4 U+00D6 U+00DC U+00E4 U+00F6 U+00FC are C3 84/96/9C/A4/B6/BC in UTF-8 */
+		if (p[0] == 0xC3 && (p[1] == 0x84 || p[1] == 0x96 || p[1] == 0x9C || p[1] == 0xA4 ||
+				     p[1] == 0xB6 || p[1] == 0xBC)) {
+			static const char vowel[] = "aou";
+			int k = (p[1] & 0x1F) == 0x04 ? 0 : (p[1] & 0x1F) == 0x16 ? 1 : 2;
+			r = buf_putc(&t, vowel[k]);
+			if (r == CD_OK)
+				r = buf_putc(&t, 'e');
+			*had = 1;
+			p++;
+		} else if (p[0] == 0xCC && p[1] == 0x88 && p != (const unsigned char *)s &&
+			   strchr("aouAOU", p[-1])) {
+			/* a, o or u followed by U+0308 COMBINING DIAERESIS */
+			r = buf_putc(&t, 'e');
+			*had = 1;
+			p++;
+		} else {
+			r = buf_putc(&t, (char)*p);
+		}
+	}
+	if (r == CD_OK)
+		r = norm_compact(buf_str(&t), out);
+	buf_release(&t);
+	return r;
+}
+
 size_t norm_local_len(const char *e)
 {
 	const char *at = strrchr(e, '@');

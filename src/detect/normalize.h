@@ -22,6 +22,12 @@ enum cd_result norm_text(const char *s, struct buf *out);
  * keys so that punctuation and spacing differences do not hide a match. */
 enum cd_result norm_compact(const char *s, struct buf *out);
 
+/* norm_compact with the German umlauts written out first (ä→ae, ö→oe, ü→ue, either case,
+ * precomposed or with a combining diaeresis), the transliteration German speakers use where
+ * a system has no umlauts: "Jäger-Müller" -> "jaegermueller", as "Jaeger-Mueller" gives.
+ * Sets *had to whether s had one (without one the result is norm_compact's). */
+enum cd_result norm_compact_umlaut(const char *s, struct buf *out, int *had);
+
 /* An e-mail address for matching: norm_text with all white space removed; when it has an '@',
  * the local part loses a "+tag", and for gmail.com / googlemail.com its dots too (Google ignores
  * them) with the domain written gmail.com; a trailing dot on the domain is dropped.

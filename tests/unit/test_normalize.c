@@ -62,6 +62,26 @@ static void compact_form(void **state)
 	check(norm_compact, " Mary  Ann ", "maryann");
 	check(norm_compact, "Jean-Luc", "jeanluc");
 	check(norm_compact, "Ｍａｒｙ　Ａｎｎ", "maryann");
+	/* umlauts written out, precomposed or combining, either case; other marks still stripped */
+	static const struct {
+		const char *in, *want;
+		int had;
+	} um[] = {
+		{ "Jäger-Müller", "jaegermueller", 1 },
+		{ "Jaeger-Mueller", "jaegermueller", 0 },
+		{ "ÖZTÜRK", "oeztuerk", 1 },
+		{ "Mu\xCC\x88ller", "mueller", 1 },
+		{ "José Muñoz", "josemunoz", 0 },
+		{ "", "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(um) / sizeof(um[0]); i++) {
+		struct buf b = BUF_INIT(4096);
+		int had = -1;
+		assert_int_equal(norm_compact_umlaut(um[i].in, &b, &had), CD_OK);
+		assert_string_equal(buf_str(&b), um[i].want);
+		assert_int_equal(had, um[i].had);
+		buf_release(&b);
+	}
 }
 
 static void email_rules(void **state)
