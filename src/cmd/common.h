@@ -36,7 +36,7 @@ enum {
 #define CMD_OPT_QUIET \
 	{ "quiet", 'q', NULL, CMD_ID_QUIET, "print nothing but errors" }
 #define CMD_OPT_THRESHOLD \
-	{ "threshold", 0, "F", CMD_ID_THRESHOLD, "confidence (0..1) from which a pair is a duplicate (default 0.9); lower finds more, with more mistakes" }
+	{ "threshold", 0, "F", CMD_ID_THRESHOLD, "confidence (0..1) from which a pair is a duplicate (default 0.7); lower finds more, with more mistakes" }
 #define CMD_OPT_VERBOSE \
 	{ "verbose", 'v', NULL, CMD_ID_VERBOSE, "print debugging detail too" }
 

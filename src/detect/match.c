@@ -28,12 +28,15 @@
 #define W_USERNAME 20.0
 #define W_USERNAME_EMAIL 18.0
 #define W_HANDLE_EXACT 8.0   /* same local part / username up to a domain suffix */
-#define W_PHONE 14.0
+#define W_HANDLE_ORG 12.0    /* same local part at two domains of one organisation */
+#define W_PHONE 12.0
 #define W_DIRECTORY 20.0
 #define W_TEAM_MAX 12.0      /* routing profile and/or hierarchy group agree */
 #define M_ROUTING 0.7        /* P(same routing profile | same person): guessed */
 #define M_TEAM 0.5           /* P(same hierarchy group, or same team | same person): guessed */
-#define W_NAME_MAX 7.0      /* below the threshold: a name alone is never enough */
+#define M_ROLE 0.55          /* P(same routing and security profiles | same person): guessed */
+#define M_TEAMROLE 0.4       /* P(same team and security profiles | same person): guessed */
+#define W_NAME_MAX 6.0      /* below the threshold: a name alone is never enough */
 #define W_NAME_MIN -2.0
 #define W_NAME_PARTIAL -3.0  /* one of first/last agrees, the other does not (marriage, sibling) */
 #define W_NAME_DIFFERENT -6.0
@@ -128,11 +131,11 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 /* ---------------------------------------------------------------- features */
 
 enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_PHONE,
-       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_COUNT };
+       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_ROLE, T_TEAMROLE, T_COUNT };
 
 static const char *const table_what[T_COUNT] = {
 	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part", "phone", "routing profile", "hierarchy group", "team", "directory user",
-	"name in team", "nickname in team",
+	"name in team", "nickname in team", "role", "team and role",
 };
 
 struct feat {
@@ -141,6 +144,7 @@ struct feat {
 	uint32_t l_user, l_email; /* exact local parts (T_LOCAL) */
 	uint32_t mobile, desk;
 	uint32_t routing, hier, team, dir;
+	uint32_t role, teamrole;  /* routing profile + security profiles, and with the group too */
 	uint32_t nick[4];         /* T_NICK ids of this user (nnick of them) */
 	uint8_t nnick;
 };
@@ -330,6 +334,22 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
 			return r;
 	}
+	/* The role: routing profile with the security profiles. Kept as joint values so that
+	 * their frequency measures how often different people share them: where every agent of
+	 * a routing profile has the same security profiles, the role says no more than the
+	 * routing profile does. */
+	if (f->routing != NONE && u->security_profiles[0]) {
+		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->security_profiles);
+		if (n > 0 && (size_t)n < sizeof(tmp) &&
+		    (r = itab_put(&c->t[T_ROLE], tmp, (size_t)n, &f->role)) != CD_OK)
+			return r;
+		n = f->hier == NONE ? -1 :
+			snprintf(tmp, sizeof(tmp), "%s\1%s\1%s", u->routing_profile_id,
+				 u->hierarchy_group_id, u->security_profiles);
+		if (n > 0 && (size_t)n < sizeof(tmp) &&
+		    (r = itab_put(&c->t[T_TEAMROLE], tmp, (size_t)n, &f->teamrole)) != CD_OK)
+			return r;
+	}
 	if (u->directory_user_id[0] &&
 	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
 	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
@@ -487,6 +507,8 @@ static void count_values(struct ctx *c)
 		BUMP(T_ROUTING, f->routing);
 		BUMP(T_HIER, f->hier);
 		BUMP(T_TEAM, f->team);
+		BUMP(T_ROLE, f->role);
+		BUMP(T_TEAMROLE, f->teamrole);
 		BUMP(T_DIR, f->dir);
 #undef BUMP
 	}
@@ -830,7 +852,32 @@ static int initial_of(const char *x, const char *y)
 	return lx == ly && memcmp(x, y, lx) == 0;
 }
 
-static void score_names(const struct ctx *c, const struct feat *a, const struct feat *b, struct match_pair *p)
+/* True when two full names differ only by German umlauts written out in one of them
+ * ("Müller" / "Mueller"); the stripped forms compared elsewhere miss it ("muller"). */
+static int umlaut_variants(const struct user *x, const struct user *y)
+{
+	static const char *const marks[] = { "\xC3\x84", "\xC3\x96", "\xC3\x9C", "\xC3\xA4",
+					     "\xC3\xB6", "\xC3\xBC", "\xCC\x88" };
+	int any = 0;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]) && !any; i++)
+		any = strstr(x->first_name, marks[i]) || strstr(x->last_name, marks[i]) ||
+		      strstr(y->first_name, marks[i]) || strstr(y->last_name, marks[i]);
+	if (!any)
+		return 0;
+	struct buf bx = BUF_INIT(4096), by = BUF_INIT(4096);
+	int h, same_name = 0;
+	if (norm_compact_umlaut(x->first_name, &bx, &h) == CD_OK &&
+	    norm_compact_umlaut(x->last_name, &bx, &h) == CD_OK &&
+	    norm_compact_umlaut(y->first_name, &by, &h) == CD_OK &&
+	    norm_compact_umlaut(y->last_name, &by, &h) == CD_OK)
+		same_name = bx.len > 0 && strcmp(buf_str(&bx), buf_str(&by)) == 0;
+	buf_release(&bx);
+	buf_release(&by);
+	return same_name;
+}
+
+static void score_names(const struct ctx *c, const struct feat *a, const struct feat *b,
+			const struct user *ua, const struct user *ub, struct match_pair *p)
 {
 	if (a->cname == NONE || b->cname == NONE)
 		return;
@@ -864,6 +911,11 @@ static void score_names(const struct ctx *c, const struct feat *a, const struct 
 	if (a->cname == b->cname) {
 		/* "Mary Ann" + "Lee" vs "Mary" + "Ann Lee": same letters, different split */
 		add_ev(p, MK_NAME, name_bits(c, cfa, cla, cnt(c, T_CNAME, a->cname)) - 1.0);
+		return;
+	}
+	if (umlaut_variants(ua, ub)) {
+		/* the same name: chance agreement as for the spelling with the umlauts */
+		add_ev(p, MK_NAME, name_bits(c, minu(cfa, cfb), minu(cla, clb), 0));
 		return;
 	}
 	int last_eq = la[0] && strcmp(la, lb) == 0, first_eq = fa[0] && strcmp(fa, fb) == 0;
@@ -928,9 +980,16 @@ static void score_job(const struct ctx *c, const struct feat *a, const struct fe
 		double wr = log2(M_ROUTING * n / (double)cnt(c, T_ROUTING, a->routing));
 		if (wr > w)
 			w = wr;
+		if (same(a->teamrole, b->teamrole) &&
+		    (wr = log2(M_TEAMROLE * n / (double)cnt(c, T_TEAMROLE, a->teamrole))) > w)
+			w = wr;
 		k = MK_COUNT; /* both */
 	} else if (same(a->routing, b->routing)) {
 		w = log2(M_ROUTING * n / (double)cnt(c, T_ROUTING, a->routing));
+		double wr;
+		if (same(a->role, b->role) &&
+		    (wr = log2(M_ROLE * n / (double)cnt(c, T_ROLE, a->role))) > w)
+			w = wr;
 		k = MK_ROUTING;
 	} else if (same(a->hier, b->hier)) {
 		w = log2(M_TEAM * n / (double)cnt(c, T_HIER, a->hier));
@@ -953,6 +1012,54 @@ static void score_job(const struct ctx *c, const struct feat *a, const struct fe
 		double fa = cnt(c, T_HIER, a->hier) / n, fb = cnt(c, T_HIER, b->hier) / n;
 		add_ev(p, MK_HIERARCHY, log2((1.0 - M_TEAM) / (1.0 - (fa + fb) / 2)));
 	}
+}
+
+/* The organisation part of a normalised address's domain: the label before the public
+ * suffix, where the suffix is the last label or, for country domains written with a second
+ * level (co.uk, com.au, com.br, ...), the last two. "support.anycompany.co.uk" -> "anycompany". */
+static const char *org_label(const char *addr, size_t *len)
+{
+	const char *at = strrchr(addr, '@');
+	if (!at)
+		return NULL;
+	const char *d = at + 1, *end = d + strlen(d);
+	const char *dots[3] = { NULL, NULL, NULL }; /* the last three dots, latest first */
+	for (const char *q = d; q < end; q++)
+		if (*q == '.') {
+			dots[2] = dots[1];
+			dots[1] = dots[0];
+			dots[0] = q;
+		}
+	if (!dots[0])
+		return NULL;
+	const char *sfx = dots[0]; /* ".uk" */
+	size_t tld = (size_t)(end - dots[0] - 1), second = dots[1] ? (size_t)(dots[0] - dots[1] - 1) : 0;
+	if (tld == 2 && dots[1] && second <= 3 &&
+	    (!strncmp(dots[1] + 1, "co", second) || !strncmp(dots[1] + 1, "com", second) ||
+	     !strncmp(dots[1] + 1, "org", second) || !strncmp(dots[1] + 1, "net", second) ||
+	     !strncmp(dots[1] + 1, "ac", second) || !strncmp(dots[1] + 1, "gov", second) ||
+	     !strncmp(dots[1] + 1, "ne", second) || !strncmp(dots[1] + 1, "or", second)))
+		sfx = dots[1]; /* ".co.uk" */
+	const char *start = d;
+	for (const char *q = sfx - 1; q >= d; q--)
+		if (*q == '.') {
+			start = q + 1;
+			break;
+		}
+	*len = (size_t)(sfx - start);
+	return *len ? start : NULL;
+}
+
+/* Two addresses at domains of one organisation (anycompany.com, anycompany.co.uk,
+ * support.anycompany.com). Mail systems give one person one mailbox name across all the
+ * domains an organisation accepts, and a namesake a numbered one, so the same local part
+ * there is one mailbox; at unrelated domains it may be two people's. Free-mail domains are
+ * organisations too here: gmail.com/gmail.de are one provider, one namespace. */
+static int same_org(const char *x, const char *y)
+{
+	size_t lx, ly;
+	const char *ox = org_label(x, &lx), *oy = org_label(y, &ly);
+	return ox && oy && lx == ly && memcmp(ox, oy, lx) == 0;
 }
 
 static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p)
@@ -987,8 +1094,13 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 		/* Only identical local parts count. Letter stems ("jsmith2" ~ "jsmith") are what a
 		 * mail system hands a second person of the same name, so they say nothing beyond the
 		 * names; they still make candidate pairs (blocking) for the other comparisons. */
-		if (exact)
-			add_ev(p, MK_HANDLE, W_HANDLE_EXACT - rarity(cnt(c, T_LOCAL, hit)));
+		if (exact) {
+			double w = W_HANDLE_EXACT;
+			if (same(a->l_email, b->l_email) && a->email != NONE && b->email != NONE &&
+			    same_org(c->t[T_ADDR].str[a->email], c->t[T_ADDR].str[b->email]))
+				w = W_HANDLE_ORG, hit = a->l_email;
+			add_ev(p, MK_HANDLE, w - rarity(cnt(c, T_LOCAL, hit)));
+		}
 	}
 	if (same(a->dir, b->dir))
 		add_ev(p, MK_DIRECTORY, W_DIRECTORY - rarity(cnt(c, T_DIR, a->dir)));
@@ -1001,7 +1113,7 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 		if (ph != NONE)
 			add_ev(p, MK_PHONE, W_PHONE - rarity(cnt(c, T_PHONE, ph)));
 	}
-	score_names(c, a, b, p);
+	score_names(c, a, b, &c->users->v[ia], &c->users->v[ib], p);
 	score_job(c, a, b, p);
 	p->confidence = (float)match_confidence(p->score);
 }
@@ -1095,7 +1207,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	/* the name tables are filled by the names thread: their strings get their own arena */
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
 		c.t[T_NICK].arena = c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_TEAM].arena =
-		c.t[T_DIR].arena = c.name_arena;
+		c.t[T_ROLE].arena = c.t[T_TEAMROLE].arena = c.t[T_DIR].arena = c.name_arena;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
 		goto out;
 	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {

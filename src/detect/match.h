@@ -54,14 +54,14 @@ struct match_pair {
 
 struct match_opts {
 	enum match_mode mode;
-	double threshold;    /* confidence at or above which a pair is a duplicate (default 0.9) */
+	double threshold;    /* confidence at or above which a pair is a duplicate (default 0.7) */
 	double possible;     /* confidence at or above which a pair is "possible" (default 0.5) */
 	size_t block_cap;    /* users per identifier key (e-mail, phone...) before the key is
 	                      * skipped (0: default) */
 	size_t name_block_cap; /* the same for name keys (0: default) */
 };
 
-#define MATCH_DEFAULT_THRESHOLD 0.9
+#define MATCH_DEFAULT_THRESHOLD 0.7
 #define MATCH_DEFAULT_POSSIBLE 0.5
 /* Past these sizes a shared value cannot be evidence any more (rarity takes its weight to
  * zero: an identifier shared by 100 accounts is a team mailbox or a switchboard number, a name

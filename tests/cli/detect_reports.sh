@@ -57,8 +57,9 @@ expect_grep "the error names the value" "unknown match mode 'fuzzy'" "$TMP/err"
 expect_rc "--threshold 1.5 is a usage error" 2 "$CD_BIN" analyze "$DATA" -o "$TMP/y" --threshold 1.5 2>/dev/null
 expect_rc "--fail-on-duplicates exits 1 when clusters exist" 1 \
 	"$CD_BIN" analyze "$DATA" -o "$TMP/z" -q --fail-on-duplicates
+"$CD_BIN" analyze "$DATA" -o "$TMP/s" -q --threshold 0.99 >/dev/null 2>&1
 n_strict=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clusters"]))' \
-	"$(ls "$TMP"/z/duplicate_groups_*.json)")
+	"$(ls "$TMP"/s/duplicate_groups_*.json)")
 "$CD_BIN" analyze "$DATA" -o "$TMP/t" -q --threshold 0.5 >/dev/null 2>&1
 n_loose=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["clusters"]))' \
 	"$(ls "$TMP"/t/duplicate_groups_*.json)")
