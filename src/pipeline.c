@@ -203,6 +203,10 @@ static enum cd_result stage_match(struct run *r)
 		  "%.3f s", match_mode_name(mo->mode), r->users->n, st->candidates, st->duplicates,
 		  st->possible,
 		  (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	log_debug("matching stages: %s %.3f s, %s %.3f s, %s %.3f s, %s %.3f s",
+		  match_stage_name(MS_FEATURES), st->secs[MS_FEATURES], match_stage_name(MS_BLOCKS),
+		  st->secs[MS_BLOCKS], match_stage_name(MS_TYPOS), st->secs[MS_TYPOS],
+		  match_stage_name(MS_SCORING), st->secs[MS_SCORING]);
 	for (int k = 0; k < MK_COUNT; k++)
 		if (st->by_kind[k])
 			log_debug("duplicate pairs with %s evidence: %zu", match_kind_name(k),

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "arena.h"
 #include "detect/fuzzy.h"
 #include "detect/nicknames.h"
@@ -579,119 +580,273 @@ out:
 	return r;
 }
 
+/* Runs fn(a0) in a second thread and fn(a1) in this one; both here, in order, when no thread
+ * can be had. The two must share nothing they write. */
+static void run2(void *(*fn)(void *), void *a0, void *a1)
+{
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, fn, a0) == 0;
+	if (!threaded)
+		fn(a0);
+	fn(a1);
+	if (threaded)
+		pthread_join(th, NULL);
+}
+
+/* One-edit name pairs. Every distinct compact name of 5+ code points gives n + 1 deletion keys
+ * (a million users: 15 million). They are grouped in place: one American-flag pass on the
+ * top TYPO_BITS bits puts each key in its partition, then each partition (a few thousand keys,
+ * in cache) is sorted by (key, name id) by one of two threads. Equal keys then form runs with
+ * their names in id order, exactly as a full stable sort would give them; each thread collects
+ * its own confirmed name pairs and the union is sorted, so thread timing changes nothing. */
+#define TYPO_BITS 12
+#define TYPO_PARTS ((size_t)1 << TYPO_BITS)
+#define TYPO_RUN_MAX 256 /* a deletion key shared by more names is a common stem: no pairs */
+
+struct typo {
+	const struct itab *t;
+	uint32_t *cp;    /* code points of all names, name id's from cpoff[id] to cpoff[id + 1] */
+	size_t *cpoff;   /* t->n + 1 */
+	size_t *koff;    /* first deletion key of each name, t->n + 1 */
+	uint64_t *key;   /* koff[t->n] deletion keys ... */
+	uint32_t *kid;   /* ... and the name each belongs to */
+	size_t *part;    /* TYPO_PARTS + 1 partition starts */
+};
+
+struct typo_worker {
+	struct typo *ty;
+	size_t lo, hi;        /* names (keys pass), then partitions (pairs pass) */
+	struct u64vec pairs;  /* confirmed (name a << 32) | name b, a < b */
+	enum cd_result r;
+};
+
+static void *typo_keys_thread(void *arg)
+{
+	struct typo_worker *w = arg;
+	struct typo *ty = w->ty;
+	for (size_t id = w->lo; id < w->hi; id++) {
+		size_t n = ty->cpoff[id + 1] - ty->cpoff[id];
+		if (n < 5)
+			continue; /* a one-letter change in a four-letter name is another name */
+		size_t k0 = ty->koff[id], nk = fuzzy_deletion_keys(ty->cp + ty->cpoff[id], n, ty->key + k0);
+		for (size_t k = 0; k < nk; k++)
+			ty->kid[k0 + k] = (uint32_t)id;
+	}
+	return NULL;
+}
+
+static int typo_less(uint64_t ka, uint32_t ia, uint64_t kb, uint32_t ib)
+{
+	return ka < kb || (ka == kb && ia < ib);
+}
+
+/* Sorts (k[i], id[i]) by key, then id: quicksort, insertion sort for short ranges, recursing
+ * into the smaller side so the stack stays O(log n). */
+static void typo_sort(uint64_t *k, uint32_t *id, size_t n)
+{
+	while (n > 16) {
+		size_t m = n / 2, l = n - 1;
+		/* median of three into k[0] as the pivot */
+		if (typo_less(k[m], id[m], k[0], id[0])) {
+			uint64_t tk = k[m]; k[m] = k[0]; k[0] = tk;
+			uint32_t ti = id[m]; id[m] = id[0]; id[0] = ti;
+		}
+		if (typo_less(k[l], id[l], k[m], id[m])) {
+			uint64_t tk = k[l]; k[l] = k[m]; k[m] = tk;
+			uint32_t ti = id[l]; id[l] = id[m]; id[m] = ti;
+			if (typo_less(k[m], id[m], k[0], id[0])) {
+				tk = k[m]; k[m] = k[0]; k[0] = tk;
+				ti = id[m]; id[m] = id[0]; id[0] = ti;
+			}
+		}
+		uint64_t pk = k[m];
+		uint32_t pi = id[m];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (typo_less(k[i], id[i], pk, pi))
+				i++;
+			while (typo_less(pk, pi, k[j], id[j]))
+				j--;
+			if (i >= j)
+				break;
+			uint64_t tk = k[i]; k[i] = k[j]; k[j] = tk;
+			uint32_t ti = id[i]; id[i] = id[j]; id[j] = ti;
+			i++;
+			j--;
+		}
+		/* [0, j] <= pivot <= [j + 1, n) */
+		size_t left = j + 1;
+		if (left < n - left) {
+			typo_sort(k, id, left);
+			k += left;
+			id += left;
+			n -= left;
+		} else {
+			typo_sort(k + left, id + left, n - left);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t tk = k[i];
+		uint32_t ti = id[i];
+		size_t j = i;
+		for (; j > 0 && typo_less(tk, ti, k[j - 1], id[j - 1]); j--) {
+			k[j] = k[j - 1];
+			id[j] = id[j - 1];
+		}
+		k[j] = tk;
+		id[j] = ti;
+	}
+}
+
+static void *typo_pairs_thread(void *arg)
+{
+	struct typo_worker *w = arg;
+	struct typo *ty = w->ty;
+	w->r = CD_OK;
+	for (size_t p = w->lo; p < w->hi && w->r == CD_OK; p++) {
+		uint64_t *key = ty->key;
+		uint32_t *kid = ty->kid;
+		size_t plo = ty->part[p], phi = ty->part[p + 1];
+		typo_sort(key + plo, kid + plo, phi - plo);
+		/* runs of one key: distinct names in the run are candidates */
+		for (size_t lo = plo; lo < phi && w->r == CD_OK;) {
+			size_t hi = lo + 1;
+			while (hi < phi && key[hi] == key[lo])
+				hi++;
+			if (hi - lo >= 2 && hi - lo <= TYPO_RUN_MAX) {
+				for (size_t x = lo; x < hi && w->r == CD_OK; x++)
+					for (size_t y = x + 1; y < hi && w->r == CD_OK; y++) {
+						uint32_t a = kid[x], b = kid[y];
+						if (a == b)
+							continue;
+						const uint32_t *ca = ty->cp + ty->cpoff[a], *cb = ty->cp + ty->cpoff[b];
+						size_t na = ty->cpoff[a + 1] - ty->cpoff[a];
+						size_t nb = ty->cpoff[b + 1] - ty->cpoff[b];
+						if (fuzzy_osa(ca, na, cb, nb, 1) > 1)
+							continue;
+						if (a > b) {
+							uint32_t s = a;
+							a = b;
+							b = s;
+						}
+						w->r = u64_push(&w->pairs, ((uint64_t)a << 32) | b);
+					}
+			}
+			lo = hi;
+		}
+	}
+	return NULL;
+}
+
+/* Fills ty->cp/cpoff/koff (one pass: decoding is cheap), then the keys in two threads, then
+ * partitions them in place. */
+static enum cd_result typo_keys(struct typo *ty)
+{
+	const struct itab *t = ty->t;
+	size_t cpcap = 0;
+	uint32_t cp[FUZZY_MAX];
+	if (!(ty->cpoff = malloc((t->n + 1) * sizeof(*ty->cpoff))) ||
+	    !(ty->koff = malloc((t->n + 1) * sizeof(*ty->koff))) ||
+	    !(ty->part = calloc(TYPO_PARTS + 1, sizeof(*ty->part))))
+		return CD_NOMEM;
+	ty->cpoff[0] = ty->koff[0] = 0;
+	for (size_t id = 0; id < t->n; id++) {
+		size_t n = norm_codepoints(t->str[id], cp, FUZZY_MAX), at = ty->cpoff[id];
+		if (at + n > cpcap) {
+			size_t nc = cpcap ? cpcap * 2 : 1 << 20;
+			while (nc < at + n)
+				nc *= 2;
+			uint32_t *nv = realloc(ty->cp, nc * sizeof(*nv));
+			if (!nv)
+				return CD_NOMEM;
+			ty->cp = nv;
+			cpcap = nc;
+		}
+		memcpy(ty->cp + at, cp, n * sizeof(*cp));
+		ty->cpoff[id + 1] = at + n;
+		ty->koff[id + 1] = ty->koff[id] + (n >= 5 ? n + 1 : 0);
+	}
+	size_t nkey = ty->koff[t->n];
+	ty->key = malloc((nkey ? nkey : 1) * sizeof(*ty->key));
+	ty->kid = malloc((nkey ? nkey : 1) * sizeof(*ty->kid));
+	if (!ty->key || !ty->kid)
+		return CD_NOMEM;
+	/* two halves of the keys (not of the names) */
+	size_t mid = 0;
+	while (mid < t->n && ty->koff[mid] < nkey / 2)
+		mid++;
+	struct typo_worker w[2] = { { .ty = ty, .lo = 0, .hi = mid }, { .ty = ty, .lo = mid, .hi = t->n } };
+	run2(typo_keys_thread, &w[0], &w[1]);
+
+	/* American flag: counts, starts, then each key swapped along until it lands home */
+	size_t *next = malloc(TYPO_PARTS * sizeof(*next));
+	if (!next)
+		return CD_NOMEM;
+	for (size_t i = 0; i < nkey; i++)
+		ty->part[(ty->key[i] >> (64 - TYPO_BITS)) + 1]++;
+	for (size_t p = 0; p < TYPO_PARTS; p++) {
+		ty->part[p + 1] += ty->part[p];
+		next[p] = ty->part[p];
+	}
+	for (size_t p = 0; p < TYPO_PARTS; p++) {
+		while (next[p] < ty->part[p + 1]) {
+			uint64_t k = ty->key[next[p]];
+			uint32_t id = ty->kid[next[p]];
+			size_t d = (size_t)(k >> (64 - TYPO_BITS));
+			while (d != p) {
+				size_t at = next[d]++;
+				uint64_t tk = ty->key[at];
+				uint32_t ti = ty->kid[at];
+				ty->key[at] = k;
+				ty->kid[at] = id;
+				k = tk;
+				id = ti;
+				d = (size_t)(k >> (64 - TYPO_BITS));
+			}
+			ty->key[next[p]] = k;
+			ty->kid[next[p]] = id;
+			next[p]++;
+		}
+	}
+	free(next);
+	return CD_OK;
+}
+
 /* Compact full names within one edit: deletion keys of every distinct name, grouped by key,
  * confirmed with OSA, then expanded to the users carrying each name. */
 static enum cd_result typo_pairs(struct ctx *c)
 {
 	struct itab *t = &c->t[T_CNAME];
 	enum cd_result r = CD_OK;
-	struct u64vec keys = { 0 }, npairs = { 0 };
-	uint32_t *kid = NULL, *start = NULL, *users = NULL;
-	uint32_t cp[FUZZY_MAX], cq[FUZZY_MAX];
-	uint64_t dk[FUZZY_MAX + 1];
-	struct kv {
-		uint64_t k;
-		uint32_t id;
-	};
-	struct kv *kvs = NULL;
-	size_t nkv = 0, capkv = 0;
-	for (size_t id = 0; id < t->n; id++) {
-		size_t n = norm_codepoints(t->str[id], cp, FUZZY_MAX);
-		if (n < 5)
-			continue; /* a one-letter change in a four-letter name is another name */
-		size_t nk = fuzzy_deletion_keys(cp, n, dk);
-		if (nkv + nk > capkv) {
-			size_t nc = capkv ? capkv * 2 : 65536;
-			while (nc < nkv + nk)
-				nc *= 2;
-			struct kv *nv = realloc(kvs, nc * sizeof(*nv));
-			if (!nv) {
-				r = CD_NOMEM;
-				goto out;
-			}
-			kvs = nv;
-			capkv = nc;
-		}
-		for (size_t k = 0; k < nk; k++) {
-			kvs[nkv].k = dk[k];
-			kvs[nkv].id = (uint32_t)id;
-			nkv++;
-		}
-	}
-	/* split into parallel arrays and radix-sort them by key */
-	keys.v = malloc((nkv ? nkv : 1) * sizeof(uint64_t));
-	kid = malloc((nkv ? nkv : 1) * sizeof(uint32_t));
-	if (!keys.v || !kid) {
-		r = CD_NOMEM;
+	struct typo ty = { .t = t };
+	struct typo_worker w[2];
+	struct u64vec npairs = { 0 };
+	uint32_t *start = NULL, *users = NULL;
+	memset(w, 0, sizeof(w));
+	if ((r = typo_keys(&ty)) != CD_OK)
 		goto out;
-	}
-	{
-		/* two-array LSD radix sort on the 64-bit key carrying the id along */
-		uint64_t *k2 = malloc((nkv ? nkv : 1) * sizeof(uint64_t));
-		uint32_t *i2 = malloc((nkv ? nkv : 1) * sizeof(uint32_t));
-		size_t *cnt = malloc(65536 * sizeof(size_t));
-		if (!k2 || !i2 || !cnt) {
-			free(k2);
-			free(i2);
-			free(cnt);
-			r = CD_NOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < nkv; i++) {
-			keys.v[i] = kvs[i].k;
-			kid[i] = kvs[i].id;
-		}
-		keys.n = nkv;
-		free(kvs);
-		kvs = NULL;
-		for (int pass = 0; pass < 4; pass++) {
-			int sh = pass * 16;
-			memset(cnt, 0, 65536 * sizeof(size_t));
-			for (size_t i = 0; i < nkv; i++)
-				cnt[(keys.v[i] >> sh) & 0xFFFF]++;
-			size_t sum = 0;
-			for (size_t d = 0; d < 65536; d++) {
-				size_t x = cnt[d];
-				cnt[d] = sum;
-				sum += x;
-			}
-			for (size_t i = 0; i < nkv; i++) {
-				size_t p = cnt[(keys.v[i] >> sh) & 0xFFFF]++;
-				k2[p] = keys.v[i];
-				i2[p] = kid[i];
-			}
-			memcpy(keys.v, k2, nkv * sizeof(uint64_t));
-			memcpy(kid, i2, nkv * sizeof(uint32_t));
-		}
-		free(k2);
-		free(i2);
-		free(cnt);
-	}
-	/* runs of one key: distinct names in the run are candidates */
-	for (size_t lo = 0; lo < nkv && r == CD_OK;) {
-		size_t hi = lo + 1;
-		while (hi < nkv && keys.v[hi] == keys.v[lo])
-			hi++;
-		if (hi - lo >= 2 && hi - lo <= 256) {
-			for (size_t x = lo; x < hi && r == CD_OK; x++)
-				for (size_t y = x + 1; y < hi && r == CD_OK; y++) {
-					uint32_t a = kid[x], b = kid[y];
-					if (a == b)
-						continue;
-					size_t na = norm_codepoints(t->str[a], cp, FUZZY_MAX);
-					size_t nb = norm_codepoints(t->str[b], cq, FUZZY_MAX);
-					if (fuzzy_osa(cp, na, cq, nb, 1) > 1)
-						continue;
-					if (a > b) {
-						uint32_t s = a;
-						a = b;
-						b = s;
-					}
-					r = u64_push(&npairs, ((uint64_t)a << 32) | b);
-				}
-		}
-		lo = hi;
-	}
+	/* two halves of the keys, by partition */
+	size_t nkey = ty.koff[t->n], mid = 0;
+	while (mid < TYPO_PARTS && ty.part[mid] < nkey / 2)
+		mid++;
+	w[0].ty = w[1].ty = &ty;
+	w[0].hi = w[1].lo = mid;
+	w[1].hi = TYPO_PARTS;
+	run2(typo_pairs_thread, &w[0], &w[1]);
+	if ((r = w[0].r) != CD_OK || (r = w[1].r) != CD_OK)
+		goto out;
+	/* the keys are done with: free them before the users' arrays are made */
+	free(ty.key);
+	free(ty.kid);
+	free(ty.cp);
+	ty.key = NULL;
+	ty.kid = NULL;
+	ty.cp = NULL;
+	npairs = w[0].pairs;
+	memset(&w[0].pairs, 0, sizeof(w[0].pairs));
+	for (size_t i = 0; i < w[1].pairs.n && r == CD_OK; i++)
+		r = u64_push(&npairs, w[1].pairs.v[i]);
 	if (r != CD_OK || (r = radix_u64(npairs.v, npairs.n)) != CD_OK)
 		goto out;
 	/* users by name id */
@@ -732,9 +887,14 @@ static enum cd_result typo_pairs(struct ctx *c)
 				r = add_cand(c, users[x], users[y]);
 	}
 out:
-	free(kvs);
-	free(keys.v);
-	free(kid);
+	free(ty.cp);
+	free(ty.cpoff);
+	free(ty.koff);
+	free(ty.key);
+	free(ty.kid);
+	free(ty.part);
+	free(w[0].pairs.v);
+	free(w[1].pairs.v);
 	free(npairs.v);
 	free(start);
 	free(users);
@@ -1062,9 +1222,26 @@ void match_result_release(struct match_result *res)
 	res->n = res->cap = 0;
 }
 
+const char *match_stage_name(enum match_stage s)
+{
+	static const char *const names[MATCH_STAGES] = { "features", "blocks", "one-edit names",
+							  "scoring" };
+	return (unsigned)s < MATCH_STAGES ? names[s] : "unknown";
+}
+
+/* Adds the seconds since *t0 to stage s and restarts the clock. */
+static void stage_done(struct match_stats *st, enum match_stage s, struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	st->secs[s] += (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	*t0 = t1;
+}
+
 enum cd_result match_run(const struct user_set *users, const struct match_opts *opts,
 			 struct match_result *res, char *err, size_t errlen)
 {
+	struct timespec t0;
 	enum cd_result r = CD_OK;
 	struct ctx c;
 	memset(&c, 0, sizeof(c));
@@ -1077,6 +1254,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		snprintf(err, errlen, "too many users for detection (%zu)", users->n);
 		return CD_TOOBIG;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c.users = users;
 	c.opts = opts;
 	c.st = &res->stats;
@@ -1105,12 +1283,15 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	if ((r = extract_all(&c)) != CD_OK)
 		goto out;
 	count_values(&c);
+	stage_done(&res->stats, MS_FEATURES, &t0);
 	static const int blocking[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_SWAP, T_NICK, T_DIR,
 					T_SWAPTEAM, T_NICKTEAM };
 	for (size_t k = 0; k < sizeof(blocking) / sizeof(blocking[0]) && r == CD_OK; k++)
 		r = block_pairs(&c, blocking[k]);
+	stage_done(&res->stats, MS_BLOCKS, &t0);
 	if (r == CD_OK)
 		r = typo_pairs(&c);
+	stage_done(&res->stats, MS_TYPOS, &t0);
 	if (r == CD_OK)
 		r = radix_u64(c.cand.v, c.cand.n);
 	if (r != CD_OK)
@@ -1143,6 +1324,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 			res->stats.possible++;
 		}
 	}
+	stage_done(&res->stats, MS_SCORING, &t0);
 out:
 	if (r == CD_NOMEM && err && errlen && !err[0])
 		snprintf(err, errlen, "out of memory during detection");
