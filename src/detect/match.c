@@ -52,7 +52,7 @@ struct itab {
 	uint32_t *count;
 	uint64_t *hash;
 	size_t n, cap;
-	struct arena *arena;
+	struct arena *arena; /* NULL: str borrows the caller's strings, which outlive the table */
 };
 
 static void itab_release(struct itab *t)
@@ -64,9 +64,40 @@ static void itab_release(struct itab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static enum cd_result itab_grow(struct itab *t)
+/* Only what scoring reads stays (str, count): the slots and hashes go once interning is over. */
+static void itab_freeze(struct itab *t)
 {
-	size_t ns = t->nslots ? t->nslots * 2 : 1024;
+	free(t->slots);
+	free(t->hash);
+	t->slots = NULL;
+	t->hash = NULL;
+	t->nslots = 0;
+}
+
+/* A 64-bit hash, 8 bytes at a time (a byte-wise FNV was a tenth of interning). Equality of
+ * the whole string decides; the hash only spreads the slots, and no id depends on it. */
+static uint64_t itab_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xC2B2AE3D27D4EB4FULL);
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+	h ^= h >> 32;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 29;
+	return h;
+}
+
+static enum cd_result itab_rehash(struct itab *t, size_t ns)
+{
 	uint64_t *s = calloc(ns, sizeof(*s));
 	if (!s)
 		return CD_NOMEM;
@@ -82,12 +113,45 @@ static enum cd_result itab_grow(struct itab *t)
 	return CD_OK;
 }
 
-/* Interns s (len bytes); *id receives its id. */
+static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
+{
+	const char **ns = realloc(t->str, nc * sizeof(*ns));
+	if (!ns)
+		return CD_NOMEM;
+	t->str = ns;
+	uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
+	if (!nco)
+		return CD_NOMEM;
+	t->count = nco;
+	uint64_t *nh = realloc(t->hash, nc * sizeof(*nh));
+	if (!nh)
+		return CD_NOMEM;
+	t->hash = nh;
+	t->cap = nc;
+	return CD_OK;
+}
+
+/* Sizes an empty table for about `expect` values: the tables that get a value per user would
+ * otherwise rehash and copy their arrays a dozen times on the way to a million. Memory that
+ * is never written is never paged in, so a generous guess costs little. */
+static enum cd_result itab_reserve(struct itab *t, size_t expect)
+{
+	size_t ns = 1024;
+	while (ns < expect * 2)
+		ns *= 2;
+	enum cd_result r = CD_OK;
+	if (ns > t->nslots && (r = itab_rehash(t, ns)) != CD_OK)
+		return r;
+	return expect > t->cap ? itab_grow_arrays(t, expect) : CD_OK;
+}
+
+/* Interns s (len bytes); *id receives its id. Ids count up from 0 in the order values are
+ * first put, whatever the hash. */
 static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
 {
-	if ((t->n + 1) * 2 > t->nslots && itab_grow(t) != CD_OK)
+	if ((t->n + 1) * 2 > t->nslots && itab_rehash(t, t->nslots ? t->nslots * 2 : 1024) != CD_OK)
 		return CD_NOMEM;
-	uint64_t h = user_hash(s, len), tag = h & 0xFFFFFFFF00000000ULL;
+	uint64_t h = itab_hash(s, len), tag = h & 0xFFFFFFFF00000000ULL;
 	size_t k = (size_t)h & (t->nslots - 1);
 	while (t->slots[k]) {
 		uint64_t sl = t->slots[k];
@@ -99,24 +163,10 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 		}
 		k = (k + 1) & (t->nslots - 1);
 	}
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 1024;
-		const char **ns = realloc(t->str, nc * sizeof(*ns));
-		if (!ns)
-			return CD_NOMEM;
-		t->str = ns;
-		uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
-		if (!nco)
-			return CD_NOMEM;
-		t->count = nco;
-		uint64_t *nh = realloc(t->hash, nc * sizeof(*nh));
-		if (!nh)
-			return CD_NOMEM;
-		t->hash = nh;
-		t->cap = nc;
-	}
-	char *copy = arena_strndup(t->arena, s, len);
-	if (!copy)
+	if (t->n == t->cap && itab_grow_arrays(t, t->cap ? t->cap * 2 : 1024) != CD_OK)
+		return CD_NOMEM;
+	const char *copy = s;
+	if (t->arena && !(copy = arena_strndup(t->arena, s, len)))
 		return CD_NOMEM;
 	t->str[t->n] = copy;
 	t->count[t->n] = 0;
@@ -264,15 +314,131 @@ static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
 	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
 }
 
-/* Extraction runs in two threads over disjoint sets of tables (names, routing profile,
- * hierarchy group, team and directory id here; addresses and phones in extract_ids), each with its own buffers; the tables, their arenas and the
- * block lists of one set are only ever touched by one thread, and each writes its own members
- * of struct feat. */
+/* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
+ * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
+ * each with its own buffers; the tables, their arenas and the block lists of one set are only
+ * ever touched by one thread, and each writes its own members of struct feat. */
+/* Runs f0(a0) in a second thread and f1(a1) in this one; both here, in order, when no thread
+ * can be had. The two must share nothing they write. */
+static void run2(void *(*f0)(void *), void *a0, void *(*f1)(void *), void *a1)
+{
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, f0, a0) == 0;
+	if (!threaded)
+		f0(a0);
+	f1(a1);
+	if (threaded)
+		pthread_join(th, NULL);
+}
+
+/* Raw names repeat (a million users carry ~25,000 distinct first names): each distinct raw
+ * value is normalised and interned once, and a first name's nickname groups looked up once. */
+struct name_memo {
+	struct itab raw;  /* raw values, borrowed from the users */
+	uint32_t *id;     /* raw id -> id in the normalised table (NONE: normalises to "") */
+	size_t n, cap;
+};
+
+static void memo_release(struct name_memo *m)
+{
+	itab_release(&m->raw);
+	free(m->id);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The normalised (norm_compact) table-t id of raw, or NONE for a name that normalises to "". */
+static enum cd_result memo_name(struct ctx *c, struct name_memo *m, int t, const char *raw,
+				struct buf *scratch, uint32_t *id)
+{
+	uint32_t rid;
+	enum cd_result r = itab_put(&m->raw, raw, strlen(raw), &rid);
+	if (r != CD_OK)
+		return r;
+	if (rid < m->n) {
+		*id = m->id[rid];
+		return CD_OK;
+	}
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 1024;
+		uint32_t *nv = realloc(m->id, nc * sizeof(*nv));
+		if (!nv)
+			return CD_NOMEM;
+		m->id = nv;
+		m->cap = nc;
+	}
+	buf_reset(scratch);
+	if ((r = norm_compact(raw, scratch)) != CD_OK || (r = put_buf(c, t, scratch, id)) != CD_OK)
+		return r;
+	m->id[m->n++] = *id;
+	return CD_OK;
+}
+
+/* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
+ * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
+ * each with its own buffers; the tables, their arenas and the block lists of one set are only
+ * ever touched by one thread, and each writes its own members of struct feat. */
 struct worker {
 	struct ctx *c;
 	struct buf b1, b2;
+	struct name_memo first, last;
+	uint8_t *nng;     /* nickname groups of first-name id (at most 4); 0xFF: not looked up */
+	uint32_t *ng;     /* ... the groups, 4 per first-name id */
+	size_t ngcap;
+	int which;        /* team keys: 0 names in team, 1 nicknames in team */
 	enum cd_result r;
 };
+
+static void worker_release(struct worker *w)
+{
+	buf_release(&w->b1);
+	buf_release(&w->b2);
+	memo_release(&w->first);
+	memo_release(&w->last);
+	free(w->nng);
+	free(w->ng);
+}
+
+/* The nickname groups of first-name id `first` (normalised form `name`) into *g. */
+static enum cd_result first_groups(struct ctx *c, struct worker *w, uint32_t first, const char *name,
+				   const uint32_t **g, size_t *ng)
+{
+	if (first >= w->ngcap) {
+		size_t nc = w->ngcap ? w->ngcap : 1024;
+		while (nc <= first)
+			nc *= 2;
+		uint8_t *nn = realloc(w->nng, nc);
+		if (!nn)
+			return CD_NOMEM;
+		w->nng = nn;
+		uint32_t *ng2 = realloc(w->ng, nc * 4 * sizeof(*ng2));
+		if (!ng2)
+			return CD_NOMEM;
+		w->ng = ng2;
+		memset(w->nng + w->ngcap, 0xFF, nc - w->ngcap);
+		w->ngcap = nc;
+	}
+	if (w->nng[first] == 0xFF) {
+		size_t k = nick_groups(c->nick, name, w->ng + 4 * (size_t)first, 4);
+		w->nng[first] = (uint8_t)(k < 4 ? k : 4);
+	}
+	*g = w->ng + 4 * (size_t)first;
+	*ng = w->nng[first];
+	return CD_OK;
+}
+
+/* Writes the decimal digits of v at p; returns how many. */
+static size_t put_u32(char *p, uint32_t v)
+{
+	char d[10];
+	size_t n = 0;
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t k = 0; k < n; k++)
+		p[k] = d[n - 1 - k];
+	return n;
+}
 
 static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 {
@@ -281,60 +447,54 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 	enum cd_result r;
 	char tmp[512];
 
-	buf_reset(&w->b1);
-	if ((r = norm_compact(u->first_name, &w->b1)) != CD_OK || (r = put_buf(c, T_FIRST, &w->b1, &f->first)) != CD_OK)
+	if ((r = memo_name(c, &w->first, T_FIRST, u->first_name, &w->b1, &f->first)) != CD_OK ||
+	    (r = memo_name(c, &w->last, T_LAST, u->last_name, &w->b1, &f->last)) != CD_OK)
 		return r;
-	buf_reset(&w->b2);
-	if ((r = norm_compact(u->last_name, &w->b2)) != CD_OK || (r = put_buf(c, T_LAST, &w->b2, &f->last)) != CD_OK)
-		return r;
-	if (w->b1.len + w->b2.len > 0 && w->b1.len + w->b2.len + 2 < sizeof(tmp)) {
-		const char *a = buf_str(&w->b1), *b = buf_str(&w->b2);
-		int n = snprintf(tmp, sizeof(tmp), "%s%s", a, b);
-		if ((r = itab_put(&c->t[T_CNAME], tmp, (size_t)n, &f->cname)) != CD_OK)
+	const char *a = f->first != NONE ? c->t[T_FIRST].str[f->first] : "";
+	const char *b = f->last != NONE ? c->t[T_LAST].str[f->last] : "";
+	size_t na = strlen(a), nb = strlen(b);
+	if (na + nb > 0 && na + nb + 2 < sizeof(tmp)) {
+		const char *fa = a, *lb = b;
+		memcpy(tmp, a, na);
+		memcpy(tmp + na, b, nb);
+		if ((r = itab_put(&c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
 			return r;
 		/* either order: "smith\1john" for John Smith and for Smith John */
 		if (strcmp(a, b) > 0) {
 			const char *t = a;
+			size_t tn = na;
 			a = b;
 			b = t;
+			na = nb;
+			nb = tn;
 		}
-		n = snprintf(tmp, sizeof(tmp), "%s\1%s", a, b);
-		if ((r = itab_put(&c->t[T_SWAP], tmp, (size_t)n, &f->swap)) != CD_OK)
+		memcpy(tmp, a, na);
+		tmp[na] = 1;
+		memcpy(tmp + na + 1, b, nb);
+		if ((r = itab_put(&c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
 			return r;
 		if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
 			return r;
-		if (w->b1.len && w->b2.len) {
-			uint32_t g[4];
-			size_t ng = nick_groups(c->nick, buf_str(&w->b1), g, 4);
-			for (size_t k = 0; k < ng && k < 4; k++) {
+		if (fa[0] && lb[0]) {
+			const uint32_t *g;
+			size_t ng, nl = strlen(lb);
+			if ((r = first_groups(c, w, f->first, fa, &g, &ng)) != CD_OK)
+				return r;
+			for (size_t k = 0; k < ng; k++) {
 				uint32_t id;
-				n = snprintf(tmp, sizeof(tmp), "%u\1%s", g[k], buf_str(&w->b2));
-				if (n < 0 || (size_t)n >= sizeof(tmp))
+				/* "%u\1%s": group, last name */
+				size_t n = put_u32(tmp, g[k]);
+				if (n + 1 + nl >= sizeof(tmp))
 					continue; /* a last name of ~500 bytes: no nickname key */
-				if ((r = itab_put(&c->t[T_NICK], tmp, (size_t)n, &id)) != CD_OK ||
+				tmp[n] = 1;
+				memcpy(tmp + n + 1, lb, nl);
+				if ((r = itab_put(&c->t[T_NICK], tmp, n + 1 + nl, &id)) != CD_OK ||
 				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
 					return r;
 				f->nick[f->nnick++] = id;
 			}
 		}
 	}
-	/* attributes, compared as they are (here to balance the two threads) */
-	if (u->routing_profile_id[0] &&
-	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
-		return r;
-	if (u->hierarchy_group_id[0] &&
-	    (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, strlen(u->hierarchy_group_id), &f->hier)) != CD_OK)
-		return r;
-	if (f->routing != NONE && f->hier != NONE) {
-		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->hierarchy_group_id);
-		if (n > 0 && (size_t)n < sizeof(tmp) &&
-		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
-			return r;
-	}
-	if (u->directory_user_id[0] &&
-	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
-	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
-		return r;
 	return CD_OK;
 }
 
@@ -343,6 +503,7 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	const struct user *u = &c->users->v[i];
 	struct feat *f = &c->f[i];
 	enum cd_result r;
+	char tmp[512];
 
 	/* addresses: e-mail, secondary e-mail, a username that is an address */
 	buf_reset(&w->b1);
@@ -386,32 +547,55 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
 		return r;
 
+	/* attributes, compared as they are (in this thread: names are the heavier half) */
+	if (u->routing_profile_id[0] &&
+	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
+		return r;
+	if (u->hierarchy_group_id[0] &&
+	    (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, strlen(u->hierarchy_group_id), &f->hier)) != CD_OK)
+		return r;
+	if (f->routing != NONE && f->hier != NONE) {
+		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->hierarchy_group_id);
+		if (n > 0 && (size_t)n < sizeof(tmp) &&
+		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
+			return r;
+	}
+	if (u->directory_user_id[0] &&
+	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
+	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
+		return r;
 	return CD_OK;
 }
 
 /* Name keys within a team, once both halves are done: a common name's block is skipped past
  * name_cap (the name is no evidence then), but namesakes in the same team stay few and are
- * still compared. */
-static enum cd_result extract_team_keys(struct ctx *c, uint32_t i)
+ * still compared. Two threads: names in team (w->which 0) and nicknames in team (1) are
+ * disjoint tables. */
+static enum cd_result extract_team_keys(struct ctx *c, struct worker *w, uint32_t i)
 {
 	struct feat *f = &c->f[i];
 	enum cd_result r;
-	char tmp[64];
-	if (f->team != NONE) {
-		uint32_t id;
-		int n;
-		if (f->swap != NONE) {
-			n = snprintf(tmp, sizeof(tmp), "%u\1%u", f->swap, f->team);
-			if ((r = itab_put(&c->t[T_SWAPTEAM], tmp, (size_t)n, &id)) != CD_OK ||
-			    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
-				return r;
-		}
-		for (size_t k = 0; k < f->nnick; k++) {
-			n = snprintf(tmp, sizeof(tmp), "%u\1%u", f->nick[k], f->team);
-			if ((r = itab_put(&c->t[T_NICKTEAM], tmp, (size_t)n, &id)) != CD_OK ||
-			    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
-				return r;
-		}
+	char tmp[32];
+	if (f->team == NONE)
+		return CD_OK;
+	uint32_t id;
+	size_t n;
+	if (w->which == 0 && f->swap != NONE) {
+		/* "%u\1%u": name, team */
+		n = put_u32(tmp, f->swap);
+		tmp[n++] = 1;
+		n += put_u32(tmp + n, f->team);
+		if ((r = itab_put(&c->t[T_SWAPTEAM], tmp, n, &id)) != CD_OK ||
+		    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
+			return r;
+	}
+	for (size_t k = 0; w->which == 1 && k < f->nnick; k++) {
+		n = put_u32(tmp, f->nick[k]);
+		tmp[n++] = 1;
+		n += put_u32(tmp + n, f->team);
+		if ((r = itab_put(&c->t[T_NICKTEAM], tmp, n, &id)) != CD_OK ||
+		    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
+			return r;
 	}
 	return CD_OK;
 }
@@ -425,14 +609,30 @@ static void *names_thread(void *arg)
 	return NULL;
 }
 
+static void *ids_thread(void *arg)
+{
+	struct worker *w = arg;
+	w->r = CD_OK;
+	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
+		w->r = extract_ids(w->c, w, (uint32_t)i);
+	return NULL;
+}
+
+static void *team_thread(void *arg)
+{
+	struct worker *w = arg;
+	w->r = CD_OK;
+	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
+		w->r = extract_team_keys(w->c, w, (uint32_t)i);
+	return NULL;
+}
+
 /* Fills c->f and the tables: names in a second thread while this one does the rest (on two
  * cores interning is most of the work, and the two sets of tables share nothing). */
 static enum cd_result extract_all(struct ctx *c)
 {
 	struct worker wn, wi;
 	enum cd_result r = CD_OK;
-	pthread_t th;
-	int threaded;
 	size_t n = c->users->n;
 	memset(c->f, 0xFF, n * sizeof(*c->f)); /* every id NONE */
 	for (size_t i = 0; i < n; i++)
@@ -444,21 +644,16 @@ static enum cd_result extract_all(struct ctx *c)
 	buf_init(&wn.b2, 1 << 16);
 	buf_init(&wi.b1, 1 << 16);
 	buf_init(&wi.b2, 1 << 16);
-	threaded = pthread_create(&th, NULL, names_thread, &wn) == 0;
-	if (!threaded)
-		names_thread(&wn); /* no thread to be had: the same work, in order */
-	for (size_t i = 0; i < n && r == CD_OK; i++)
-		r = extract_ids(c, &wi, (uint32_t)i);
-	if (threaded)
-		pthread_join(th, NULL);
-	if (r == CD_OK)
-		r = wn.r;
-	for (size_t i = 0; i < n && r == CD_OK; i++)
-		r = extract_team_keys(c, (uint32_t)i);
-	buf_release(&wn.b1);
-	buf_release(&wn.b2);
-	buf_release(&wi.b1);
-	buf_release(&wi.b2);
+	run2(names_thread, &wn, ids_thread, &wi);
+	if ((r = wn.r) == CD_OK && (r = wi.r) == CD_OK) {
+		wn.which = 0;
+		wi.which = 1;
+		run2(team_thread, &wn, team_thread, &wi);
+		if ((r = wn.r) == CD_OK)
+			r = wi.r;
+	}
+	worker_release(&wn);
+	worker_release(&wi);
 	return r;
 }
 
@@ -578,19 +773,6 @@ out:
 	free(e->v);
 	memset(e, 0, sizeof(*e));
 	return r;
-}
-
-/* Runs fn(a0) in a second thread and fn(a1) in this one; both here, in order, when no thread
- * can be had. The two must share nothing they write. */
-static void run2(void *(*fn)(void *), void *a0, void *a1)
-{
-	pthread_t th;
-	int threaded = pthread_create(&th, NULL, fn, a0) == 0;
-	if (!threaded)
-		fn(a0);
-	fn(a1);
-	if (threaded)
-		pthread_join(th, NULL);
 }
 
 /* One-edit name pairs. Every distinct compact name of 5+ code points gives n + 1 deletion keys
@@ -777,7 +959,7 @@ static enum cd_result typo_keys(struct typo *ty)
 	while (mid < t->n && ty->koff[mid] < nkey / 2)
 		mid++;
 	struct typo_worker w[2] = { { .ty = ty, .lo = 0, .hi = mid }, { .ty = ty, .lo = mid, .hi = t->n } };
-	run2(typo_keys_thread, &w[0], &w[1]);
+	run2(typo_keys_thread, &w[0], typo_keys_thread, &w[1]);
 
 	/* American flag: counts, starts, then each key swapped along until it lands home */
 	size_t *next = malloc(TYPO_PARTS * sizeof(*next));
@@ -833,7 +1015,7 @@ static enum cd_result typo_pairs(struct ctx *c)
 	w[0].ty = w[1].ty = &ty;
 	w[0].hi = w[1].lo = mid;
 	w[1].hi = TYPO_PARTS;
-	run2(typo_pairs_thread, &w[0], &w[1]);
+	run2(typo_pairs_thread, &w[0], typo_pairs_thread, &w[1]);
 	if ((r = w[0].r) != CD_OK || (r = w[1].r) != CD_OK)
 		goto out;
 	/* the keys are done with: free them before the users' arrays are made */
@@ -1272,16 +1454,27 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		c.t[t].arena = c.arena;
 	/* the name tables are filled by the names thread: their strings get their own arena */
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
-		c.t[T_NICK].arena = c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_TEAM].arena =
-		c.t[T_DIR].arena = c.name_arena;
+		c.t[T_NICK].arena = c.name_arena;
+	/* the team keys come after both, one table per thread: one arena each */
+	c.t[T_SWAPTEAM].arena = c.name_arena;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
 		goto out;
 	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {
 		r = CD_NOMEM;
 		goto out;
 	}
+	{
+		/* the tables that get about one value per user */
+		static const int per_user[] = { T_ADDR, T_UNAME, T_LOCAL, T_CNAME, T_SWAP, T_SWAPTEAM };
+		for (size_t k = 0; k < sizeof(per_user) / sizeof(per_user[0]) && r == CD_OK; k++)
+			r = itab_reserve(&c.t[per_user[k]], users->n);
+		if (r != CD_OK)
+			goto out;
+	}
 	if ((r = extract_all(&c)) != CD_OK)
 		goto out;
+	for (int t = 0; t < T_COUNT; t++)
+		itab_freeze(&c.t[t]);
 	count_values(&c);
 	stage_done(&res->stats, MS_FEATURES, &t0);
 	static const int blocking[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_SWAP, T_NICK, T_DIR,
