@@ -1457,6 +1457,8 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		c.t[T_NICK].arena = c.name_arena;
 	/* the team keys come after both, one table per thread: one arena each */
 	c.t[T_SWAPTEAM].arena = c.name_arena;
+	/* keys that are a user's value as it is: the table borrows the users' strings */
+	c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_DIR].arena = NULL;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
 		goto out;
 	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {
@@ -1481,6 +1483,22 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 					T_SWAPTEAM, T_NICKTEAM };
 	for (size_t k = 0; k < sizeof(blocking) / sizeof(blocking[0]) && r == CD_OK; k++)
 		r = block_pairs(&c, blocking[k]);
+	if (r == CD_OK) {
+		/* Scoring reads the strings of the name tables only (of the rest: ids and counts),
+		 * so the other strings and the tables that only made blocks go before the one-edit
+		 * stage, where memory peaks. */
+		static const int strings_done[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_ROUTING,
+						    T_HIER, T_TEAM, T_DIR };
+		for (size_t k = 0; k < sizeof(strings_done) / sizeof(strings_done[0]); k++) {
+			free(c.t[strings_done[k]].str);
+			c.t[strings_done[k]].str = NULL;
+		}
+		itab_release(&c.t[T_NICK]);
+		itab_release(&c.t[T_SWAPTEAM]);
+		itab_release(&c.t[T_NICKTEAM]);
+		arena_free(c.arena); /* the strings of all of those but the nickname keys */
+		c.arena = NULL;
+	}
 	stage_done(&res->stats, MS_BLOCKS, &t0);
 	if (r == CD_OK)
 		r = typo_pairs(&c);
