@@ -265,7 +265,7 @@ static void evidence_rules(void **state)
 	background(&s, 3000);
 	/* established spellings: Meyer and Meier are both carried by several people */
 	for (int i = 0; i < 4; i++) {
-		char u[16];
+		char u[32];
 		snprintf(u, sizeof(u), "meyer%d", i);
 		add(&s, &(struct person){ u, "Olga", "Meyer", NULL, NULL, NULL, NULL, NULL, NULL });
 		snprintf(u, sizeof(u), "meier%d", i);
