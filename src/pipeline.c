@@ -1,6 +1,7 @@
 /* pipeline.c -- the stages from a user set to the reports: folder, log, detection, writers, summary. */
 #include "pipeline.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #define PIPE_MAX_FILES 16
 
 struct report_queue;
+struct rules_job;
 
 /* Everything the stages share. A new stage adds its state here and a row to `stages`. */
 struct run {
@@ -35,6 +37,7 @@ struct run {
 	size_t nfiles;
 	bool log_open;
 	struct report_queue *writers;      /* started after stage_prepare (stage_reports) */
+	struct rules_job *rules;           /* the classic rules (stage_detect, stage_match) */
 };
 
 static void write_users_csv(FILE *f, const struct run *r)
@@ -163,22 +166,63 @@ static enum cd_result stage_prepare(struct run *r)
 	return CD_OK;
 }
 
-static enum cd_result stage_detect(struct run *r)
-{
+/* The classic rules and the matching only read the users, so with --match they run at the same
+ * time: the rules in a thread of their own (started here, joined in stage_match), the matching
+ * in the caller's. Their log lines come out in the same order either way. */
+struct rules_job {
+	const struct user_set *users;
+	struct rule_pairs *pairs;
 	char err[256];
+	enum cd_result rc;
+	double secs;
+	pthread_t th;
+	bool running;
+};
+
+static void *rules_thread(void *arg)
+{
+	struct rules_job *j = arg;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	enum cd_result rc = rules_find(r->users, &r->pairs, err, sizeof err);
+	j->rc = rules_find(j->users, j->pairs, j->err, sizeof j->err);
+	/* The rules' hash tables were freed into this thread's malloc arena, which glibc does
+	 * not give back by itself: without this they stay resident through the matching's peak. */
+	malloc_trim(0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc != CD_OK) {
-		log_error("%s", err);
-		return rc;
+	j->secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return NULL;
+}
+
+/* Waits for the rules (when they ran in a thread) and logs their outcome. */
+static enum cd_result rules_finish(struct run *r)
+{
+	struct rules_job *j = r->rules;
+	if (j->running)
+		pthread_join(j->th, NULL);
+	j->running = false;
+	if (j->rc != CD_OK) {
+		log_error("%s", j->err);
+		return j->rc;
 	}
 	log_debug("classic rules over %zu users: %zu e-mail, %zu username, %zu name pairs in %.3f s",
 		  r->users->n, r->pairs.n[RULE_EMAIL], r->pairs.n[RULE_USERNAME],
-		  r->pairs.n[RULE_NAME],
-		  (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		  r->pairs.n[RULE_NAME], j->secs);
 	return CD_OK;
+}
+
+static enum cd_result stage_detect(struct run *r)
+{
+	struct rules_job *j = r->rules;
+	j->users = r->users;
+	j->pairs = &r->pairs;
+	j->rc = CD_INTERNAL;
+	j->err[0] = '\0';
+	if (r->o->match.mode != MATCH_CLASSIC)
+		j->running = pthread_create(&j->th, NULL, rules_thread, j) == 0;
+	if (j->running)
+		return CD_OK; /* stage_match collects them */
+	rules_thread(j);
+	return rules_finish(r);
 }
 
 /* Detection beyond the classic rules (detect/match, detect/cluster); nothing in classic mode. */
@@ -194,15 +238,22 @@ static enum cd_result stage_match(struct run *r)
 	if (rc == CD_OK)
 		rc = cluster_build(r->users, &r->match, mo, &r->clusters, err, sizeof err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	enum cd_result rrc = rules_finish(r);
 	if (rc != CD_OK) {
 		log_error("%s", err);
 		return rc;
 	}
+	if (rrc != CD_OK)
+		return rrc;
 	const struct match_stats *st = &r->match.stats;
 	log_debug("%s matching over %zu users: %zu candidate pairs, %zu duplicate, %zu possible in "
 		  "%.3f s", match_mode_name(mo->mode), r->users->n, st->candidates, st->duplicates,
 		  st->possible,
 		  (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	log_debug("matching stages: %s %.3f s, %s %.3f s, %s %.3f s, %s %.3f s",
+		  match_stage_name(MS_FEATURES), st->secs[MS_FEATURES], match_stage_name(MS_BLOCKS),
+		  st->secs[MS_BLOCKS], match_stage_name(MS_TYPOS), st->secs[MS_TYPOS],
+		  match_stage_name(MS_SCORING), st->secs[MS_SCORING]);
 	for (int k = 0; k < MK_COUNT; k++)
 		if (st->by_kind[k])
 			log_debug("duplicate pairs with %s evidence: %zu", match_kind_name(k),
@@ -438,6 +489,9 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
 	r.writers = q;
+	struct rules_job rules;
+	memset(&rules, 0, sizeof rules);
+	r.rules = &rules;
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == CD_OK; i++) {
 		rc = stages[i].fn(&r);
 		if (rc != CD_OK)
@@ -445,6 +499,8 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 		else if (stages[i].fn == stage_prepare)
 			reports_start(&r, q);
 	}
+	if (rules.running) /* only when a stage between the two failed */
+		pthread_join(rules.th, NULL);
 	reports_cancel(q); /* no-op unless a stage before the reports failed */
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->lock);

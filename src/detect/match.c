@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "arena.h"
 #include "detect/fuzzy.h"
 #include "detect/nicknames.h"
@@ -54,7 +55,7 @@ struct itab {
 	uint32_t *count;
 	uint64_t *hash;
 	size_t n, cap;
-	struct arena *arena;
+	struct arena *arena; /* NULL: str borrows the caller's strings, which outlive the table */
 };
 
 static void itab_release(struct itab *t)
@@ -66,9 +67,40 @@ static void itab_release(struct itab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static enum cd_result itab_grow(struct itab *t)
+/* Only what scoring reads stays (str, count): the slots and hashes go once interning is over. */
+static void itab_freeze(struct itab *t)
 {
-	size_t ns = t->nslots ? t->nslots * 2 : 1024;
+	free(t->slots);
+	free(t->hash);
+	t->slots = NULL;
+	t->hash = NULL;
+	t->nslots = 0;
+}
+
+/* A 64-bit hash, 8 bytes at a time (a byte-wise FNV was a tenth of interning). Equality of
+ * the whole string decides; the hash only spreads the slots, and no id depends on it. */
+static uint64_t itab_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xC2B2AE3D27D4EB4FULL);
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+	h ^= h >> 32;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 29;
+	return h;
+}
+
+static enum cd_result itab_rehash(struct itab *t, size_t ns)
+{
 	uint64_t *s = calloc(ns, sizeof(*s));
 	if (!s)
 		return CD_NOMEM;
@@ -84,12 +116,45 @@ static enum cd_result itab_grow(struct itab *t)
 	return CD_OK;
 }
 
-/* Interns s (len bytes); *id receives its id. */
+static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
+{
+	const char **ns = realloc(t->str, nc * sizeof(*ns));
+	if (!ns)
+		return CD_NOMEM;
+	t->str = ns;
+	uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
+	if (!nco)
+		return CD_NOMEM;
+	t->count = nco;
+	uint64_t *nh = realloc(t->hash, nc * sizeof(*nh));
+	if (!nh)
+		return CD_NOMEM;
+	t->hash = nh;
+	t->cap = nc;
+	return CD_OK;
+}
+
+/* Sizes an empty table for about `expect` values: the tables that get a value per user would
+ * otherwise rehash and copy their arrays a dozen times on the way to a million. Memory that
+ * is never written is never paged in, so a generous guess costs little. */
+static enum cd_result itab_reserve(struct itab *t, size_t expect)
+{
+	size_t ns = 1024;
+	while (ns < expect * 2)
+		ns *= 2;
+	enum cd_result r = CD_OK;
+	if (ns > t->nslots && (r = itab_rehash(t, ns)) != CD_OK)
+		return r;
+	return expect > t->cap ? itab_grow_arrays(t, expect) : CD_OK;
+}
+
+/* Interns s (len bytes); *id receives its id. Ids count up from 0 in the order values are
+ * first put, whatever the hash. */
 static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
 {
-	if ((t->n + 1) * 2 > t->nslots && itab_grow(t) != CD_OK)
+	if ((t->n + 1) * 2 > t->nslots && itab_rehash(t, t->nslots ? t->nslots * 2 : 1024) != CD_OK)
 		return CD_NOMEM;
-	uint64_t h = user_hash(s, len), tag = h & 0xFFFFFFFF00000000ULL;
+	uint64_t h = itab_hash(s, len), tag = h & 0xFFFFFFFF00000000ULL;
 	size_t k = (size_t)h & (t->nslots - 1);
 	while (t->slots[k]) {
 		uint64_t sl = t->slots[k];
@@ -101,24 +166,10 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 		}
 		k = (k + 1) & (t->nslots - 1);
 	}
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 1024;
-		const char **ns = realloc(t->str, nc * sizeof(*ns));
-		if (!ns)
-			return CD_NOMEM;
-		t->str = ns;
-		uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
-		if (!nco)
-			return CD_NOMEM;
-		t->count = nco;
-		uint64_t *nh = realloc(t->hash, nc * sizeof(*nh));
-		if (!nh)
-			return CD_NOMEM;
-		t->hash = nh;
-		t->cap = nc;
-	}
-	char *copy = arena_strndup(t->arena, s, len);
-	if (!copy)
+	if (t->n == t->cap && itab_grow_arrays(t, t->cap ? t->cap * 2 : 1024) != CD_OK)
+		return CD_NOMEM;
+	const char *copy = s;
+	if (t->arena && !(copy = arena_strndup(t->arena, s, len)))
 		return CD_NOMEM;
 	t->str[t->n] = copy;
 	t->count[t->n] = 0;
@@ -131,11 +182,11 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 /* ---------------------------------------------------------------- features */
 
 enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_PHONE,
-       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_ROLE, T_TEAMROLE, T_COUNT };
+       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_ROLE, T_TEAMROLE, T_ORG, T_COUNT };
 
 static const char *const table_what[T_COUNT] = {
 	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part", "phone", "routing profile", "hierarchy group", "team", "directory user",
-	"name in team", "nickname in team", "role", "team and role",
+	"name in team", "nickname in team", "role", "team and role", "mail organisation",
 };
 
 struct feat {
@@ -145,6 +196,7 @@ struct feat {
 	uint32_t mobile, desk;
 	uint32_t routing, hier, team, dir;
 	uint32_t role, teamrole;  /* routing profile + security profiles, and with the group too */
+	uint32_t org;             /* the organisation part of the e-mail's domain (T_ORG) */
 	uint32_t nick[4];         /* T_NICK ids of this user (nnick of them) */
 	uint8_t nnick;
 };
@@ -267,15 +319,131 @@ static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
 	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
 }
 
-/* Extraction runs in two threads over disjoint sets of tables (names, routing profile,
- * hierarchy group, team and directory id here; addresses and phones in extract_ids), each with its own buffers; the tables, their arenas and the
- * block lists of one set are only ever touched by one thread, and each writes its own members
- * of struct feat. */
+/* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
+ * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
+ * each with its own buffers; the tables, their arenas and the block lists of one set are only
+ * ever touched by one thread, and each writes its own members of struct feat. */
+/* Runs f0(a0) in a second thread and f1(a1) in this one; both here, in order, when no thread
+ * can be had. The two must share nothing they write. */
+static void run2(void *(*f0)(void *), void *a0, void *(*f1)(void *), void *a1)
+{
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, f0, a0) == 0;
+	if (!threaded)
+		f0(a0);
+	f1(a1);
+	if (threaded)
+		pthread_join(th, NULL);
+}
+
+/* Raw names repeat (a million users carry ~25,000 distinct first names): each distinct raw
+ * value is normalised and interned once, and a first name's nickname groups looked up once. */
+struct name_memo {
+	struct itab raw;  /* raw values, borrowed from the users */
+	uint32_t *id;     /* raw id -> id in the normalised table (NONE: normalises to "") */
+	size_t n, cap;
+};
+
+static void memo_release(struct name_memo *m)
+{
+	itab_release(&m->raw);
+	free(m->id);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The normalised (norm_compact) table-t id of raw, or NONE for a name that normalises to "". */
+static enum cd_result memo_name(struct ctx *c, struct name_memo *m, int t, const char *raw,
+				struct buf *scratch, uint32_t *id)
+{
+	uint32_t rid;
+	enum cd_result r = itab_put(&m->raw, raw, strlen(raw), &rid);
+	if (r != CD_OK)
+		return r;
+	if (rid < m->n) {
+		*id = m->id[rid];
+		return CD_OK;
+	}
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 1024;
+		uint32_t *nv = realloc(m->id, nc * sizeof(*nv));
+		if (!nv)
+			return CD_NOMEM;
+		m->id = nv;
+		m->cap = nc;
+	}
+	buf_reset(scratch);
+	if ((r = norm_compact(raw, scratch)) != CD_OK || (r = put_buf(c, t, scratch, id)) != CD_OK)
+		return r;
+	m->id[m->n++] = *id;
+	return CD_OK;
+}
+
+/* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
+ * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
+ * each with its own buffers; the tables, their arenas and the block lists of one set are only
+ * ever touched by one thread, and each writes its own members of struct feat. */
 struct worker {
 	struct ctx *c;
 	struct buf b1, b2;
+	struct name_memo first, last;
+	uint8_t *nng;     /* nickname groups of first-name id (at most 4); 0xFF: not looked up */
+	uint32_t *ng;     /* ... the groups, 4 per first-name id */
+	size_t ngcap;
+	int which;        /* team keys: 0 names in team, 1 nicknames in team */
 	enum cd_result r;
 };
+
+static void worker_release(struct worker *w)
+{
+	buf_release(&w->b1);
+	buf_release(&w->b2);
+	memo_release(&w->first);
+	memo_release(&w->last);
+	free(w->nng);
+	free(w->ng);
+}
+
+/* The nickname groups of first-name id `first` (normalised form `name`) into *g. */
+static enum cd_result first_groups(struct ctx *c, struct worker *w, uint32_t first, const char *name,
+				   const uint32_t **g, size_t *ng)
+{
+	if (first >= w->ngcap) {
+		size_t nc = w->ngcap ? w->ngcap : 1024;
+		while (nc <= first)
+			nc *= 2;
+		uint8_t *nn = realloc(w->nng, nc);
+		if (!nn)
+			return CD_NOMEM;
+		w->nng = nn;
+		uint32_t *ng2 = realloc(w->ng, nc * 4 * sizeof(*ng2));
+		if (!ng2)
+			return CD_NOMEM;
+		w->ng = ng2;
+		memset(w->nng + w->ngcap, 0xFF, nc - w->ngcap);
+		w->ngcap = nc;
+	}
+	if (w->nng[first] == 0xFF) {
+		size_t k = nick_groups(c->nick, name, w->ng + 4 * (size_t)first, 4);
+		w->nng[first] = (uint8_t)(k < 4 ? k : 4);
+	}
+	*g = w->ng + 4 * (size_t)first;
+	*ng = w->nng[first];
+	return CD_OK;
+}
+
+/* Writes the decimal digits of v at p; returns how many. */
+static size_t put_u32(char *p, uint32_t v)
+{
+	char d[10];
+	size_t n = 0;
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t k = 0; k < n; k++)
+		p[k] = d[n - 1 - k];
+	return n;
+}
 
 static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 {
@@ -284,44 +452,147 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 	enum cd_result r;
 	char tmp[512];
 
-	buf_reset(&w->b1);
-	if ((r = norm_compact(u->first_name, &w->b1)) != CD_OK || (r = put_buf(c, T_FIRST, &w->b1, &f->first)) != CD_OK)
+	if ((r = memo_name(c, &w->first, T_FIRST, u->first_name, &w->b1, &f->first)) != CD_OK ||
+	    (r = memo_name(c, &w->last, T_LAST, u->last_name, &w->b1, &f->last)) != CD_OK)
 		return r;
-	buf_reset(&w->b2);
-	if ((r = norm_compact(u->last_name, &w->b2)) != CD_OK || (r = put_buf(c, T_LAST, &w->b2, &f->last)) != CD_OK)
-		return r;
-	if (w->b1.len + w->b2.len > 0 && w->b1.len + w->b2.len + 2 < sizeof(tmp)) {
-		const char *a = buf_str(&w->b1), *b = buf_str(&w->b2);
-		int n = snprintf(tmp, sizeof(tmp), "%s%s", a, b);
-		if ((r = itab_put(&c->t[T_CNAME], tmp, (size_t)n, &f->cname)) != CD_OK)
+	const char *a = f->first != NONE ? c->t[T_FIRST].str[f->first] : "";
+	const char *b = f->last != NONE ? c->t[T_LAST].str[f->last] : "";
+	size_t na = strlen(a), nb = strlen(b);
+	if (na + nb > 0 && na + nb + 2 < sizeof(tmp)) {
+		const char *fa = a, *lb = b;
+		memcpy(tmp, a, na);
+		memcpy(tmp + na, b, nb);
+		if ((r = itab_put(&c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
 			return r;
 		/* either order: "smith\1john" for John Smith and for Smith John */
 		if (strcmp(a, b) > 0) {
 			const char *t = a;
+			size_t tn = na;
 			a = b;
 			b = t;
+			na = nb;
+			nb = tn;
 		}
-		n = snprintf(tmp, sizeof(tmp), "%s\1%s", a, b);
-		if ((r = itab_put(&c->t[T_SWAP], tmp, (size_t)n, &f->swap)) != CD_OK)
+		memcpy(tmp, a, na);
+		tmp[na] = 1;
+		memcpy(tmp + na + 1, b, nb);
+		if ((r = itab_put(&c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
 			return r;
 		if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
 			return r;
-		if (w->b1.len && w->b2.len) {
-			uint32_t g[4];
-			size_t ng = nick_groups(c->nick, buf_str(&w->b1), g, 4);
-			for (size_t k = 0; k < ng && k < 4; k++) {
+		if (fa[0] && lb[0]) {
+			const uint32_t *g;
+			size_t ng, nl = strlen(lb);
+			if ((r = first_groups(c, w, f->first, fa, &g, &ng)) != CD_OK)
+				return r;
+			for (size_t k = 0; k < ng; k++) {
 				uint32_t id;
-				n = snprintf(tmp, sizeof(tmp), "%u\1%s", g[k], buf_str(&w->b2));
-				if (n < 0 || (size_t)n >= sizeof(tmp))
+				/* "%u\1%s": group, last name */
+				size_t n = put_u32(tmp, g[k]);
+				if (n + 1 + nl >= sizeof(tmp))
 					continue; /* a last name of ~500 bytes: no nickname key */
-				if ((r = itab_put(&c->t[T_NICK], tmp, (size_t)n, &id)) != CD_OK ||
+				tmp[n] = 1;
+				memcpy(tmp + n + 1, lb, nl);
+				if ((r = itab_put(&c->t[T_NICK], tmp, n + 1 + nl, &id)) != CD_OK ||
 				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
 					return r;
 				f->nick[f->nnick++] = id;
 			}
 		}
 	}
-	/* attributes, compared as they are (here to balance the two threads) */
+	return CD_OK;
+}
+
+/* The organisation part of a normalised address's domain: the label before the public
+ * suffix, where the suffix is the last label or, for country domains written with a second
+ * level (co.uk, com.au, com.br, ...), the last two. "support.anycompany.co.uk" -> "anycompany". */
+static const char *org_label(const char *addr, size_t *len)
+{
+	const char *at = strrchr(addr, '@');
+	if (!at)
+		return NULL;
+	const char *d = at + 1, *end = d + strlen(d);
+	const char *dots[3] = { NULL, NULL, NULL }; /* the last three dots, latest first */
+	for (const char *q = d; q < end; q++)
+		if (*q == '.') {
+			dots[2] = dots[1];
+			dots[1] = dots[0];
+			dots[0] = q;
+		}
+	if (!dots[0])
+		return NULL;
+	const char *sfx = dots[0]; /* ".uk" */
+	size_t tld = (size_t)(end - dots[0] - 1), second = dots[1] ? (size_t)(dots[0] - dots[1] - 1) : 0;
+	if (tld == 2 && dots[1] && second <= 3 &&
+	    (!strncmp(dots[1] + 1, "co", second) || !strncmp(dots[1] + 1, "com", second) ||
+	     !strncmp(dots[1] + 1, "org", second) || !strncmp(dots[1] + 1, "net", second) ||
+	     !strncmp(dots[1] + 1, "ac", second) || !strncmp(dots[1] + 1, "gov", second) ||
+	     !strncmp(dots[1] + 1, "ne", second) || !strncmp(dots[1] + 1, "or", second)))
+		sfx = dots[1]; /* ".co.uk" */
+	const char *start = d;
+	for (const char *q = sfx - 1; q >= d; q--)
+		if (*q == '.') {
+			start = q + 1;
+			break;
+		}
+	*len = (size_t)(sfx - start);
+	return *len ? start : NULL;
+}
+
+static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
+{
+	const struct user *u = &c->users->v[i];
+	struct feat *f = &c->f[i];
+	enum cd_result r;
+	char tmp[512];
+
+	/* addresses: e-mail, secondary e-mail, a username that is an address */
+	buf_reset(&w->b1);
+	if ((r = norm_email(u->email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->email)) != CD_OK)
+		return r;
+	if (f->email != NONE) {
+		const char *e = c->t[T_ADDR].str[f->email];
+		size_t ln = norm_local_len(e);
+		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
+			return r;
+		size_t lo;
+		const char *o = org_label(e, &lo);
+		if (o && (r = itab_put(&c->t[T_ORG], o, lo, &f->org)) != CD_OK)
+			return r;
+	}
+	buf_reset(&w->b1);
+	if ((r = norm_email(u->secondary_email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->sec)) != CD_OK)
+		return r;
+	buf_reset(&w->b1);
+	if ((r = norm_text(u->username, &w->b1)) != CD_OK || (r = put_buf(c, T_UNAME, &w->b1, &f->uname)) != CD_OK)
+		return r;
+	if (w->b1.len) {
+		buf_reset(&w->b2);
+		if ((r = norm_email(u->username, &w->b2)) != CD_OK)
+			return r;
+		const char *e = buf_str(&w->b2);
+		if (strchr(e, '@') && (r = put_buf(c, T_ADDR, &w->b2, &f->uaddr)) != CD_OK)
+			return r;
+		size_t ln = norm_local_len(e);
+		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
+			return r;
+	}
+	if ((r = ent_push(&c->blocks[T_ADDR], f->email, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_ADDR], f->sec, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_ADDR], f->uaddr, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_UNAME], f->uname, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_LOCAL], f->l_user, i)) != CD_OK ||
+	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK))
+		return r;
+
+	/* phones */
+	if ((r = phone_key(c, u->mobile, &f->mobile)) != CD_OK || (r = phone_key(c, u->desk_phone, &f->desk)) != CD_OK)
+		return r;
+	if ((r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
+	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
+		return r;
+
+	/* attributes, compared as they are (in this thread: names are the heavier half) */
 	if (u->routing_profile_id[0] &&
 	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
 		return r;
@@ -357,80 +628,35 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 	return CD_OK;
 }
 
-static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
-{
-	const struct user *u = &c->users->v[i];
-	struct feat *f = &c->f[i];
-	enum cd_result r;
-
-	/* addresses: e-mail, secondary e-mail, a username that is an address */
-	buf_reset(&w->b1);
-	if ((r = norm_email(u->email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->email)) != CD_OK)
-		return r;
-	if (f->email != NONE) {
-		const char *e = c->t[T_ADDR].str[f->email];
-		size_t ln = norm_local_len(e);
-		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
-			return r;
-	}
-	buf_reset(&w->b1);
-	if ((r = norm_email(u->secondary_email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->sec)) != CD_OK)
-		return r;
-	buf_reset(&w->b1);
-	if ((r = norm_text(u->username, &w->b1)) != CD_OK || (r = put_buf(c, T_UNAME, &w->b1, &f->uname)) != CD_OK)
-		return r;
-	if (w->b1.len) {
-		buf_reset(&w->b2);
-		if ((r = norm_email(u->username, &w->b2)) != CD_OK)
-			return r;
-		const char *e = buf_str(&w->b2);
-		if (strchr(e, '@') && (r = put_buf(c, T_ADDR, &w->b2, &f->uaddr)) != CD_OK)
-			return r;
-		size_t ln = norm_local_len(e);
-		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
-			return r;
-	}
-	if ((r = ent_push(&c->blocks[T_ADDR], f->email, i)) != CD_OK ||
-	    (r = ent_push(&c->blocks[T_ADDR], f->sec, i)) != CD_OK ||
-	    (r = ent_push(&c->blocks[T_ADDR], f->uaddr, i)) != CD_OK ||
-	    (r = ent_push(&c->blocks[T_UNAME], f->uname, i)) != CD_OK ||
-	    (r = ent_push(&c->blocks[T_LOCAL], f->l_user, i)) != CD_OK ||
-	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK))
-		return r;
-
-	/* phones */
-	if ((r = phone_key(c, u->mobile, &f->mobile)) != CD_OK || (r = phone_key(c, u->desk_phone, &f->desk)) != CD_OK)
-		return r;
-	if ((r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
-	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
-		return r;
-
-	return CD_OK;
-}
-
 /* Name keys within a team, once both halves are done: a common name's block is skipped past
  * name_cap (the name is no evidence then), but namesakes in the same team stay few and are
- * still compared. */
-static enum cd_result extract_team_keys(struct ctx *c, uint32_t i)
+ * still compared. Two threads: names in team (w->which 0) and nicknames in team (1) are
+ * disjoint tables. */
+static enum cd_result extract_team_keys(struct ctx *c, struct worker *w, uint32_t i)
 {
 	struct feat *f = &c->f[i];
 	enum cd_result r;
-	char tmp[64];
-	if (f->team != NONE) {
-		uint32_t id;
-		int n;
-		if (f->swap != NONE) {
-			n = snprintf(tmp, sizeof(tmp), "%u\1%u", f->swap, f->team);
-			if ((r = itab_put(&c->t[T_SWAPTEAM], tmp, (size_t)n, &id)) != CD_OK ||
-			    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
-				return r;
-		}
-		for (size_t k = 0; k < f->nnick; k++) {
-			n = snprintf(tmp, sizeof(tmp), "%u\1%u", f->nick[k], f->team);
-			if ((r = itab_put(&c->t[T_NICKTEAM], tmp, (size_t)n, &id)) != CD_OK ||
-			    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
-				return r;
-		}
+	char tmp[32];
+	if (f->team == NONE)
+		return CD_OK;
+	uint32_t id;
+	size_t n;
+	if (w->which == 0 && f->swap != NONE) {
+		/* "%u\1%u": name, team */
+		n = put_u32(tmp, f->swap);
+		tmp[n++] = 1;
+		n += put_u32(tmp + n, f->team);
+		if ((r = itab_put(&c->t[T_SWAPTEAM], tmp, n, &id)) != CD_OK ||
+		    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
+			return r;
+	}
+	for (size_t k = 0; w->which == 1 && k < f->nnick; k++) {
+		n = put_u32(tmp, f->nick[k]);
+		tmp[n++] = 1;
+		n += put_u32(tmp + n, f->team);
+		if ((r = itab_put(&c->t[T_NICKTEAM], tmp, n, &id)) != CD_OK ||
+		    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
+			return r;
 	}
 	return CD_OK;
 }
@@ -444,14 +670,30 @@ static void *names_thread(void *arg)
 	return NULL;
 }
 
+static void *ids_thread(void *arg)
+{
+	struct worker *w = arg;
+	w->r = CD_OK;
+	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
+		w->r = extract_ids(w->c, w, (uint32_t)i);
+	return NULL;
+}
+
+static void *team_thread(void *arg)
+{
+	struct worker *w = arg;
+	w->r = CD_OK;
+	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
+		w->r = extract_team_keys(w->c, w, (uint32_t)i);
+	return NULL;
+}
+
 /* Fills c->f and the tables: names in a second thread while this one does the rest (on two
  * cores interning is most of the work, and the two sets of tables share nothing). */
 static enum cd_result extract_all(struct ctx *c)
 {
 	struct worker wn, wi;
 	enum cd_result r = CD_OK;
-	pthread_t th;
-	int threaded;
 	size_t n = c->users->n;
 	memset(c->f, 0xFF, n * sizeof(*c->f)); /* every id NONE */
 	for (size_t i = 0; i < n; i++)
@@ -463,21 +705,16 @@ static enum cd_result extract_all(struct ctx *c)
 	buf_init(&wn.b2, 1 << 16);
 	buf_init(&wi.b1, 1 << 16);
 	buf_init(&wi.b2, 1 << 16);
-	threaded = pthread_create(&th, NULL, names_thread, &wn) == 0;
-	if (!threaded)
-		names_thread(&wn); /* no thread to be had: the same work, in order */
-	for (size_t i = 0; i < n && r == CD_OK; i++)
-		r = extract_ids(c, &wi, (uint32_t)i);
-	if (threaded)
-		pthread_join(th, NULL);
-	if (r == CD_OK)
-		r = wn.r;
-	for (size_t i = 0; i < n && r == CD_OK; i++)
-		r = extract_team_keys(c, (uint32_t)i);
-	buf_release(&wn.b1);
-	buf_release(&wn.b2);
-	buf_release(&wi.b1);
-	buf_release(&wi.b2);
+	run2(names_thread, &wn, ids_thread, &wi);
+	if ((r = wn.r) == CD_OK && (r = wi.r) == CD_OK) {
+		wn.which = 0;
+		wi.which = 1;
+		run2(team_thread, &wn, team_thread, &wi);
+		if ((r = wn.r) == CD_OK)
+			r = wi.r;
+	}
+	worker_release(&wn);
+	worker_release(&wi);
 	return r;
 }
 
@@ -601,119 +838,260 @@ out:
 	return r;
 }
 
+/* One-edit name pairs. Every distinct compact name of 5+ code points gives n + 1 deletion keys
+ * (a million users: 15 million). They are grouped in place: one American-flag pass on the
+ * top TYPO_BITS bits puts each key in its partition, then each partition (a few thousand keys,
+ * in cache) is sorted by (key, name id) by one of two threads. Equal keys then form runs with
+ * their names in id order, exactly as a full stable sort would give them; each thread collects
+ * its own confirmed name pairs and the union is sorted, so thread timing changes nothing. */
+#define TYPO_BITS 12
+#define TYPO_PARTS ((size_t)1 << TYPO_BITS)
+#define TYPO_RUN_MAX 256 /* a deletion key shared by more names is a common stem: no pairs */
+
+struct typo {
+	const struct itab *t;
+	uint32_t *cp;    /* code points of all names, name id's from cpoff[id] to cpoff[id + 1] */
+	size_t *cpoff;   /* t->n + 1 */
+	size_t *koff;    /* first deletion key of each name, t->n + 1 */
+	uint64_t *key;   /* koff[t->n] deletion keys ... */
+	uint32_t *kid;   /* ... and the name each belongs to */
+	size_t *part;    /* TYPO_PARTS + 1 partition starts */
+};
+
+struct typo_worker {
+	struct typo *ty;
+	size_t lo, hi;        /* names (keys pass), then partitions (pairs pass) */
+	struct u64vec pairs;  /* confirmed (name a << 32) | name b, a < b */
+	enum cd_result r;
+};
+
+static void *typo_keys_thread(void *arg)
+{
+	struct typo_worker *w = arg;
+	struct typo *ty = w->ty;
+	for (size_t id = w->lo; id < w->hi; id++) {
+		size_t n = ty->cpoff[id + 1] - ty->cpoff[id];
+		if (n < 5)
+			continue; /* a one-letter change in a four-letter name is another name */
+		size_t k0 = ty->koff[id], nk = fuzzy_deletion_keys(ty->cp + ty->cpoff[id], n, ty->key + k0);
+		for (size_t k = 0; k < nk; k++)
+			ty->kid[k0 + k] = (uint32_t)id;
+	}
+	return NULL;
+}
+
+static int typo_less(uint64_t ka, uint32_t ia, uint64_t kb, uint32_t ib)
+{
+	return ka < kb || (ka == kb && ia < ib);
+}
+
+/* Sorts (k[i], id[i]) by key, then id: quicksort, insertion sort for short ranges, recursing
+ * into the smaller side so the stack stays O(log n). */
+static void typo_sort(uint64_t *k, uint32_t *id, size_t n)
+{
+	while (n > 16) {
+		size_t m = n / 2, l = n - 1;
+		/* median of three into k[0] as the pivot */
+		if (typo_less(k[m], id[m], k[0], id[0])) {
+			uint64_t tk = k[m]; k[m] = k[0]; k[0] = tk;
+			uint32_t ti = id[m]; id[m] = id[0]; id[0] = ti;
+		}
+		if (typo_less(k[l], id[l], k[m], id[m])) {
+			uint64_t tk = k[l]; k[l] = k[m]; k[m] = tk;
+			uint32_t ti = id[l]; id[l] = id[m]; id[m] = ti;
+			if (typo_less(k[m], id[m], k[0], id[0])) {
+				tk = k[m]; k[m] = k[0]; k[0] = tk;
+				ti = id[m]; id[m] = id[0]; id[0] = ti;
+			}
+		}
+		uint64_t pk = k[m];
+		uint32_t pi = id[m];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (typo_less(k[i], id[i], pk, pi))
+				i++;
+			while (typo_less(pk, pi, k[j], id[j]))
+				j--;
+			if (i >= j)
+				break;
+			uint64_t tk = k[i]; k[i] = k[j]; k[j] = tk;
+			uint32_t ti = id[i]; id[i] = id[j]; id[j] = ti;
+			i++;
+			j--;
+		}
+		/* [0, j] <= pivot <= [j + 1, n) */
+		size_t left = j + 1;
+		if (left < n - left) {
+			typo_sort(k, id, left);
+			k += left;
+			id += left;
+			n -= left;
+		} else {
+			typo_sort(k + left, id + left, n - left);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t tk = k[i];
+		uint32_t ti = id[i];
+		size_t j = i;
+		for (; j > 0 && typo_less(tk, ti, k[j - 1], id[j - 1]); j--) {
+			k[j] = k[j - 1];
+			id[j] = id[j - 1];
+		}
+		k[j] = tk;
+		id[j] = ti;
+	}
+}
+
+static void *typo_pairs_thread(void *arg)
+{
+	struct typo_worker *w = arg;
+	struct typo *ty = w->ty;
+	w->r = CD_OK;
+	for (size_t p = w->lo; p < w->hi && w->r == CD_OK; p++) {
+		uint64_t *key = ty->key;
+		uint32_t *kid = ty->kid;
+		size_t plo = ty->part[p], phi = ty->part[p + 1];
+		typo_sort(key + plo, kid + plo, phi - plo);
+		/* runs of one key: distinct names in the run are candidates */
+		for (size_t lo = plo; lo < phi && w->r == CD_OK;) {
+			size_t hi = lo + 1;
+			while (hi < phi && key[hi] == key[lo])
+				hi++;
+			if (hi - lo >= 2 && hi - lo <= TYPO_RUN_MAX) {
+				for (size_t x = lo; x < hi && w->r == CD_OK; x++)
+					for (size_t y = x + 1; y < hi && w->r == CD_OK; y++) {
+						uint32_t a = kid[x], b = kid[y];
+						if (a == b)
+							continue;
+						const uint32_t *ca = ty->cp + ty->cpoff[a], *cb = ty->cp + ty->cpoff[b];
+						size_t na = ty->cpoff[a + 1] - ty->cpoff[a];
+						size_t nb = ty->cpoff[b + 1] - ty->cpoff[b];
+						if (fuzzy_osa(ca, na, cb, nb, 1) > 1)
+							continue;
+						if (a > b) {
+							uint32_t s = a;
+							a = b;
+							b = s;
+						}
+						w->r = u64_push(&w->pairs, ((uint64_t)a << 32) | b);
+					}
+			}
+			lo = hi;
+		}
+	}
+	return NULL;
+}
+
+/* Fills ty->cp/cpoff/koff (one pass: decoding is cheap), then the keys in two threads, then
+ * partitions them in place. */
+static enum cd_result typo_keys(struct typo *ty)
+{
+	const struct itab *t = ty->t;
+	size_t cpcap = 0;
+	uint32_t cp[FUZZY_MAX];
+	if (!(ty->cpoff = malloc((t->n + 1) * sizeof(*ty->cpoff))) ||
+	    !(ty->koff = malloc((t->n + 1) * sizeof(*ty->koff))) ||
+	    !(ty->part = calloc(TYPO_PARTS + 1, sizeof(*ty->part))))
+		return CD_NOMEM;
+	ty->cpoff[0] = ty->koff[0] = 0;
+	for (size_t id = 0; id < t->n; id++) {
+		size_t n = norm_codepoints(t->str[id], cp, FUZZY_MAX), at = ty->cpoff[id];
+		if (at + n > cpcap) {
+			size_t nc = cpcap ? cpcap * 2 : 1 << 20;
+			while (nc < at + n)
+				nc *= 2;
+			uint32_t *nv = realloc(ty->cp, nc * sizeof(*nv));
+			if (!nv)
+				return CD_NOMEM;
+			ty->cp = nv;
+			cpcap = nc;
+		}
+		memcpy(ty->cp + at, cp, n * sizeof(*cp));
+		ty->cpoff[id + 1] = at + n;
+		ty->koff[id + 1] = ty->koff[id] + (n >= 5 ? n + 1 : 0);
+	}
+	size_t nkey = ty->koff[t->n];
+	ty->key = malloc((nkey ? nkey : 1) * sizeof(*ty->key));
+	ty->kid = malloc((nkey ? nkey : 1) * sizeof(*ty->kid));
+	if (!ty->key || !ty->kid)
+		return CD_NOMEM;
+	/* two halves of the keys (not of the names) */
+	size_t mid = 0;
+	while (mid < t->n && ty->koff[mid] < nkey / 2)
+		mid++;
+	struct typo_worker w[2] = { { .ty = ty, .lo = 0, .hi = mid }, { .ty = ty, .lo = mid, .hi = t->n } };
+	run2(typo_keys_thread, &w[0], typo_keys_thread, &w[1]);
+
+	/* American flag: counts, starts, then each key swapped along until it lands home */
+	size_t *next = malloc(TYPO_PARTS * sizeof(*next));
+	if (!next)
+		return CD_NOMEM;
+	for (size_t i = 0; i < nkey; i++)
+		ty->part[(ty->key[i] >> (64 - TYPO_BITS)) + 1]++;
+	for (size_t p = 0; p < TYPO_PARTS; p++) {
+		ty->part[p + 1] += ty->part[p];
+		next[p] = ty->part[p];
+	}
+	for (size_t p = 0; p < TYPO_PARTS; p++) {
+		while (next[p] < ty->part[p + 1]) {
+			uint64_t k = ty->key[next[p]];
+			uint32_t id = ty->kid[next[p]];
+			size_t d = (size_t)(k >> (64 - TYPO_BITS));
+			while (d != p) {
+				size_t at = next[d]++;
+				uint64_t tk = ty->key[at];
+				uint32_t ti = ty->kid[at];
+				ty->key[at] = k;
+				ty->kid[at] = id;
+				k = tk;
+				id = ti;
+				d = (size_t)(k >> (64 - TYPO_BITS));
+			}
+			ty->key[next[p]] = k;
+			ty->kid[next[p]] = id;
+			next[p]++;
+		}
+	}
+	free(next);
+	return CD_OK;
+}
+
 /* Compact full names within one edit: deletion keys of every distinct name, grouped by key,
  * confirmed with OSA, then expanded to the users carrying each name. */
 static enum cd_result typo_pairs(struct ctx *c)
 {
 	struct itab *t = &c->t[T_CNAME];
 	enum cd_result r = CD_OK;
-	struct u64vec keys = { 0 }, npairs = { 0 };
-	uint32_t *kid = NULL, *start = NULL, *users = NULL;
-	uint32_t cp[FUZZY_MAX], cq[FUZZY_MAX];
-	uint64_t dk[FUZZY_MAX + 1];
-	struct kv {
-		uint64_t k;
-		uint32_t id;
-	};
-	struct kv *kvs = NULL;
-	size_t nkv = 0, capkv = 0;
-	for (size_t id = 0; id < t->n; id++) {
-		size_t n = norm_codepoints(t->str[id], cp, FUZZY_MAX);
-		if (n < 5)
-			continue; /* a one-letter change in a four-letter name is another name */
-		size_t nk = fuzzy_deletion_keys(cp, n, dk);
-		if (nkv + nk > capkv) {
-			size_t nc = capkv ? capkv * 2 : 65536;
-			while (nc < nkv + nk)
-				nc *= 2;
-			struct kv *nv = realloc(kvs, nc * sizeof(*nv));
-			if (!nv) {
-				r = CD_NOMEM;
-				goto out;
-			}
-			kvs = nv;
-			capkv = nc;
-		}
-		for (size_t k = 0; k < nk; k++) {
-			kvs[nkv].k = dk[k];
-			kvs[nkv].id = (uint32_t)id;
-			nkv++;
-		}
-	}
-	/* split into parallel arrays and radix-sort them by key */
-	keys.v = malloc((nkv ? nkv : 1) * sizeof(uint64_t));
-	kid = malloc((nkv ? nkv : 1) * sizeof(uint32_t));
-	if (!keys.v || !kid) {
-		r = CD_NOMEM;
+	struct typo ty = { .t = t };
+	struct typo_worker w[2];
+	struct u64vec npairs = { 0 };
+	uint32_t *start = NULL, *users = NULL;
+	memset(w, 0, sizeof(w));
+	if ((r = typo_keys(&ty)) != CD_OK)
 		goto out;
-	}
-	{
-		/* two-array LSD radix sort on the 64-bit key carrying the id along */
-		uint64_t *k2 = malloc((nkv ? nkv : 1) * sizeof(uint64_t));
-		uint32_t *i2 = malloc((nkv ? nkv : 1) * sizeof(uint32_t));
-		size_t *cnt = malloc(65536 * sizeof(size_t));
-		if (!k2 || !i2 || !cnt) {
-			free(k2);
-			free(i2);
-			free(cnt);
-			r = CD_NOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < nkv; i++) {
-			keys.v[i] = kvs[i].k;
-			kid[i] = kvs[i].id;
-		}
-		keys.n = nkv;
-		free(kvs);
-		kvs = NULL;
-		for (int pass = 0; pass < 4; pass++) {
-			int sh = pass * 16;
-			memset(cnt, 0, 65536 * sizeof(size_t));
-			for (size_t i = 0; i < nkv; i++)
-				cnt[(keys.v[i] >> sh) & 0xFFFF]++;
-			size_t sum = 0;
-			for (size_t d = 0; d < 65536; d++) {
-				size_t x = cnt[d];
-				cnt[d] = sum;
-				sum += x;
-			}
-			for (size_t i = 0; i < nkv; i++) {
-				size_t p = cnt[(keys.v[i] >> sh) & 0xFFFF]++;
-				k2[p] = keys.v[i];
-				i2[p] = kid[i];
-			}
-			memcpy(keys.v, k2, nkv * sizeof(uint64_t));
-			memcpy(kid, i2, nkv * sizeof(uint32_t));
-		}
-		free(k2);
-		free(i2);
-		free(cnt);
-	}
-	/* runs of one key: distinct names in the run are candidates */
-	for (size_t lo = 0; lo < nkv && r == CD_OK;) {
-		size_t hi = lo + 1;
-		while (hi < nkv && keys.v[hi] == keys.v[lo])
-			hi++;
-		if (hi - lo >= 2 && hi - lo <= 256) {
-			for (size_t x = lo; x < hi && r == CD_OK; x++)
-				for (size_t y = x + 1; y < hi && r == CD_OK; y++) {
-					uint32_t a = kid[x], b = kid[y];
-					if (a == b)
-						continue;
-					size_t na = norm_codepoints(t->str[a], cp, FUZZY_MAX);
-					size_t nb = norm_codepoints(t->str[b], cq, FUZZY_MAX);
-					if (fuzzy_osa(cp, na, cq, nb, 1) > 1)
-						continue;
-					if (a > b) {
-						uint32_t s = a;
-						a = b;
-						b = s;
-					}
-					r = u64_push(&npairs, ((uint64_t)a << 32) | b);
-				}
-		}
-		lo = hi;
-	}
+	/* two halves of the keys, by partition */
+	size_t nkey = ty.koff[t->n], mid = 0;
+	while (mid < TYPO_PARTS && ty.part[mid] < nkey / 2)
+		mid++;
+	w[0].ty = w[1].ty = &ty;
+	w[0].hi = w[1].lo = mid;
+	w[1].hi = TYPO_PARTS;
+	run2(typo_pairs_thread, &w[0], typo_pairs_thread, &w[1]);
+	if ((r = w[0].r) != CD_OK || (r = w[1].r) != CD_OK)
+		goto out;
+	/* the keys are done with: free them before the users' arrays are made */
+	free(ty.key);
+	free(ty.kid);
+	free(ty.cp);
+	ty.key = NULL;
+	ty.kid = NULL;
+	ty.cp = NULL;
+	npairs = w[0].pairs;
+	memset(&w[0].pairs, 0, sizeof(w[0].pairs));
+	for (size_t i = 0; i < w[1].pairs.n && r == CD_OK; i++)
+		r = u64_push(&npairs, w[1].pairs.v[i]);
 	if (r != CD_OK || (r = radix_u64(npairs.v, npairs.n)) != CD_OK)
 		goto out;
 	/* users by name id */
@@ -754,9 +1132,14 @@ static enum cd_result typo_pairs(struct ctx *c)
 				r = add_cand(c, users[x], users[y]);
 	}
 out:
-	free(kvs);
-	free(keys.v);
-	free(kid);
+	free(ty.cp);
+	free(ty.cpoff);
+	free(ty.koff);
+	free(ty.key);
+	free(ty.kid);
+	free(ty.part);
+	free(w[0].pairs.v);
+	free(w[1].pairs.v);
 	free(npairs.v);
 	free(start);
 	free(users);
@@ -1014,54 +1397,6 @@ static void score_job(const struct ctx *c, const struct feat *a, const struct fe
 	}
 }
 
-/* The organisation part of a normalised address's domain: the label before the public
- * suffix, where the suffix is the last label or, for country domains written with a second
- * level (co.uk, com.au, com.br, ...), the last two. "support.anycompany.co.uk" -> "anycompany". */
-static const char *org_label(const char *addr, size_t *len)
-{
-	const char *at = strrchr(addr, '@');
-	if (!at)
-		return NULL;
-	const char *d = at + 1, *end = d + strlen(d);
-	const char *dots[3] = { NULL, NULL, NULL }; /* the last three dots, latest first */
-	for (const char *q = d; q < end; q++)
-		if (*q == '.') {
-			dots[2] = dots[1];
-			dots[1] = dots[0];
-			dots[0] = q;
-		}
-	if (!dots[0])
-		return NULL;
-	const char *sfx = dots[0]; /* ".uk" */
-	size_t tld = (size_t)(end - dots[0] - 1), second = dots[1] ? (size_t)(dots[0] - dots[1] - 1) : 0;
-	if (tld == 2 && dots[1] && second <= 3 &&
-	    (!strncmp(dots[1] + 1, "co", second) || !strncmp(dots[1] + 1, "com", second) ||
-	     !strncmp(dots[1] + 1, "org", second) || !strncmp(dots[1] + 1, "net", second) ||
-	     !strncmp(dots[1] + 1, "ac", second) || !strncmp(dots[1] + 1, "gov", second) ||
-	     !strncmp(dots[1] + 1, "ne", second) || !strncmp(dots[1] + 1, "or", second)))
-		sfx = dots[1]; /* ".co.uk" */
-	const char *start = d;
-	for (const char *q = sfx - 1; q >= d; q--)
-		if (*q == '.') {
-			start = q + 1;
-			break;
-		}
-	*len = (size_t)(sfx - start);
-	return *len ? start : NULL;
-}
-
-/* Two addresses at domains of one organisation (anycompany.com, anycompany.co.uk,
- * support.anycompany.com). Mail systems give one person one mailbox name across all the
- * domains an organisation accepts, and a namesake a numbered one, so the same local part
- * there is one mailbox; at unrelated domains it may be two people's. Free-mail domains are
- * organisations too here: gmail.com/gmail.de are one provider, one namespace. */
-static int same_org(const char *x, const char *y)
-{
-	size_t lx, ly;
-	const char *ox = org_label(x, &lx), *oy = org_label(y, &ly);
-	return ox && oy && lx == ly && memcmp(ox, oy, lx) == 0;
-}
-
 static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p)
 {
 	const struct feat *a = &c->f[ia], *b = &c->f[ib];
@@ -1096,8 +1431,11 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 		 * names; they still make candidate pairs (blocking) for the other comparisons. */
 		if (exact) {
 			double w = W_HANDLE_EXACT;
-			if (same(a->l_email, b->l_email) && a->email != NONE && b->email != NONE &&
-			    same_org(c->t[T_ADDR].str[a->email], c->t[T_ADDR].str[b->email]))
+			/* Mail systems give one person one mailbox name across all the domains an
+			 * organisation accepts (anycompany.com, anycompany.co.uk,
+			 * support.anycompany.com) and a namesake a numbered one, so the same local
+			 * part there is one mailbox; at unrelated domains it may be two people's. */
+			if (same(a->l_email, b->l_email) && same(a->org, b->org))
 				w = W_HANDLE_ORG, hit = a->l_email;
 			add_ev(p, MK_HANDLE, w - rarity(cnt(c, T_LOCAL, hit)));
 		}
@@ -1174,9 +1512,26 @@ void match_result_release(struct match_result *res)
 	res->n = res->cap = 0;
 }
 
+const char *match_stage_name(enum match_stage s)
+{
+	static const char *const names[MATCH_STAGES] = { "features", "blocks", "one-edit names",
+							  "scoring" };
+	return (unsigned)s < MATCH_STAGES ? names[s] : "unknown";
+}
+
+/* Adds the seconds since *t0 to stage s and restarts the clock. */
+static void stage_done(struct match_stats *st, enum match_stage s, struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	st->secs[s] += (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	*t0 = t1;
+}
+
 enum cd_result match_run(const struct user_set *users, const struct match_opts *opts,
 			 struct match_result *res, char *err, size_t errlen)
 {
+	struct timespec t0;
 	enum cd_result r = CD_OK;
 	struct ctx c;
 	memset(&c, 0, sizeof(c));
@@ -1189,6 +1544,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		snprintf(err, errlen, "too many users for detection (%zu)", users->n);
 		return CD_TOOBIG;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	c.users = users;
 	c.opts = opts;
 	c.st = &res->stats;
@@ -1206,23 +1562,55 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		c.t[t].arena = c.arena;
 	/* the name tables are filled by the names thread: their strings get their own arena */
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
-		c.t[T_NICK].arena = c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_TEAM].arena =
-		c.t[T_ROLE].arena = c.t[T_TEAMROLE].arena = c.t[T_DIR].arena = c.name_arena;
+		c.t[T_NICK].arena = c.name_arena;
+	/* the team keys come after both, one table per thread: one arena each */
+	c.t[T_SWAPTEAM].arena = c.name_arena;
+	/* keys that are a user's value as it is: the table borrows the users' strings */
+	c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_DIR].arena = NULL;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
 		goto out;
 	if (!(c.f = malloc(users->n * sizeof(*c.f)))) {
 		r = CD_NOMEM;
 		goto out;
 	}
+	{
+		/* the tables that get about one value per user */
+		static const int per_user[] = { T_ADDR, T_UNAME, T_LOCAL, T_CNAME, T_SWAP, T_SWAPTEAM };
+		for (size_t k = 0; k < sizeof(per_user) / sizeof(per_user[0]) && r == CD_OK; k++)
+			r = itab_reserve(&c.t[per_user[k]], users->n);
+		if (r != CD_OK)
+			goto out;
+	}
 	if ((r = extract_all(&c)) != CD_OK)
 		goto out;
+	for (int t = 0; t < T_COUNT; t++)
+		itab_freeze(&c.t[t]);
 	count_values(&c);
+	stage_done(&res->stats, MS_FEATURES, &t0);
 	static const int blocking[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_SWAP, T_NICK, T_DIR,
 					T_SWAPTEAM, T_NICKTEAM };
 	for (size_t k = 0; k < sizeof(blocking) / sizeof(blocking[0]) && r == CD_OK; k++)
 		r = block_pairs(&c, blocking[k]);
+	if (r == CD_OK) {
+		/* Scoring reads the strings of the name tables only (of the rest: ids and counts),
+		 * so the other strings and the tables that only made blocks go before the one-edit
+		 * stage, where memory peaks. */
+		static const int strings_done[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_ROUTING,
+						    T_HIER, T_TEAM, T_DIR, T_ROLE, T_TEAMROLE, T_ORG };
+		for (size_t k = 0; k < sizeof(strings_done) / sizeof(strings_done[0]); k++) {
+			free(c.t[strings_done[k]].str);
+			c.t[strings_done[k]].str = NULL;
+		}
+		itab_release(&c.t[T_NICK]);
+		itab_release(&c.t[T_SWAPTEAM]);
+		itab_release(&c.t[T_NICKTEAM]);
+		arena_free(c.arena); /* the strings of all of those but the nickname keys */
+		c.arena = NULL;
+	}
+	stage_done(&res->stats, MS_BLOCKS, &t0);
 	if (r == CD_OK)
 		r = typo_pairs(&c);
+	stage_done(&res->stats, MS_TYPOS, &t0);
 	if (r == CD_OK)
 		r = radix_u64(c.cand.v, c.cand.n);
 	if (r != CD_OK)
@@ -1255,6 +1643,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 			res->stats.possible++;
 		}
 	}
+	stage_done(&res->stats, MS_SCORING, &t0);
 out:
 	if (r == CD_NOMEM && err && errlen && !err[0])
 		snprintf(err, errlen, "out of memory during detection");

@@ -75,6 +75,12 @@ void match_opts_init(struct match_opts *o, enum match_mode mode);
 enum cd_result match_mode_parse(const char *s, enum match_mode *out);
 const char *match_mode_name(enum match_mode m);
 
+/* The stages of match_run, timed for the log: at a million users these say where the time
+ * goes. */
+enum match_stage { MS_FEATURES = 0, MS_BLOCKS, MS_TYPOS, MS_SCORING, MATCH_STAGES };
+/* "features", "blocks", "one-edit names", "scoring" */
+const char *match_stage_name(enum match_stage s);
+
 /* What blocking did, for the log: skipped blocks are not errors, but the user should know. */
 struct match_stats {
 	size_t candidates;       /* distinct candidate pairs scored */
@@ -83,6 +89,7 @@ struct match_stats {
 	char capped_key[96];     /* that block's key kind and value, e.g. e-mail "x@y.com" */
 	size_t duplicates, possible;
 	size_t by_kind[MK_COUNT]; /* duplicate pairs carrying each kind of evidence */
+	double secs[MATCH_STAGES]; /* wall seconds per stage (enum match_stage), for the log */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "detect/fuzzy.h"
 #include "detect/match.h"
 
 struct person {
@@ -349,6 +350,144 @@ static void modes_and_confidence(void **state)
 	assert_string_equal(match_kind_name(MK_COUNT), "unknown");
 }
 
+/* A small deterministic generator (the tests must not depend on rand()'s implementation). */
+static unsigned next_rnd(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7FFF;
+}
+
+static int add_name(char (*names)[16], size_t *n, size_t max, const char *s)
+{
+	if (*n == max || strlen(s) >= 16)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(names[i], s) == 0)
+			return 0;
+	snprintf(names[(*n)++], 16, "%s", s);
+	return 1;
+}
+
+/* The one-edit stage (deletion keys grouped by partition and sorted inside each by two
+ * threads) finds exactly the pairs of distinct names within one edit: checked against all
+ * pairs, on families of variants large enough that one key is shared by dozens of names, and
+ * twice over to see that thread timing changes nothing. Names are the only shared values. */
+static void one_edit_pairs_are_exact(void **state)
+{
+	enum { MAXN = 2600 };
+	static char names[MAXN][16];
+	size_t nn = 0;
+	unsigned seed = 7;
+	for (int f = 0; f < 30; f++) {
+		char base[16], v[16];
+		size_t len = 6 + next_rnd(&seed) % 4;
+		for (size_t i = 0; i < len; i++)
+			base[i] = (char)('a' + next_rnd(&seed) % 26);
+		base[len] = 0;
+		add_name(names, &nn, MAXN, base);
+		for (int k = 0; k < 60; k++) {
+			size_t at = next_rnd(&seed) % len, o = 0;
+			char letter = (char)('a' + next_rnd(&seed) % 26);
+			int op = (int)(next_rnd(&seed) % 4);
+			for (size_t i = 0; i < len; i++) {
+				if (i == at && op == 0)
+					v[o++] = letter;             /* substitution */
+				else if (i == at && op == 1) {
+					v[o++] = letter;             /* insertion */
+					v[o++] = base[i];
+				} else if (i == at && op == 2)
+					continue;                    /* deletion */
+				else if (i == at && op == 3 && i + 1 < len) {
+					v[o++] = base[i + 1];        /* transposition */
+					v[o++] = base[i];
+					i++;
+				} else
+					v[o++] = base[i];
+			}
+			v[o] = 0;
+			add_name(names, &nn, MAXN, v);
+		}
+	}
+	while (nn < MAXN) {
+		char v[16];
+		size_t len = 4 + next_rnd(&seed) % 7;
+		for (size_t i = 0; i < len; i++)
+			v[i] = (char)('a' + next_rnd(&seed) % 26);
+		v[len] = 0;
+		add_name(names, &nn, MAXN, v);
+	}
+	struct user_set s;
+	user_set_init(&s);
+	for (size_t i = 0; i < nn; i++) {
+		char u[32];
+		snprintf(u, sizeof(u), "t%zu", i);
+		add(&s, &(struct person){ u, "", names[i], NULL, NULL, NULL, NULL, NULL, NULL });
+	}
+	size_t expect = 0;
+	uint32_t a[16], b[16];
+	for (size_t i = 0; i < nn; i++) {
+		size_t na = strlen(names[i]);
+		for (size_t k = 0; k < na; k++)
+			a[k] = (unsigned char)names[i][k];
+		for (size_t j = i + 1; j < nn && na >= 5; j++) {
+			size_t nb = strlen(names[j]);
+			for (size_t k = 0; k < nb; k++)
+				b[k] = (unsigned char)names[j][k];
+			if (nb >= 5 && fuzzy_osa(a, na, b, nb, 1) <= 1)
+				expect++;
+		}
+	}
+	assert_true(expect > 1000);
+	struct match_result res, again;
+	run(&s, &res, MATCH_STANDARD);
+	assert_int_equal(res.stats.candidates, expect);
+	assert_int_equal(res.stats.capped_blocks, 0);
+	run(&s, &again, MATCH_STANDARD);
+	assert_int_equal(again.n, res.n);
+	for (size_t i = 0; i < res.n; i++) {
+		assert_int_equal(again.v[i].a, res.v[i].a);
+		assert_int_equal(again.v[i].b, res.v[i].b);
+		assert_true(again.v[i].score == res.v[i].score);
+	}
+	match_result_release(&res);
+	match_result_release(&again);
+	user_set_release(&s);
+}
+
+/* Raw names that normalise alike (case, accents, punctuation) are one name however often and
+ * in whichever order they come: the per-raw-value cache of normalised names must not tell
+ * them apart, nor mix up two raw values. */
+static void raw_name_variants(void **state)
+{
+	static const char *const firsts[] = { "José", "JOSE", "jose", "Jos\xc3\xa9", "Jo-se" };
+	struct user_set s;
+	struct match_result res;
+	user_set_init(&s);
+	background(&s, 300);
+	size_t b = s.n;
+	for (size_t i = 0; i < 5; i++) {
+		char u[16], e[32];
+		snprintf(u, sizeof(u), "jm%zu", i);
+		snprintf(e, sizeof(e), "jm%zu@x.example", i);
+		/* a shared secondary address keeps every pair above the "possible" line (a name
+		 * shared by five would not) */
+		add(&s, &(struct person){ u, firsts[i], i % 2 ? "Martínez" : "MARTINEZ", e,
+					  "jm@x.example", NULL, NULL, NULL, NULL });
+	}
+	add(&s, &(struct person){ "other", "Josie", "Martinez", "o@x.example", NULL, NULL, NULL, NULL, NULL });
+	run(&s, &res, MATCH_STANDARD);
+	for (size_t i = b; i < b + 5; i++)
+		for (size_t j = i + 1; j < b + 5; j++) {
+			const struct match_pair *p = find(&res, (uint32_t)i, (uint32_t)j);
+			assert_non_null(p);
+			assert_true(has_kind(p, MK_NAME));
+		}
+	const struct match_pair *p = find(&res, (uint32_t)b, (uint32_t)(b + 5));
+	assert_true(p == NULL || !has_kind(p, MK_NAME));
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +497,8 @@ int main(void)
 		cmocka_unit_test(odd_values),
 		cmocka_unit_test(evidence_rules),
 		cmocka_unit_test(modes_and_confidence),
+		cmocka_unit_test(one_edit_pairs_are_exact),
+		cmocka_unit_test(raw_name_variants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
