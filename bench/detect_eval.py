@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
 """detect_eval.py -- scores duplicate_groups_<ts>.json against a connect-emu truth file.
 
-usage: detect_eval.py TRUTH GROUPS_JSON [--min KIND R ...] [--min-precision P]
+usage: detect_eval.py TRUTH GROUPS_JSON [TRUTH GROUPS_JSON ...] [--min KIND R ...] [--min-precision P]
+
+--classic DUPLICATE_USERS_JSON (once per TRUTH, in the same order) also scores the classic rules'
+file: a planted pair is found there when the two accounts are one of its pairs; --min-classic
+KIND R sets a floor on that recall (the classic kinds email_case, username_case, name_case are
+what those rules exist for).
+Several TRUTH GROUPS_JSON pairs (instances of different seeds) are pooled: recall per kind and
+precision over all of them, so that a floor is not decided by one or two pairs of one seed.
 
 Recall per planted kind: a planted pair is found when both accounts are in one reported cluster.
 Precision: each reported duplicate pair is correct when both accounts belong to one planted group
@@ -19,10 +26,18 @@ def main(argv):
     floors = {}
     min_precision = None
     files = []
+    classic_files = []
+    classic_floors = {}
     i = 0
     while i < len(args):
         if args[i] == "--min":
             floors[args[i + 1]] = float(args[i + 2])
+            i += 3
+        elif args[i] == "--classic":
+            classic_files.append(args[i + 1])
+            i += 2
+        elif args[i] == "--min-classic":
+            classic_floors[args[i + 1]] = float(args[i + 2])
             i += 3
         elif args[i] == "--min-precision":
             min_precision = float(args[i + 1])
@@ -30,9 +45,14 @@ def main(argv):
         else:
             files.append(args[i])
             i += 1
-    args = files
-    truth = json.load(open(args[0], encoding="utf-8"))
-    groups = json.load(open(args[1], encoding="utf-8"))
+    if not files or len(files) % 2:
+        print("usage: detect_eval.py TRUTH GROUPS_JSON [TRUTH GROUPS_JSON ...] [--min KIND R] [--min-precision P]",
+              file=sys.stderr)
+        return 2
+    truths, groupss = [], []
+    for i in range(0, len(files), 2):
+        truths.append(json.load(open(files[i], encoding="utf-8")))
+        groupss.append(json.load(open(files[i + 1], encoding="utf-8")))
 
     parent = {}
 
@@ -43,16 +63,19 @@ def main(argv):
             x = parent[x]
         return x
 
+    truth = {"pairs": [p for t in truths for p in t["pairs"]],
+             "distractors": [d for t in truths for d in t.get("distractors", [])]}
     for p in truth["pairs"]:
         parent[find(p["user1"])] = find(p["user2"])
 
     cluster_of = {}
     flagged = []
-    for c in groups["clusters"]:
-        for m in c["members"]:
-            cluster_of[m["Id"]] = c["cluster"]
-        for p in c["pairs"]:
-            flagged.append((p["user1"], p["user2"], p))
+    for n, groups in enumerate(groupss):
+        for c in groups["clusters"]:
+            for m in c["members"]:
+                cluster_of[m["Id"]] = (n, c["cluster"])
+            for p in c["pairs"]:
+                flagged.append((p["user1"], p["user2"], p))
 
     found = defaultdict(int)
     total = defaultdict(int)
@@ -95,6 +118,27 @@ def main(argv):
         print("  wrong: %-24s %d" % (k, n))
     for kind, p in wrong_examples:
         print("  e.g. %s: %s" % (kind, "; ".join(e["kind"] + " " + e["detail"] for e in p["evidence"])))
+    if classic_files:
+        cpairs = set()
+        for f in classic_files:
+            d = json.load(open(f, encoding="utf-8"))
+            for rule in ("duplicate_emails", "duplicate_usernames", "duplicate_names"):
+                for p in d.get(rule, []):
+                    cpairs.add(frozenset((p["user1"]["Id"], p["user2"]["Id"])))
+        cfound, ctotal = defaultdict(int), defaultdict(int)
+        for p in truth["pairs"]:
+            ctotal[p["kind"]] += 1
+            cfound[p["kind"]] += frozenset((p["user1"], p["user2"])) in cpairs
+        print("classic rules (duplicate_users): kind found/total recall")
+        for k in sorted(ctotal):
+            if k not in classic_floors and cfound[k] == 0:
+                continue
+            r = cfound[k] / ctotal[k]
+            mark = ""
+            if k in classic_floors and r < classic_floors[k]:
+                ok = False
+                mark = "  < target %.2f" % classic_floors[k]
+            print("  %-18s %5d/%-5d  %.3f%s" % (k, cfound[k], ctotal[k], r, mark))
     if min_precision is not None and precision < min_precision:
         ok = False
         print("precision below target %.3f" % min_precision)
