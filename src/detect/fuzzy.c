@@ -141,3 +141,27 @@ size_t fuzzy_deletion_keys(const uint32_t *s, size_t n, uint64_t *keys)
 	}
 	return n + 1;
 }
+
+size_t fuzzy_deletion_keys2(const uint32_t *s, size_t n, uint64_t *keys)
+{
+	if (n > FUZZY2_MAX)
+		n = FUZZY2_MAX;
+	size_t k = fuzzy_deletion_keys(s, n, keys);
+	uint64_t pre[FUZZY2_MAX + 1];
+	pre[0] = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++)
+		pre[i + 1] = mix(pre[i], s[i]);
+	/* without i and j (i < j): prefix up to i, then i+1..j-1, then j+1..n-1; the middle part
+	 * grows with j so each (i, j) costs O(n - j) */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t mid = pre[i];
+		for (size_t j = i + 1; j < n; j++) {
+			uint64_t v = mid;
+			for (size_t x = j + 1; x < n; x++)
+				v = mix(v, s[x]);
+			keys[k++] = mix(v, 0xFFFFFFFFu - (uint32_t)(n - 2));
+			mid = mix(mid, s[j]);
+		}
+	}
+	return k;
+}

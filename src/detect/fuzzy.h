@@ -34,4 +34,14 @@ int fuzzy_osa(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int ma
  * closeness: confirm with fuzzy_osa. Returns the number of keys written. */
 size_t fuzzy_deletion_keys(const uint32_t *s, size_t n, uint64_t *keys);
 
+/* The two-deletion neighbourhood (for `thorough`): fuzzy_deletion_keys' n + 1 keys followed by
+ * the hash of s without its i-th and j-th code points for every i < j, hashed exactly as the
+ * one-deletion keys hash a string of that length (so a string's two-deletion key meets another
+ * string's one-deletion key or itself). Two strings within OSA distance 2 always share a key
+ * (each edit is undone by deleting at most one code point from each side). Only the first
+ * FUZZY2_MAX code points are used; keys must hold FUZZY2_KEYS(n) entries. Returns the count. */
+#define FUZZY2_MAX 48
+#define FUZZY2_KEYS(n) (1 + (n) + (n) * ((n) - 1) / 2)
+size_t fuzzy_deletion_keys2(const uint32_t *s, size_t n, uint64_t *keys);
+
 #endif

@@ -160,12 +160,78 @@ static void blocking_recall_property(void **state)
 	assert_true(close > 500);
 }
 
+/* The same property for the two-deletion neighbourhood and OSA distance 2, on strings from a
+ * three-letter alphabet derived from each other by one or two random edits. */
+static void blocking_recall_two_edits(void **state)
+{
+	enum { N2 = 400, L2 = 9 };
+	static uint32_t s[N2][L2 + 2];
+	static size_t len[N2];
+	static uint64_t keys[N2][FUZZY2_KEYS(L2 + 2)];
+	static size_t nk[N2];
+	for (size_t i = 0; i < N2; i++) {
+		if (i > 0 && rnd(3)) {
+			size_t src = rnd((uint32_t)i);
+			memcpy(s[i], s[src], sizeof(s[i]));
+			len[i] = len[src];
+			for (int e = 0; e < 2; e++) {
+				uint32_t op = rnd(4), pos = len[i] ? rnd((uint32_t)len[i]) : 0;
+				if (op == 0 && len[i] > 0)
+					s[i][pos] = 'a' + rnd(3);
+				else if (op == 1 && len[i] > 1) {
+					memmove(&s[i][pos], &s[i][pos + 1], (len[i] - pos - 1) * sizeof(uint32_t));
+					len[i]--;
+				} else if (op == 2 && len[i] < L2) {
+					memmove(&s[i][pos + 1], &s[i][pos], (len[i] - pos) * sizeof(uint32_t));
+					s[i][pos] = 'a' + rnd(3);
+					len[i]++;
+				} else if (op == 3 && pos + 1 < len[i]) {
+					uint32_t t = s[i][pos];
+					s[i][pos] = s[i][pos + 1];
+					s[i][pos + 1] = t;
+				}
+			}
+		} else {
+			len[i] = 2 + rnd(L2 - 2);
+			for (size_t k = 0; k < len[i]; k++)
+				s[i][k] = 'a' + rnd(3);
+		}
+		nk[i] = fuzzy_deletion_keys2(s[i], len[i], keys[i]);
+		assert_int_equal(nk[i], FUZZY2_KEYS(len[i]));
+	}
+	size_t two = 0;
+	for (size_t i = 0; i < N2; i++)
+		for (size_t j = i + 1; j < N2; j++) {
+			int ref = osa_ref(s[i], len[i], s[j], len[j]);
+			if (ref > 2)
+				continue;
+			two += ref == 2;
+			int shared = 0;
+			for (size_t a = 0; a < nk[i] && !shared; a++)
+				for (size_t b = 0; b < nk[j] && !shared; b++)
+					shared = keys[i][a] == keys[j][b];
+			if (!shared)
+				fail_msg("pair %zu,%zu at distance %d shares no two-deletion key", i, j, ref);
+		}
+	assert_true(two > 500);
+	/* and the one-deletion keys alone do miss distance-2 pairs (else this proves nothing) */
+	uint32_t x[] = { 'a', 'b', 'c', 'd', 'e' }, y[] = { 'a', 'c', 'b', 'd', 'f' };
+	uint64_t kx[6], ky[6];
+	size_t nx = fuzzy_deletion_keys(x, 5, kx), ny = fuzzy_deletion_keys(y, 5, ky);
+	int shared = 0;
+	for (size_t a = 0; a < nx; a++)
+		for (size_t b = 0; b < ny; b++)
+			shared |= kx[a] == ky[b];
+	assert_false(shared);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(jaro_winkler_published),
 		cmocka_unit_test(osa_known),
 		cmocka_unit_test(blocking_recall_property),
+		cmocka_unit_test(blocking_recall_two_edits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
