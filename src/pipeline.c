@@ -1,12 +1,15 @@
 /* pipeline.c -- the stages from a user set to the reports: folder, log, detection, writers, summary. */
 #include "pipeline.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "detect/cluster.h"
@@ -132,6 +135,35 @@ static bool partial(const struct run *r)
 	return r->facts && r->facts->partial;
 }
 
+/* Claims the run's time stamp in the folder by creating its log file exclusively. Every file
+ * of a run carries the stamp, so a second run started in the same second (a loop, two cron
+ * jobs) would replace the first one's reports; it waits for the next second instead. */
+static enum cd_result claim_stamp(struct run *r, char *path, size_t cap)
+{
+	for (int tries = 0;; tries++) {
+		snprintf(path, cap, "%s/scan_log_%s.log", r->dir, r->ts);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			return CD_OK;
+		}
+		if (errno != EEXIST || tries == 10) {
+			log_error("cannot create '%s': %s", path, strerror(errno));
+			return CD_IO;
+		}
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		char ts[16];
+		output_timestamp(now.tv_sec, ts);
+		if (strcmp(ts, r->ts) == 0) {
+			struct timespec rest = { 0, 1000000000L - now.tv_nsec };
+			nanosleep(&rest, NULL);
+			output_timestamp(time(NULL), ts);
+		}
+		memcpy(r->ts, ts, sizeof r->ts);
+	}
+}
+
 static enum cd_result stage_prepare(struct run *r)
 {
 	char err[512], warn[512], path[PATH_MAX + 64];
@@ -140,7 +172,8 @@ static enum cd_result stage_prepare(struct run *r)
 		log_error("%s", err);
 		return rc;
 	}
-	snprintf(path, sizeof path, "%s/scan_log_%s.log", r->dir, r->ts);
+	if ((rc = claim_stamp(r, path, sizeof path)) != CD_OK)
+		return rc;
 	if ((rc = log_open_file(path, LOG_DEBUG, err, sizeof err)) != CD_OK) {
 		log_error("%s", err);
 		return rc;

@@ -92,6 +92,13 @@ mkdir -p "$TMP/shared" && chmod 755 "$TMP/shared"
 expect_eq "a folder the user chose keeps its mode" "$(stat -c %a "$TMP/shared")" "755"
 expect_grep "... with a warning" "warning: folder '$TMP/shared' has mode 0755" "$TMP/shared.err"
 
+# runs in the same second into one folder: each gets its own stamp, none replaces another's files
+for i in 1 2 3; do "$CD_BIN" analyze -q "$D/analyze_small.json" -o "$TMP/same" --format csv & done
+wait
+stamps=$(ls "$TMP/same" | sed -E 's/.*_([0-9]{8}_[0-9]{6})\..*/\1/' | sort -u | wc -l)
+expect_eq "three runs at once leave three stamps" "$stamps" "3"
+expect_eq "... each with its log and three csv files" "$(ls "$TMP/same" | wc -l)" "$((3 * 4))"
+
 # standard input
 expect_rc "'-' reads standard input" 0 "$CD_BIN" analyze -q -o "$TMP/stdin" - <"$D/analyze_small.json"
 expect_eq "stdin users read" "$(($(wc -l <"$TMP"/stdin/all_users_*.csv) - 1))" "6"
