@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -849,6 +850,35 @@ static void position(const char *base, const char *at, size_t *line, size_t *col
 	*col = c;
 }
 
+/* A mapped file that shrinks or vanishes under us (another process truncating or rewriting
+ * it while we read) makes the next touch of a missing page raise SIGBUS. Users borrow their
+ * raw text from the mapping for the whole run, so that can happen long after loading: one
+ * clear line and the local-I/O exit status instead of a crash. The reports are only renamed
+ * into place at the end, so none is left half-written under its real name. */
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	static const char msg[] = ": error: an input file was truncated or replaced while it was "
+				  "being read; no reports were written\n";
+	const char *name = program_invocation_short_name;
+	ssize_t w = write(STDERR_FILENO, name, strlen(name));
+	w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)w;
+	_exit(5); /* CD_IO's exit status (docs/exit-codes.md) */
+}
+
+static void guard_sigbus(void)
+{
+	struct sigaction old;
+	if (sigaction(SIGBUS, NULL, &old) == 0 && old.sa_handler == on_sigbus)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 enum cd_result source_file_load(const char *path, struct user_set *users, struct source_meta *meta,
 				char *err, size_t errlen)
 {
@@ -883,6 +913,7 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 		size = (size_t)st.st_size;
 		map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map != MAP_FAILED) {
+			guard_sigbus();
 			madvise(map, size, MADV_SEQUENTIAL);
 			r.base = map;
 			r.mapped = true;
