@@ -99,6 +99,28 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
+/* One random edit of s (length *len, room for maxlen code points) from a three-letter
+ * alphabet: a substitution, deletion, insertion or swap of neighbours (none when it does not
+ * fit), so that close pairs abound. */
+static void random_edit(uint32_t *s, size_t *len, size_t maxlen)
+{
+	uint32_t op = rnd(4), pos = *len ? rnd((uint32_t)*len) : 0;
+	if (op == 0 && *len > 0) {
+		s[pos] = 'a' + rnd(3);
+	} else if (op == 1 && *len > 1) {
+		memmove(&s[pos], &s[pos + 1], (*len - pos - 1) * sizeof(uint32_t));
+		(*len)--;
+	} else if (op == 2 && *len < maxlen) {
+		memmove(&s[pos + 1], &s[pos], (*len - pos) * sizeof(uint32_t));
+		s[pos] = 'a' + rnd(3);
+		(*len)++;
+	} else if (op == 3 && pos + 1 < *len) {
+		uint32_t t = s[pos];
+		s[pos] = s[pos + 1];
+		s[pos + 1] = t;
+	}
+}
+
 #define NS 600
 #define SL 10
 
@@ -117,21 +139,7 @@ static void blocking_recall_property(void **state)
 			size_t src = rnd((uint32_t)i);
 			memcpy(s[i], s[src], sizeof(s[i]));
 			len[i] = len[src];
-			uint32_t op = rnd(4), pos = len[i] ? rnd((uint32_t)len[i]) : 0;
-			if (op == 0 && len[i] > 0)
-				s[i][pos] = 'a' + rnd(3);
-			else if (op == 1 && len[i] > 1) {
-				memmove(&s[i][pos], &s[i][pos + 1], (len[i] - pos - 1) * sizeof(uint32_t));
-				len[i]--;
-			} else if (op == 2 && len[i] < SL - 1) {
-				memmove(&s[i][pos + 1], &s[i][pos], (len[i] - pos) * sizeof(uint32_t));
-				s[i][pos] = 'a' + rnd(3);
-				len[i]++;
-			} else if (op == 3 && pos + 1 < len[i]) {
-				uint32_t t = s[i][pos];
-				s[i][pos] = s[i][pos + 1];
-				s[i][pos + 1] = t;
-			}
+			random_edit(s[i], &len[i], SL - 1);
 		} else {
 			len[i] = 1 + rnd(SL - 2);
 			for (size_t k = 0; k < len[i]; k++)
@@ -174,23 +182,8 @@ static void blocking_recall_two_edits(void **state)
 			size_t src = rnd((uint32_t)i);
 			memcpy(s[i], s[src], sizeof(s[i]));
 			len[i] = len[src];
-			for (int e = 0; e < 2; e++) {
-				uint32_t op = rnd(4), pos = len[i] ? rnd((uint32_t)len[i]) : 0;
-				if (op == 0 && len[i] > 0)
-					s[i][pos] = 'a' + rnd(3);
-				else if (op == 1 && len[i] > 1) {
-					memmove(&s[i][pos], &s[i][pos + 1], (len[i] - pos - 1) * sizeof(uint32_t));
-					len[i]--;
-				} else if (op == 2 && len[i] < L2) {
-					memmove(&s[i][pos + 1], &s[i][pos], (len[i] - pos) * sizeof(uint32_t));
-					s[i][pos] = 'a' + rnd(3);
-					len[i]++;
-				} else if (op == 3 && pos + 1 < len[i]) {
-					uint32_t t = s[i][pos];
-					s[i][pos] = s[i][pos + 1];
-					s[i][pos + 1] = t;
-				}
-			}
+			random_edit(s[i], &len[i], L2);
+			random_edit(s[i], &len[i], L2);
 		} else {
 			len[i] = 2 + rnd(L2 - 2);
 			for (size_t k = 0; k < len[i]; k++)
