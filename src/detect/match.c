@@ -56,6 +56,12 @@ struct itab {
 	uint64_t *hash;
 	size_t n, cap;
 	struct arena *arena; /* NULL: str borrows the caller's strings, which outlive the table */
+	/* A key table (itab_put_key): the values are 64-bit keys made of other tables' ids (a
+	 * routing profile and a hierarchy group, a name and a team), kept in key[] instead of
+	 * str and hash; a slot is two words, the key and id + 1, so a lookup reads one cache
+	 * line and no string. */
+	int keyed;
+	uint64_t *key;
 };
 
 static void itab_release(struct itab *t)
@@ -64,10 +70,12 @@ static void itab_release(struct itab *t)
 	free(t->str);
 	free(t->count);
 	free(t->hash);
+	free(t->key);
 	memset(t, 0, sizeof(*t));
 }
 
-/* Only what scoring reads stays (str, count): the slots and hashes go once interning is over. */
+/* Only what scoring reads stays (str or key, count): the slots and hashes go once interning
+ * is over. */
 static void itab_freeze(struct itab *t)
 {
 	free(t->slots);
@@ -99,12 +107,30 @@ static uint64_t itab_hash(const char *s, size_t n)
 	return h;
 }
 
+/* The slot hash of a key table's key (its ids are small and dense: they need mixing). */
+static uint64_t key_hash(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xFF51AFD7ED558CCDULL;
+	x ^= x >> 33;
+	x *= 0xC4CEB9FE1A85EC53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 static enum cd_result itab_rehash(struct itab *t, size_t ns)
 {
-	uint64_t *s = calloc(ns, sizeof(*s));
+	uint64_t *s = calloc(t->keyed ? 2 * ns : ns, sizeof(*s));
 	if (!s)
 		return CD_NOMEM;
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; t->keyed && i < t->n; i++) {
+		size_t k = (size_t)key_hash(t->key[i]) & (ns - 1);
+		while (s[2 * k + 1])
+			k = (k + 1) & (ns - 1);
+		s[2 * k] = t->key[i];
+		s[2 * k + 1] = (uint64_t)i + 1;
+	}
+	for (size_t i = 0; !t->keyed && i < t->n; i++) {
 		size_t k = (size_t)t->hash[i] & (ns - 1);
 		while (s[k])
 			k = (k + 1) & (ns - 1);
@@ -118,6 +144,18 @@ static enum cd_result itab_rehash(struct itab *t, size_t ns)
 
 static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
 {
+	if (t->keyed) {
+		uint64_t *nk = realloc(t->key, nc * sizeof(*nk));
+		if (!nk)
+			return CD_NOMEM;
+		t->key = nk;
+		uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
+		if (!nco)
+			return CD_NOMEM;
+		t->count = nco;
+		t->cap = nc;
+		return CD_OK;
+	}
 	const char **ns = realloc(t->str, nc * sizeof(*ns));
 	if (!ns)
 		return CD_NOMEM;
@@ -177,6 +215,35 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 	t->slots[k] = tag | ((uint64_t)t->n + 1);
 	*id = (uint32_t)t->n++;
 	return CD_OK;
+}
+
+/* Interns a key of a key table (t->keyed); ids count up from 0 in the order keys are first
+ * put, as in itab_put. */
+static enum cd_result itab_put_key(struct itab *t, uint64_t key, uint32_t *id)
+{
+	if ((t->n + 1) * 2 > t->nslots && itab_rehash(t, t->nslots ? t->nslots * 2 : 1024) != CD_OK)
+		return CD_NOMEM;
+	size_t k = (size_t)key_hash(key) & (t->nslots - 1);
+	while (t->slots[2 * k + 1]) {
+		if (t->slots[2 * k] == key) {
+			*id = (uint32_t)(t->slots[2 * k + 1] - 1);
+			return CD_OK;
+		}
+		k = (k + 1) & (t->nslots - 1);
+	}
+	if (t->n == t->cap && itab_grow_arrays(t, t->cap ? t->cap * 2 : 1024) != CD_OK)
+		return CD_NOMEM;
+	t->key[t->n] = key;
+	t->count[t->n] = 0;
+	t->slots[2 * k] = key;
+	t->slots[2 * k + 1] = (uint64_t)t->n + 1;
+	*id = (uint32_t)t->n++;
+	return CD_OK;
+}
+
+static uint64_t key2(uint32_t hi, uint32_t lo)
+{
+	return (uint64_t)hi << 32 | lo;
 }
 
 /* ---------------------------------------------------------------- features */
@@ -288,7 +355,7 @@ struct ctx {
 	struct itab t[T_COUNT];
 	struct entvec blocks[T_COUNT]; /* (key id, user) for the tables that block */
 	struct u64vec cand;            /* (a << 32) | b */
-	struct arena *arena, *name_arena;
+	struct arena *arena, *name_arena, *key_arena; /* one per extraction thread's tables, see match_run */
 	struct match_stats *st;
 	size_t cap;      /* users per identifier key (e-mail, phone ...) */
 	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
@@ -386,10 +453,10 @@ struct worker {
 	struct ctx *c;
 	struct buf b1, b2;
 	struct name_memo first, last;
+	struct itab sec;  /* security profiles (borrowed), for the role keys */
 	uint8_t *nng;     /* nickname groups of first-name id (at most 4); 0xFF: not looked up */
 	uint32_t *ng;     /* ... the groups, 4 per first-name id */
 	size_t ngcap;
-	int which;        /* team keys: 0 names in team, 1 nicknames in team */
 	enum cd_result r;
 };
 
@@ -399,6 +466,7 @@ static void worker_release(struct worker *w)
 	buf_release(&w->b2);
 	memo_release(&w->first);
 	memo_release(&w->last);
+	itab_release(&w->sec);
 	free(w->nng);
 	free(w->ng);
 }
@@ -487,13 +555,11 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 				return r;
 			for (size_t k = 0; k < ng; k++) {
 				uint32_t id;
-				/* "%u\1%s": group, last name */
+				/* group, last name (which was "%u\1%s" and at most 511 bytes) */
 				size_t n = put_u32(tmp, g[k]);
 				if (n + 1 + nl >= sizeof(tmp))
 					continue; /* a last name of ~500 bytes: no nickname key */
-				tmp[n] = 1;
-				memcpy(tmp + n + 1, lb, nl);
-				if ((r = itab_put(&c->t[T_NICK], tmp, n + 1 + nl, &id)) != CD_OK ||
+				if ((r = itab_put_key(&c->t[T_NICK], key2(g[k], f->last), &id)) != CD_OK ||
 				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
 					return r;
 				f->nick[f->nnick++] = id;
@@ -544,7 +610,6 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	const struct user *u = &c->users->v[i];
 	struct feat *f = &c->f[i];
 	enum cd_result r;
-	char tmp[512];
 
 	/* addresses: e-mail, secondary e-mail, a username that is an address */
 	buf_reset(&w->b1);
@@ -585,6 +650,23 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK))
 		return r;
 
+	return CD_OK;
+}
+
+/* Phones, the directory id and the job attributes (in the names thread: interning addresses
+ * and handles is the heavier half). */
+static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
+{
+	const struct user *u = &c->users->v[i];
+	struct feat *f = &c->f[i];
+	enum cd_result r;
+	/* The joint values are keys of ids (routing profile, group, security profiles); they
+	 * were strings joined by \1 of at most 511 bytes, and that limit stays. */
+	const size_t lim = 512;
+	size_t lr = strlen(u->routing_profile_id), lh = strlen(u->hierarchy_group_id);
+	size_t ls = strlen(u->security_profiles);
+	uint32_t sec = NONE;
+
 	/* phones */
 	if ((r = phone_key(c, u->mobile, &f->mobile)) != CD_OK || (r = phone_key(c, u->desk_phone, &f->desk)) != CD_OK)
 		return r;
@@ -592,33 +674,27 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
 		return r;
 
-	/* attributes, compared as they are (in this thread: names are the heavier half) */
-	if (u->routing_profile_id[0] &&
-	    (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, strlen(u->routing_profile_id), &f->routing)) != CD_OK)
+	/* attributes, compared as they are */
+	if (lr && (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, lr, &f->routing)) != CD_OK)
 		return r;
-	if (u->hierarchy_group_id[0] &&
-	    (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, strlen(u->hierarchy_group_id), &f->hier)) != CD_OK)
+	if (lh && (r = itab_put(&c->t[T_HIER], u->hierarchy_group_id, lh, &f->hier)) != CD_OK)
 		return r;
-	if (f->routing != NONE && f->hier != NONE) {
-		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->hierarchy_group_id);
-		if (n > 0 && (size_t)n < sizeof(tmp) &&
-		    (r = itab_put(&c->t[T_TEAM], tmp, (size_t)n, &f->team)) != CD_OK)
-			return r;
-	}
+	if (ls && (r = itab_put(&w->sec, u->security_profiles, ls, &sec)) != CD_OK)
+		return r;
+	if (f->routing != NONE && f->hier != NONE && lr + 1 + lh < lim &&
+	    (r = itab_put_key(&c->t[T_TEAM], key2(f->routing, f->hier), &f->team)) != CD_OK)
+		return r;
 	/* The role: routing profile with the security profiles. Kept as joint values so that
 	 * their frequency measures how often different people share them: where every agent of
 	 * a routing profile has the same security profiles, the role says no more than the
 	 * routing profile does. */
-	if (f->routing != NONE && u->security_profiles[0]) {
-		int n = snprintf(tmp, sizeof(tmp), "%s\1%s", u->routing_profile_id, u->security_profiles);
-		if (n > 0 && (size_t)n < sizeof(tmp) &&
-		    (r = itab_put(&c->t[T_ROLE], tmp, (size_t)n, &f->role)) != CD_OK)
+	if (f->routing != NONE && sec != NONE) {
+		if (lr + 1 + ls < lim &&
+		    (r = itab_put_key(&c->t[T_ROLE], key2(f->routing, sec), &f->role)) != CD_OK)
 			return r;
-		n = f->hier == NONE ? -1 :
-			snprintf(tmp, sizeof(tmp), "%s\1%s\1%s", u->routing_profile_id,
-				 u->hierarchy_group_id, u->security_profiles);
-		if (n > 0 && (size_t)n < sizeof(tmp) &&
-		    (r = itab_put(&c->t[T_TEAMROLE], tmp, (size_t)n, &f->teamrole)) != CD_OK)
+		/* the team is there whenever this fits: its key is shorter */
+		if (f->hier != NONE && lr + 1 + lh + 1 + ls < lim &&
+		    (r = itab_put_key(&c->t[T_TEAMROLE], key2(f->team, sec), &f->teamrole)) != CD_OK)
 			return r;
 	}
 	if (u->directory_user_id[0] &&
@@ -628,33 +704,23 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	return CD_OK;
 }
 
-/* Name keys within a team, once both halves are done: a common name's block is skipped past
- * name_cap (the name is no evidence then), but namesakes in the same team stay few and are
- * still compared. Two threads: names in team (w->which 0) and nicknames in team (1) are
- * disjoint tables. */
-static enum cd_result extract_team_keys(struct ctx *c, struct worker *w, uint32_t i)
+
+/* Name keys within a team: a common name's block is skipped past name_cap (the name is no
+ * evidence then), but namesakes in the same team stay few and are still compared. */
+static enum cd_result extract_team_keys(struct ctx *c, uint32_t i)
 {
 	struct feat *f = &c->f[i];
 	enum cd_result r;
-	char tmp[32];
 	if (f->team == NONE)
 		return CD_OK;
 	uint32_t id;
-	size_t n;
-	if (w->which == 0 && f->swap != NONE) {
-		/* "%u\1%u": name, team */
-		n = put_u32(tmp, f->swap);
-		tmp[n++] = 1;
-		n += put_u32(tmp + n, f->team);
-		if ((r = itab_put(&c->t[T_SWAPTEAM], tmp, n, &id)) != CD_OK ||
+	if (f->swap != NONE) {
+		if ((r = itab_put_key(&c->t[T_SWAPTEAM], key2(f->swap, f->team), &id)) != CD_OK ||
 		    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
 			return r;
 	}
-	for (size_t k = 0; w->which == 1 && k < f->nnick; k++) {
-		n = put_u32(tmp, f->nick[k]);
-		tmp[n++] = 1;
-		n += put_u32(tmp + n, f->team);
-		if ((r = itab_put(&c->t[T_NICKTEAM], tmp, n, &id)) != CD_OK ||
+	for (size_t k = 0; k < f->nnick; k++) {
+		if ((r = itab_put_key(&c->t[T_NICKTEAM], key2(f->nick[k], f->team), &id)) != CD_OK ||
 		    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
 			return r;
 	}
@@ -666,7 +732,9 @@ static void *names_thread(void *arg)
 	struct worker *w = arg;
 	w->r = CD_OK;
 	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
-		w->r = extract_names(w->c, w, (uint32_t)i);
+		if ((w->r = extract_names(w->c, w, (uint32_t)i)) == CD_OK &&
+		    (w->r = extract_job(w->c, w, (uint32_t)i)) == CD_OK)
+			w->r = extract_team_keys(w->c, (uint32_t)i);
 	return NULL;
 }
 
@@ -676,15 +744,6 @@ static void *ids_thread(void *arg)
 	w->r = CD_OK;
 	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
 		w->r = extract_ids(w->c, w, (uint32_t)i);
-	return NULL;
-}
-
-static void *team_thread(void *arg)
-{
-	struct worker *w = arg;
-	w->r = CD_OK;
-	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
-		w->r = extract_team_keys(w->c, w, (uint32_t)i);
 	return NULL;
 }
 
@@ -706,13 +765,8 @@ static enum cd_result extract_all(struct ctx *c)
 	buf_init(&wi.b1, 1 << 16);
 	buf_init(&wi.b2, 1 << 16);
 	run2(names_thread, &wn, ids_thread, &wi);
-	if ((r = wn.r) == CD_OK && (r = wi.r) == CD_OK) {
-		wn.which = 0;
-		wi.which = 1;
-		run2(team_thread, &wn, team_thread, &wi);
-		if ((r = wn.r) == CD_OK)
-			r = wi.r;
-	}
+	if ((r = wn.r) == CD_OK)
+		r = wi.r;
 	worker_release(&wn);
 	worker_release(&wi);
 	return r;
@@ -768,19 +822,19 @@ static void note_capped(struct ctx *c, int t, uint32_t id, size_t k)
 	c->st->capped_blocks++;
 	if (k > c->st->capped_users) {
 		char v[64], tmp[160];
-		const char *s = c->t[t].str[id];
-		/* keys built from ids read back as names: "38\1smith" -> "william smith" */
-		if (t == T_NICK || t == T_SWAPTEAM || t == T_NICKTEAM) {
-			unsigned long g = strtoul(s, NULL, 10);
-			const char *rest = strchr(s, 1);
+		const char *s = tmp;
+		/* keys of ids read back as names: (38, smith) -> "william smith" */
+		if (c->t[t].keyed) {
+			uint32_t g = (uint32_t)(c->t[t].key[id] >> 32), l = (uint32_t)c->t[t].key[id];
 			if (t == T_NICK)
-				snprintf(tmp, sizeof(tmp), "%s %s", nick_group_name(c->nick, (uint32_t)g),
-					 rest ? rest + 1 : "");
+				snprintf(tmp, sizeof(tmp), "%s %s", nick_group_name(c->nick, g),
+					 c->t[T_LAST].str[l]);
 			else if (t == T_SWAPTEAM && g < c->t[T_SWAP].n)
 				snprintf(tmp, sizeof(tmp), "%s", c->t[T_SWAP].str[g]);
 			else
 				snprintf(tmp, sizeof(tmp), "%s", "");
-			s = tmp;
+		} else {
+			s = c->t[t].str[id];
 		}
 		size_t j = 0;
 		for (; s[j] && j + 1 < sizeof(v); j++)
@@ -1554,17 +1608,21 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = CD_NOMEM;
 		goto out;
 	}
-	if (!(c.name_arena = arena_new())) {
+	if (!(c.name_arena = arena_new()) || !(c.key_arena = arena_new())) {
 		r = CD_NOMEM;
 		goto out;
 	}
+	/* An arena is filled by one thread only. The ids thread's tables (addresses, handles)
+	 * use c.arena; the names thread's names use name_arena, which scoring keeps, and its
+	 * other keys (phones, job attributes, nicknames, names in team) key_arena, which goes
+	 * with c.arena after blocking. */
 	for (int t = 0; t < T_COUNT; t++)
-		c.t[t].arena = c.arena;
-	/* the name tables are filled by the names thread: their strings get their own arena */
+		c.t[t].arena = c.key_arena;
+	c.t[T_ADDR].arena = c.t[T_UNAME].arena = c.t[T_LOCAL].arena = c.t[T_ORG].arena = c.arena;
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
-		c.t[T_NICK].arena = c.name_arena;
-	/* the team keys come after both, one table per thread: one arena each */
-	c.t[T_SWAPTEAM].arena = c.name_arena;
+		c.name_arena;
+	c.t[T_NICK].keyed = c.t[T_TEAM].keyed = c.t[T_ROLE].keyed = c.t[T_TEAMROLE].keyed =
+		c.t[T_SWAPTEAM].keyed = c.t[T_NICKTEAM].keyed = 1;
 	/* keys that are a user's value as it is: the table borrows the users' strings */
 	c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_DIR].arena = NULL;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
@@ -1604,8 +1662,9 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		itab_release(&c.t[T_NICK]);
 		itab_release(&c.t[T_SWAPTEAM]);
 		itab_release(&c.t[T_NICKTEAM]);
-		arena_free(c.arena); /* the strings of all of those but the nickname keys */
-		c.arena = NULL;
+		arena_free(c.arena); /* the strings of all of those */
+		arena_free(c.key_arena);
+		c.arena = c.key_arena = NULL;
 	}
 	stage_done(&res->stats, MS_BLOCKS, &t0);
 	if (r == CD_OK)
@@ -1655,6 +1714,7 @@ out:
 	free(c.f);
 	nick_table_free(c.nick);
 	arena_free(c.arena);
+	arena_free(c.key_arena);
 	arena_free(c.name_arena);
 	return r;
 }
