@@ -186,13 +186,13 @@ static enum cd_result itab_reserve(struct itab *t, size_t expect)
 	return expect > t->cap ? itab_grow_arrays(t, expect) : CD_OK;
 }
 
-/* Interns s (len bytes); *id receives its id. Ids count up from 0 in the order values are
- * first put, whatever the hash. */
-static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
+/* Interns s (len bytes, h its itab_hash); *id receives its id. Ids count up from 0 in the
+ * order values are first put, whatever the hash. */
+static enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint64_t h, uint32_t *id)
 {
 	if ((t->n + 1) * 2 > t->nslots && itab_rehash(t, t->nslots ? t->nslots * 2 : 1024) != CD_OK)
 		return CD_NOMEM;
-	uint64_t h = itab_hash(s, len), tag = h & 0xFFFFFFFF00000000ULL;
+	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
 	size_t k = (size_t)h & (t->nslots - 1);
 	while (t->slots[k]) {
 		uint64_t sl = t->slots[k];
@@ -215,6 +215,11 @@ static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32
 	t->slots[k] = tag | ((uint64_t)t->n + 1);
 	*id = (uint32_t)t->n++;
 	return CD_OK;
+}
+
+static enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
+{
+	return itab_put_h(t, s, len, itab_hash(s, len), id);
 }
 
 /* Interns a key of a key table (t->keyed); ids count up from 0 in the order keys are first
@@ -369,23 +374,6 @@ static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_
 	return itab_put(&c->t[t], buf_str(b), b->len, id);
 }
 
-static enum cd_result phone_key(struct ctx *c, const char *raw, uint32_t *id)
-{
-	char p[64];
-	*id = NONE;
-	size_t digits = norm_phone(raw, p, sizeof(p));
-	if (digits < 7)
-		return CD_OK;
-	/* the last ten digits: "+1 555 010 4477" and "555-010-4477" are one number, and two
-	 * numbers that agree on ten trailing digits but not their country code are vanishingly
-	 * rare inside one instance */
-	const char *d = p[0] == '+' ? p + 1 : p;
-	size_t len = strlen(d);
-	if (len > 10)
-		d += len - 10;
-	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
-}
-
 /* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
  * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
  * each with its own buffers; the tables, their arenas and the block lists of one set are only
@@ -454,6 +442,14 @@ struct worker {
 	struct buf b1, b2;
 	struct name_memo first, last;
 	struct itab sec;  /* security profiles (borrowed), for the role keys */
+	/* Puts into the large tables are made for a batch of users at a time: first every key
+	 * and its hash, with the key's slot prefetched, then the puts in the same order (so the
+	 * ids are those of putting them one by one). A lookup in a table of a million values is
+	 * a cache miss; this way a batch's misses overlap instead of following each other. */
+	struct pend *pv;
+	size_t pn, pcap;
+	char *kb;         /* the keys of pv that their table copies */
+	size_t kn, kcap;
 	uint8_t *nng;     /* nickname groups of first-name id (at most 4); 0xFF: not looked up */
 	uint32_t *ng;     /* ... the groups, 4 per first-name id */
 	size_t ngcap;
@@ -467,8 +463,92 @@ static void worker_release(struct worker *w)
 	memo_release(&w->first);
 	memo_release(&w->last);
 	itab_release(&w->sec);
+	free(w->pv);
+	free(w->kb);
 	free(w->nng);
 	free(w->ng);
+}
+
+struct pend {
+	struct itab *t;
+	const char *s;    /* the key, for a table that borrows its strings; else NULL and ... */
+	size_t off, len;  /* ... the key is at w->kb + off */
+	uint64_t h;
+	uint32_t *id;
+};
+
+#define BATCH 32 /* users per batch of puts: a few hundred slots in flight fit in L1/L2 */
+
+/* Queues the put of s (len > 0 bytes) into t, *id to receive its id at pend_flush. */
+static enum cd_result pend_put(struct worker *w, struct itab *t, const char *s, size_t len, uint32_t *id)
+{
+	if (w->pn == w->pcap) {
+		size_t nc = w->pcap ? w->pcap * 2 : 512;
+		struct pend *nv = realloc(w->pv, nc * sizeof(*nv));
+		if (!nv)
+			return CD_NOMEM;
+		w->pv = nv;
+		w->pcap = nc;
+	}
+	struct pend *p = &w->pv[w->pn];
+	p->t = t;
+	p->len = len;
+	p->id = id;
+	p->h = itab_hash(s, len);
+	p->s = t->arena ? NULL : s;
+	if (t->arena) {
+		if (w->kn + len > w->kcap) {
+			size_t nc = w->kcap ? w->kcap : 1 << 16;
+			while (nc < w->kn + len)
+				nc *= 2;
+			char *nk = realloc(w->kb, nc);
+			if (!nk)
+				return CD_NOMEM;
+			w->kb = nk;
+			w->kcap = nc;
+		}
+		memcpy(w->kb + w->kn, s, len);
+		p->off = w->kn;
+		w->kn += len;
+	}
+	if (t->nslots)
+		__builtin_prefetch(&t->slots[p->h & (t->nslots - 1)]);
+	w->pn++;
+	return CD_OK;
+}
+
+/* Queues the put of key into key table t (its key in h). */
+static enum cd_result pend_key(struct worker *w, struct itab *t, uint64_t key, uint32_t *id)
+{
+	if (w->pn == w->pcap) {
+		size_t nc = w->pcap ? w->pcap * 2 : 512;
+		struct pend *nv = realloc(w->pv, nc * sizeof(*nv));
+		if (!nv)
+			return CD_NOMEM;
+		w->pv = nv;
+		w->pcap = nc;
+	}
+	struct pend *p = &w->pv[w->pn++];
+	p->t = t;
+	p->s = NULL;
+	p->off = p->len = 0;
+	p->h = key;
+	p->id = id;
+	if (t->nslots)
+		__builtin_prefetch(&t->slots[2 * (key_hash(key) & (t->nslots - 1))]);
+	return CD_OK;
+}
+
+static enum cd_result pend_flush(struct worker *w)
+{
+	enum cd_result r = CD_OK;
+	for (size_t k = 0; k < w->pn && r == CD_OK; k++) {
+		const struct pend *p = &w->pv[k];
+		r = p->t->keyed ? itab_put_key(p->t, p->h, p->id)
+				: itab_put_h(p->t, p->s ? p->s : w->kb + p->off, p->len, p->h, p->id);
+	}
+	w->pn = w->kn = 0;
+	return r;
 }
 
 /* The nickname groups of first-name id `first` (normalised form `name`) into *g. */
@@ -530,7 +610,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		const char *fa = a, *lb = b;
 		memcpy(tmp, a, na);
 		memcpy(tmp + na, b, nb);
-		if ((r = itab_put(&c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
+		if ((r = pend_put(w, &c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
 			return r;
 		/* either order: "smith\1john" for John Smith and for Smith John */
 		if (strcmp(a, b) > 0) {
@@ -544,9 +624,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		memcpy(tmp, a, na);
 		tmp[na] = 1;
 		memcpy(tmp + na + 1, b, nb);
-		if ((r = itab_put(&c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
-			return r;
-		if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
+		if ((r = pend_put(w, &c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
 			return r;
 		if (fa[0] && lb[0]) {
 			const uint32_t *g;
@@ -554,15 +632,12 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 			if ((r = first_groups(c, w, f->first, fa, &g, &ng)) != CD_OK)
 				return r;
 			for (size_t k = 0; k < ng; k++) {
-				uint32_t id;
 				/* group, last name (which was "%u\1%s" and at most 511 bytes) */
 				size_t n = put_u32(tmp, g[k]);
 				if (n + 1 + nl >= sizeof(tmp))
 					continue; /* a last name of ~500 bytes: no nickname key */
-				if ((r = itab_put_key(&c->t[T_NICK], key2(g[k], f->last), &id)) != CD_OK ||
-				    (r = ent_push(&c->blocks[T_NICK], id, i)) != CD_OK)
+				if ((r = pend_key(w, &c->t[T_NICK], key2(g[k], f->last), &f->nick[f->nnick++])) != CD_OK)
 					return r;
-				f->nick[f->nnick++] = id;
 			}
 		}
 	}
@@ -613,12 +688,14 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 
 	/* addresses: e-mail, secondary e-mail, a username that is an address */
 	buf_reset(&w->b1);
-	if ((r = norm_email(u->email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->email)) != CD_OK)
+	if ((r = norm_email(u->email, &w->b1)) != CD_OK)
 		return r;
-	if (f->email != NONE) {
-		const char *e = c->t[T_ADDR].str[f->email];
+	if (w->b1.len) {
+		const char *e = buf_str(&w->b1);
+		if ((r = pend_put(w, &c->t[T_ADDR], e, w->b1.len, &f->email)) != CD_OK)
+			return r;
 		size_t ln = norm_local_len(e);
-		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
+		if (ln >= 2 && (r = pend_put(w, &c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
 			return r;
 		size_t lo;
 		const char *o = org_label(e, &lo);
@@ -626,22 +703,33 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 			return r;
 	}
 	buf_reset(&w->b1);
-	if ((r = norm_email(u->secondary_email, &w->b1)) != CD_OK || (r = put_buf(c, T_ADDR, &w->b1, &f->sec)) != CD_OK)
+	if ((r = norm_email(u->secondary_email, &w->b1)) != CD_OK ||
+	    (w->b1.len && (r = pend_put(w, &c->t[T_ADDR], buf_str(&w->b1), w->b1.len, &f->sec)) != CD_OK))
 		return r;
 	buf_reset(&w->b1);
-	if ((r = norm_text(u->username, &w->b1)) != CD_OK || (r = put_buf(c, T_UNAME, &w->b1, &f->uname)) != CD_OK)
+	if ((r = norm_text(u->username, &w->b1)) != CD_OK ||
+	    (w->b1.len && (r = pend_put(w, &c->t[T_UNAME], buf_str(&w->b1), w->b1.len, &f->uname)) != CD_OK))
 		return r;
 	if (w->b1.len) {
 		buf_reset(&w->b2);
 		if ((r = norm_email(u->username, &w->b2)) != CD_OK)
 			return r;
 		const char *e = buf_str(&w->b2);
-		if (strchr(e, '@') && (r = put_buf(c, T_ADDR, &w->b2, &f->uaddr)) != CD_OK)
+		if (w->b2.len && strchr(e, '@') &&
+		    (r = pend_put(w, &c->t[T_ADDR], e, w->b2.len, &f->uaddr)) != CD_OK)
 			return r;
 		size_t ln = norm_local_len(e);
-		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
+		if (ln >= 2 && (r = pend_put(w, &c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
 			return r;
 	}
+	return CD_OK;
+}
+
+/* The ids thread's block entries of user i, once its batch is put. */
+static enum cd_result ids_blocks(struct ctx *c, uint32_t i)
+{
+	const struct feat *f = &c->f[i];
+	enum cd_result r = CD_OK;
 	if ((r = ent_push(&c->blocks[T_ADDR], f->email, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_ADDR], f->sec, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_ADDR], f->uaddr, i)) != CD_OK ||
@@ -649,8 +737,24 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	    (r = ent_push(&c->blocks[T_LOCAL], f->l_user, i)) != CD_OK ||
 	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK))
 		return r;
-
 	return CD_OK;
+}
+
+static enum cd_result phone_key(struct ctx *c, struct worker *w, const char *raw, uint32_t *id)
+{
+	char p[64];
+	*id = NONE;
+	size_t digits = norm_phone(raw, p, sizeof(p));
+	if (digits < 7)
+		return CD_OK;
+	/* the last ten digits: "+1 555 010 4477" and "555-010-4477" are one number, and two
+	 * numbers that agree on ten trailing digits but not their country code are vanishingly
+	 * rare inside one instance */
+	const char *d = p[0] == '+' ? p + 1 : p;
+	size_t len = strlen(d);
+	if (len > 10)
+		d += len - 10;
+	return pend_put(w, &c->t[T_PHONE], d, strlen(d), id);
 }
 
 /* Phones, the directory id and the job attributes (in the names thread: interning addresses
@@ -668,10 +772,8 @@ static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 	uint32_t sec = NONE;
 
 	/* phones */
-	if ((r = phone_key(c, u->mobile, &f->mobile)) != CD_OK || (r = phone_key(c, u->desk_phone, &f->desk)) != CD_OK)
-		return r;
-	if ((r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
-	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK))
+	if ((r = phone_key(c, w, u->mobile, &f->mobile)) != CD_OK ||
+	    (r = phone_key(c, w, u->desk_phone, &f->desk)) != CD_OK)
 		return r;
 
 	/* attributes, compared as they are */
@@ -690,40 +792,53 @@ static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 	 * routing profile does. */
 	if (f->routing != NONE && sec != NONE) {
 		if (lr + 1 + ls < lim &&
-		    (r = itab_put_key(&c->t[T_ROLE], key2(f->routing, sec), &f->role)) != CD_OK)
+		    (r = pend_key(w, &c->t[T_ROLE], key2(f->routing, sec), &f->role)) != CD_OK)
 			return r;
 		/* the team is there whenever this fits: its key is shorter */
 		if (f->hier != NONE && lr + 1 + lh + 1 + ls < lim &&
-		    (r = itab_put_key(&c->t[T_TEAMROLE], key2(f->team, sec), &f->teamrole)) != CD_OK)
+		    (r = pend_key(w, &c->t[T_TEAMROLE], key2(f->team, sec), &f->teamrole)) != CD_OK)
 			return r;
 	}
 	if (u->directory_user_id[0] &&
-	    ((r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK ||
-	     (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK))
+	    (r = pend_put(w, &c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK)
 		return r;
 	return CD_OK;
 }
 
 
 /* Name keys within a team: a common name's block is skipped past name_cap (the name is no
- * evidence then), but namesakes in the same team stay few and are still compared. */
-static enum cd_result extract_team_keys(struct ctx *c, uint32_t i)
+ * evidence then), but namesakes in the same team stay few and are still compared. Queued,
+ * their ids into tid[0 .. 1 + nnick) (NONE where there is no key). */
+static enum cd_result team_keys(struct ctx *c, struct worker *w, uint32_t i, uint32_t *tid)
 {
-	struct feat *f = &c->f[i];
+	const struct feat *f = &c->f[i];
 	enum cd_result r;
+	for (size_t k = 0; k <= f->nnick; k++)
+		tid[k] = NONE;
 	if (f->team == NONE)
 		return CD_OK;
-	uint32_t id;
-	if (f->swap != NONE) {
-		if ((r = itab_put_key(&c->t[T_SWAPTEAM], key2(f->swap, f->team), &id)) != CD_OK ||
-		    (r = ent_push(&c->blocks[T_SWAPTEAM], id, i)) != CD_OK)
+	if (f->swap != NONE && (r = pend_key(w, &c->t[T_SWAPTEAM], key2(f->swap, f->team), &tid[0])) != CD_OK)
+		return r;
+	for (size_t k = 0; k < f->nnick; k++)
+		if ((r = pend_key(w, &c->t[T_NICKTEAM], key2(f->nick[k], f->team), &tid[1 + k])) != CD_OK)
 			return r;
-	}
-	for (size_t k = 0; k < f->nnick; k++) {
-		if ((r = itab_put_key(&c->t[T_NICKTEAM], key2(f->nick[k], f->team), &id)) != CD_OK ||
-		    (r = ent_push(&c->blocks[T_NICKTEAM], id, i)) != CD_OK)
+	return CD_OK;
+}
+
+/* The names thread's block entries of user i, once its batch is put. */
+static enum cd_result names_blocks(struct ctx *c, uint32_t i)
+{
+	const struct feat *f = &c->f[i];
+	enum cd_result r;
+	if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
+		return r;
+	for (size_t k = 0; k < f->nnick; k++)
+		if ((r = ent_push(&c->blocks[T_NICK], f->nick[k], i)) != CD_OK)
 			return r;
-	}
+	if ((r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
+	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK) ||
+	    (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK)
+		return r;
 	return CD_OK;
 }
 
@@ -731,10 +846,27 @@ static void *names_thread(void *arg)
 {
 	struct worker *w = arg;
 	w->r = CD_OK;
-	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
-		if ((w->r = extract_names(w->c, w, (uint32_t)i)) == CD_OK &&
-		    (w->r = extract_job(w->c, w, (uint32_t)i)) == CD_OK)
-			w->r = extract_team_keys(w->c, (uint32_t)i);
+	size_t n = w->c->users->n;
+	uint32_t tid[5 * BATCH]; /* name-in-team ids of the batch, 1 + 4 nicknames a user */
+	for (size_t lo = 0; lo < n && w->r == CD_OK; lo += BATCH) {
+		size_t hi = lo + BATCH < n ? lo + BATCH : n;
+		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
+			if ((w->r = extract_names(w->c, w, (uint32_t)i)) == CD_OK)
+				w->r = extract_job(w->c, w, (uint32_t)i);
+		if (w->r == CD_OK)
+			w->r = pend_flush(w);
+		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
+			if ((w->r = names_blocks(w->c, (uint32_t)i)) == CD_OK)
+				w->r = team_keys(w->c, w, (uint32_t)i, tid + 5 * (i - lo));
+		if (w->r == CD_OK)
+			w->r = pend_flush(w);
+		for (size_t i = lo; i < hi && w->r == CD_OK; i++) {
+			const uint32_t *ti = tid + 5 * (i - lo);
+			w->r = ent_push(&w->c->blocks[T_SWAPTEAM], ti[0], (uint32_t)i);
+			for (size_t k = 0; k < w->c->f[i].nnick && w->r == CD_OK; k++)
+				w->r = ent_push(&w->c->blocks[T_NICKTEAM], ti[1 + k], (uint32_t)i);
+		}
+	}
 	return NULL;
 }
 
@@ -742,8 +874,16 @@ static void *ids_thread(void *arg)
 {
 	struct worker *w = arg;
 	w->r = CD_OK;
-	for (size_t i = 0; i < w->c->users->n && w->r == CD_OK; i++)
-		w->r = extract_ids(w->c, w, (uint32_t)i);
+	size_t n = w->c->users->n;
+	for (size_t lo = 0; lo < n && w->r == CD_OK; lo += BATCH) {
+		size_t hi = lo + BATCH < n ? lo + BATCH : n;
+		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
+			w->r = extract_ids(w->c, w, (uint32_t)i);
+		if (w->r == CD_OK)
+			w->r = pend_flush(w);
+		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
+			w->r = ids_blocks(w->c, (uint32_t)i);
+	}
 	return NULL;
 }
 
