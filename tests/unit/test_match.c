@@ -488,6 +488,51 @@ static void raw_name_variants(void **state)
 	user_set_release(&s);
 }
 
+/* Values interned in batches (the large tables are put 32 users at a time, their slots
+ * prefetched) and keys made of ids (team, nickname, name in team): pairs across a batch's
+ * edge are found, and a capped key made of ids reads back as names. */
+static void batches_and_id_keys(void **state)
+{
+	(void)state;
+	struct user_set s;
+	struct match_result res;
+	struct match_opts o;
+	char err[256];
+	user_set_init(&s);
+	background(&s, 31);
+	/* users 31 and 32: the first and second batch; same e-mail (case aside) and phone */
+	add(&s, &(struct person){ "qx1", "Quentin", "Xavier", "Q.Xavier@Corp.Example", NULL,
+				  "+1 555 010 7788", NULL, "rp7", "hg7" });
+	add(&s, &(struct person){ "qx2", "Quentin", "Xavier", "q.xavier@corp.example", NULL,
+				  NULL, "555-010-7788", "rp7", "hg7" });
+	background(&s, 40);
+	run(&s, &res, MATCH_STANDARD);
+	const struct match_pair *p = find(&res, 31, 32);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_EMAIL));
+	match_result_release(&res);
+	/* many a William Smith and a few Bills in one team: the nickname key (group, last name)
+	 * is the largest capped block and is reported by its names */
+	size_t base = s.n;
+	for (int i = 0; i < 40; i++) {
+		char u[16], e[48];
+		snprintf(u, sizeof(u), "ws%d", i);
+		snprintf(e, sizeof(e), "ws%d@corp.example", i);
+		add(&s, &(struct person){ u, i < 30 ? "William" : "Bill", "Smith", e, NULL, NULL, NULL,
+					  "rp1", "hg1" });
+	}
+	match_opts_init(&o, MATCH_STANDARD);
+	o.block_cap = 10;
+	o.name_block_cap = 10;
+	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
+	assert_int_equal(res.stats.capped_users, 40);
+	assert_non_null(strstr(res.stats.capped_key, "nickname"));
+	assert_non_null(strstr(res.stats.capped_key, "smith"));
+	assert_null(find(&res, (uint32_t)base, (uint32_t)base + 1));
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +544,7 @@ int main(void)
 		cmocka_unit_test(modes_and_confidence),
 		cmocka_unit_test(one_edit_pairs_are_exact),
 		cmocka_unit_test(raw_name_variants),
+		cmocka_unit_test(batches_and_id_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
