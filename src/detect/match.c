@@ -374,10 +374,11 @@ static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_
 	return itab_put(&c->t[t], buf_str(b), b->len, id);
 }
 
-/* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
- * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
- * each with its own buffers; the tables, their arenas and the block lists of one set are only
- * ever touched by one thread, and each writes its own members of struct feat. */
+/* Extraction runs in two threads over disjoint sets of tables (names, job attributes and the
+ * name-in-team keys in extract_names, extract_job and team_keys; addresses, handles, phones
+ * and directory id in extract_ids), each with its own buffers; the tables, their arenas and
+ * the block lists of one set are only ever touched by one thread, and each writes its own
+ * members of struct feat. */
 /* Runs f0(a0) in a second thread and f1(a1) in this one; both here, in order, when no thread
  * can be had. The two must share nothing they write. */
 static void run2(void *(*f0)(void *), void *a0, void *(*f1)(void *), void *a1)
@@ -433,10 +434,6 @@ static enum cd_result memo_name(struct ctx *c, struct name_memo *m, int t, const
 	return CD_OK;
 }
 
-/* Extraction runs in two threads over disjoint sets of tables (names in extract_names;
- * addresses, phones, routing profile, hierarchy group, team and directory id in extract_ids),
- * each with its own buffers; the tables, their arenas and the block lists of one set are only
- * ever touched by one thread, and each writes its own members of struct feat. */
 struct worker {
 	struct ctx *c;
 	struct buf b1, b2;
@@ -539,9 +536,32 @@ static enum cd_result pend_key(struct worker *w, struct itab *t, uint64_t key, u
 	return CD_OK;
 }
 
+/* The strings a hit compares with: where a key's first slot (prefetched when it was queued)
+ * carries its hash's tag, the value's string pointer, then the string itself, are fetched
+ * for the whole batch before the puts; each pass reads what the previous one brought in. */
+static void pend_prefetch_strings(struct worker *w)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < w->pn; k++) {
+			const struct pend *p = &w->pv[k];
+			const struct itab *t = p->t;
+			if (t->keyed || !t->nslots)
+				continue;
+			uint64_t sl = t->slots[p->h & (t->nslots - 1)];
+			if (!sl || (sl & 0xFFFFFFFF00000000ULL) != (p->h & 0xFFFFFFFF00000000ULL))
+				continue;
+			size_t i = (size_t)(sl & 0xFFFFFFFF) - 1;
+			if (pass == 0)
+				__builtin_prefetch(&t->str[i]);
+			else
+				__builtin_prefetch(t->str[i]);
+		}
+}
+
 static enum cd_result pend_flush(struct worker *w)
 {
 	enum cd_result r = CD_OK;
+	pend_prefetch_strings(w);
 	for (size_t k = 0; k < w->pn && r == CD_OK; k++) {
 		const struct pend *p = &w->pv[k];
 		r = p->t->keyed ? itab_put_key(p->t, p->h, p->id)
@@ -680,6 +700,23 @@ static const char *org_label(const char *addr, size_t *len)
 	return *len ? start : NULL;
 }
 
+static enum cd_result phone_key(struct ctx *c, struct worker *w, const char *raw, uint32_t *id)
+{
+	char p[64];
+	*id = NONE;
+	size_t digits = norm_phone(raw, p, sizeof(p));
+	if (digits < 7)
+		return CD_OK;
+	/* the last ten digits: "+1 555 010 4477" and "555-010-4477" are one number, and two
+	 * numbers that agree on ten trailing digits but not their country code are vanishingly
+	 * rare inside one instance */
+	const char *d = p[0] == '+' ? p + 1 : p;
+	size_t len = strlen(d);
+	if (len > 10)
+		d += len - 10;
+	return pend_put(w, &c->t[T_PHONE], d, strlen(d), id);
+}
+
 static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 {
 	const struct user *u = &c->users->v[i];
@@ -722,6 +759,12 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 		if (ln >= 2 && (r = pend_put(w, &c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
 			return r;
 	}
+	if ((r = phone_key(c, w, u->mobile, &f->mobile)) != CD_OK ||
+	    (r = phone_key(c, w, u->desk_phone, &f->desk)) != CD_OK)
+		return r;
+	if (u->directory_user_id[0] &&
+	    (r = pend_put(w, &c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK)
+		return r;
 	return CD_OK;
 }
 
@@ -735,30 +778,15 @@ static enum cd_result ids_blocks(struct ctx *c, uint32_t i)
 	    (r = ent_push(&c->blocks[T_ADDR], f->uaddr, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_UNAME], f->uname, i)) != CD_OK ||
 	    (r = ent_push(&c->blocks[T_LOCAL], f->l_user, i)) != CD_OK ||
-	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK))
+	    (f->l_email != f->l_user && (r = ent_push(&c->blocks[T_LOCAL], f->l_email, i)) != CD_OK) ||
+	    (r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
+	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK) ||
+	    (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK)
 		return r;
 	return CD_OK;
 }
 
-static enum cd_result phone_key(struct ctx *c, struct worker *w, const char *raw, uint32_t *id)
-{
-	char p[64];
-	*id = NONE;
-	size_t digits = norm_phone(raw, p, sizeof(p));
-	if (digits < 7)
-		return CD_OK;
-	/* the last ten digits: "+1 555 010 4477" and "555-010-4477" are one number, and two
-	 * numbers that agree on ten trailing digits but not their country code are vanishingly
-	 * rare inside one instance */
-	const char *d = p[0] == '+' ? p + 1 : p;
-	size_t len = strlen(d);
-	if (len > 10)
-		d += len - 10;
-	return pend_put(w, &c->t[T_PHONE], d, strlen(d), id);
-}
-
-/* Phones, the directory id and the job attributes (in the names thread: interning addresses
- * and handles is the heavier half). */
+/* The job attributes (in the names thread, with the names). */
 static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 {
 	const struct user *u = &c->users->v[i];
@@ -771,10 +799,6 @@ static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 	size_t ls = strlen(u->security_profiles);
 	uint32_t sec = NONE;
 
-	/* phones */
-	if ((r = phone_key(c, w, u->mobile, &f->mobile)) != CD_OK ||
-	    (r = phone_key(c, w, u->desk_phone, &f->desk)) != CD_OK)
-		return r;
 
 	/* attributes, compared as they are */
 	if (lr && (r = itab_put(&c->t[T_ROUTING], u->routing_profile_id, lr, &f->routing)) != CD_OK)
@@ -799,9 +823,6 @@ static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 		    (r = pend_key(w, &c->t[T_TEAMROLE], key2(f->team, sec), &f->teamrole)) != CD_OK)
 			return r;
 	}
-	if (u->directory_user_id[0] &&
-	    (r = pend_put(w, &c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK)
-		return r;
 	return CD_OK;
 }
 
@@ -835,10 +856,6 @@ static enum cd_result names_blocks(struct ctx *c, uint32_t i)
 	for (size_t k = 0; k < f->nnick; k++)
 		if ((r = ent_push(&c->blocks[T_NICK], f->nick[k], i)) != CD_OK)
 			return r;
-	if ((r = ent_push(&c->blocks[T_PHONE], f->mobile, i)) != CD_OK ||
-	    (f->desk != f->mobile && (r = ent_push(&c->blocks[T_PHONE], f->desk, i)) != CD_OK) ||
-	    (r = ent_push(&c->blocks[T_DIR], f->dir, i)) != CD_OK)
-		return r;
 	return CD_OK;
 }
 
@@ -1752,13 +1769,14 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = CD_NOMEM;
 		goto out;
 	}
-	/* An arena is filled by one thread only. The ids thread's tables (addresses, handles)
-	 * use c.arena; the names thread's names use name_arena, which scoring keeps, and its
-	 * other keys (phones, job attributes, nicknames, names in team) key_arena, which goes
-	 * with c.arena after blocking. */
+	/* An arena is filled by one thread only. The ids thread's tables (addresses, handles,
+	 * phones) use c.arena; the names thread's names use name_arena, which scoring keeps, and
+	 * its other keys (job attributes, nicknames, names in team) key_arena, which goes with
+	 * c.arena after blocking. */
 	for (int t = 0; t < T_COUNT; t++)
 		c.t[t].arena = c.key_arena;
-	c.t[T_ADDR].arena = c.t[T_UNAME].arena = c.t[T_LOCAL].arena = c.t[T_ORG].arena = c.arena;
+	c.t[T_ADDR].arena = c.t[T_UNAME].arena = c.t[T_LOCAL].arena = c.t[T_ORG].arena =
+		c.t[T_PHONE].arena = c.arena;
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
 		c.name_arena;
 	c.t[T_NICK].keyed = c.t[T_TEAM].keyed = c.t[T_ROLE].keyed = c.t[T_TEAMROLE].keyed =
