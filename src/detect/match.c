@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "arena.h"
+#include "mem.h"
 #include "detect/fuzzy.h"
 #include "detect/nicknames.h"
 #include "detect/normalize.h"
@@ -123,6 +124,7 @@ static enum cd_result itab_rehash(struct itab *t, size_t ns)
 	uint64_t *s = calloc(t->keyed ? 2 * ns : ns, sizeof(*s));
 	if (!s)
 		return CD_NOMEM;
+	mem_advise_huge(s, (t->keyed ? 2 * ns : ns) * sizeof(*s));
 	for (size_t i = 0; t->keyed && i < t->n; i++) {
 		size_t k = (size_t)key_hash(t->key[i]) & (ns - 1);
 		while (s[2 * k + 1])
@@ -149,6 +151,7 @@ static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
 		if (!nk)
 			return CD_NOMEM;
 		t->key = nk;
+		mem_advise_huge(nk, nc * sizeof(*nk));
 		uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
 		if (!nco)
 			return CD_NOMEM;
@@ -160,6 +163,7 @@ static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
 	if (!ns)
 		return CD_NOMEM;
 	t->str = ns;
+	mem_advise_huge(ns, nc * sizeof(*ns));
 	uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
 	if (!nco)
 		return CD_NOMEM;
@@ -168,6 +172,7 @@ static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
 	if (!nh)
 		return CD_NOMEM;
 	t->hash = nh;
+	mem_advise_huge(nh, nc * sizeof(*nh));
 	t->cap = nc;
 	return CD_OK;
 }
@@ -291,6 +296,7 @@ static enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user)
 		struct ent *nv = realloc(e->v, nc * sizeof(*nv));
 		if (!nv)
 			return CD_NOMEM;
+		mem_advise_huge(nv, nc * sizeof(*nv));
 		e->v = nv;
 		e->cap = nc;
 	}
@@ -312,6 +318,7 @@ static enum cd_result u64_push(struct u64vec *e, uint64_t x)
 		uint64_t *nv = realloc(e->v, nc * sizeof(*nv));
 		if (!nv)
 			return CD_NOMEM;
+		mem_advise_huge(nv, nc * sizeof(*nv));
 		e->v = nv;
 		e->cap = nc;
 	}
@@ -325,6 +332,7 @@ static enum cd_result radix_u64(uint64_t *v, size_t n)
 	uint64_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 	size_t *cnt = malloc(65536 * sizeof(*cnt));
 	enum cd_result r = CD_OK;
+	mem_advise_huge(tmp, n * sizeof(*tmp));
 	if (!tmp || !cnt) {
 		r = CD_NOMEM;
 		goto out;
@@ -1015,6 +1023,8 @@ static enum cd_result block_pairs(struct ctx *c, int t)
 		r = CD_NOMEM;
 		goto out;
 	}
+	mem_advise_huge(start, (nid + 1) * sizeof(*start));
+	mem_advise_huge(users, e->n * sizeof(*users));
 	for (size_t i = 0; i < e->n; i++)
 		start[e->v[i].id + 1]++;
 	for (size_t k = 0; k < nid; k++)
@@ -1216,6 +1226,7 @@ static enum cd_result typo_keys(struct typo *ty)
 			uint32_t *nv = realloc(ty->cp, nc * sizeof(*nv));
 			if (!nv)
 				return CD_NOMEM;
+			mem_advise_huge(nv, nc * sizeof(*nv));
 			ty->cp = nv;
 			cpcap = nc;
 		}
@@ -1228,6 +1239,8 @@ static enum cd_result typo_keys(struct typo *ty)
 	ty->kid = malloc((nkey ? nkey : 1) * sizeof(*ty->kid));
 	if (!ty->key || !ty->kid)
 		return CD_NOMEM;
+	mem_advise_huge(ty->key, nkey * sizeof(*ty->key));
+	mem_advise_huge(ty->kid, nkey * sizeof(*ty->kid));
 	/* two halves of the keys (not of the names) */
 	size_t mid = 0;
 	while (mid < t->n && ty->koff[mid] < nkey / 2)
@@ -1789,6 +1802,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = CD_NOMEM;
 		goto out;
 	}
+	mem_advise_huge(c.f, users->n * sizeof(*c.f));
 	{
 		/* the tables that get about one value per user */
 		static const int per_user[] = { T_ADDR, T_UNAME, T_LOCAL, T_CNAME, T_SWAP, T_SWAPTEAM };

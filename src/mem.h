@@ -1,0 +1,14 @@
+/* mem.h -- hints to the kernel about large arrays. */
+#ifndef CD_MEM_H
+#define CD_MEM_H
+
+#include <stddef.h>
+
+/* Asks for transparent huge pages over the 2 MiB-aligned part of [p, p + n) when n is large
+ * (the system's THP mode is usually "madvise": nothing is huge unless asked). Filling a
+ * 100 MB array then takes 50 page faults instead of 25,000; on a virtual machine each
+ * fault is costly. Only a hint: it never fails, and p stays the caller's to free. Call it
+ * right after allocating, before the memory is first written. */
+void mem_advise_huge(void *p, size_t n);
+
+#endif
