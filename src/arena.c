@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define ARENA_BLOCK (1u << 20)
 
@@ -92,6 +94,20 @@ int arena_adopt_map(struct arena *a, void *addr, size_t len)
 	m->next = a->maps;
 	a->maps = m;
 	return 0;
+}
+
+void arena_release_mapped(const struct arena *a, const char *from, const char *to)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	for (const struct map *m = a->maps; m; m = m->next) {
+		const char *lo = m->addr, *hi = lo + m->len;
+		if (from < lo || to > hi || to <= from)
+			continue;
+		uintptr_t f = ((uintptr_t)from + page - 1) & ~(page - 1), t = (uintptr_t)to & ~(page - 1);
+		if (t > f)
+			(void)madvise((void *)f, t - f, MADV_DONTNEED); /* a hint: an error changes nothing */
+		return;
+	}
 }
 
 size_t arena_used(const struct arena *a)

@@ -84,6 +84,12 @@ enum cd_result user_set_add_borrowed(struct user_set *s, const struct user_field
 	return add(s, f, true);
 }
 
+void user_set_release_raw(const struct user_set *s, const char *from, const char *to)
+{
+	if (s->arena)
+		arena_release_mapped(s->arena, from, to);
+}
+
 enum cd_result user_set_adopt_map(struct user_set *s, void *addr, size_t len)
 {
 	if (!s->arena && !(s->arena = arena_new()))

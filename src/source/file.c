@@ -661,8 +661,12 @@ static void window_input(struct jr *r)
 		madvise((void *)from, len + ((uintptr_t)r->populated - from), MADV_POPULATE_READ);
 		r->populated += len;
 	}
-	if (r->borrow || (size_t)(r->p - r->released) < JR_RELEASE_STEP)
-		return; /* borrowed pages are read again by the reports */
+	/* Borrowed text is read again by the reports, but a clean page of a private file mapping
+	 * that is given back comes back from the page cache (the file) when it is touched again:
+	 * the reports fault in what they need, while the matching, which never reads the raw
+	 * text, runs without the file's hundreds of megabytes in its resident set. */
+	if ((size_t)(r->p - r->released) < JR_RELEASE_STEP)
+		return;
 	uintptr_t from = ((uintptr_t)r->released + page - 1) & ~(page - 1);
 	uintptr_t to = (uintptr_t)r->p & ~(page - 1);
 	if (to > from)
