@@ -1069,8 +1069,13 @@ out:
 #define TYPO_PARTS ((size_t)1 << TYPO_BITS)
 #define TYPO_RUN_MAX 256 /* a deletion key shared by more names is a common stem: no pairs */
 
+/* Names of at least TYPO2_MIN code points also get two-deletion keys in `thorough` (two edits
+ * in a shorter name make another name; scoring credits OSA 2 from that length too). */
+#define TYPO2_MIN 9
+
 struct typo {
 	const struct itab *t;
+	int two;         /* thorough: names of TYPO2_MIN+ code points within two edits too */
 	uint32_t *cp;    /* code points of all names, name id's from cpoff[id] to cpoff[id + 1] */
 	size_t *cpoff;   /* t->n + 1 */
 	size_t *koff;    /* first deletion key of each name, t->n + 1 */
@@ -1094,7 +1099,9 @@ static void *typo_keys_thread(void *arg)
 		size_t n = ty->cpoff[id + 1] - ty->cpoff[id];
 		if (n < 5)
 			continue; /* a one-letter change in a four-letter name is another name */
-		size_t k0 = ty->koff[id], nk = fuzzy_deletion_keys(ty->cp + ty->cpoff[id], n, ty->key + k0);
+		size_t k0 = ty->koff[id];
+		size_t nk = ty->two && n >= TYPO2_MIN ? fuzzy_deletion_keys2(ty->cp + ty->cpoff[id], n, ty->key + k0)
+						      : fuzzy_deletion_keys(ty->cp + ty->cpoff[id], n, ty->key + k0);
 		for (size_t k = 0; k < nk; k++)
 			ty->kid[k0 + k] = (uint32_t)id;
 	}
@@ -1189,7 +1196,8 @@ static void *typo_pairs_thread(void *arg)
 						const uint32_t *ca = ty->cp + ty->cpoff[a], *cb = ty->cp + ty->cpoff[b];
 						size_t na = ty->cpoff[a + 1] - ty->cpoff[a];
 						size_t nb = ty->cpoff[b + 1] - ty->cpoff[b];
-						if (fuzzy_osa(ca, na, cb, nb, 1) > 1)
+						int bound = ty->two && na >= TYPO2_MIN && nb >= TYPO2_MIN ? 2 : 1;
+						if (fuzzy_osa(ca, na, cb, nb, bound) > bound)
 							continue;
 						if (a > b) {
 							uint32_t s = a;
@@ -1232,7 +1240,8 @@ static enum cd_result typo_keys(struct typo *ty)
 		}
 		memcpy(ty->cp + at, cp, n * sizeof(*cp));
 		ty->cpoff[id + 1] = at + n;
-		ty->koff[id + 1] = ty->koff[id] + (n >= 5 ? n + 1 : 0);
+		size_t n2 = n < FUZZY2_MAX ? n : FUZZY2_MAX;
+		ty->koff[id + 1] = ty->koff[id] + (ty->two && n >= TYPO2_MIN ? FUZZY2_KEYS(n2) : n >= 5 ? n + 1 : 0);
 	}
 	size_t nkey = ty->koff[t->n];
 	ty->key = malloc((nkey ? nkey : 1) * sizeof(*ty->key));
@@ -1288,7 +1297,7 @@ static enum cd_result typo_pairs(struct ctx *c)
 {
 	struct itab *t = &c->t[T_CNAME];
 	enum cd_result r = CD_OK;
-	struct typo ty = { .t = t };
+	struct typo ty = { .t = t, .two = c->opts->mode == MATCH_THOROUGH };
 	struct typo_worker w[2];
 	struct u64vec npairs = { 0 };
 	uint32_t *start = NULL, *users = NULL;

@@ -334,6 +334,28 @@ static void evidence_rules(void **state)
 	user_set_release(&s);
 }
 
+/* Two edits in a long name: only `thorough` looks for them (two-deletion keys), and they are
+ * scored as a spelling difference there. */
+static void thorough_two_edits(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	user_set_init(&s);
+	background(&s, 3000);
+	size_t b = s.n;
+	add(&s, &(struct person){ "mo1", "Maximiliane", "Oberhollenzer", "mo1@corp.example", NULL, NULL, NULL, "rp3", NULL });
+	add(&s, &(struct person){ "mo2", "Maximilane", "Oberhollenser", "mo2@other.example", NULL, NULL, NULL, "rp3", NULL });
+	run(&s, &res, MATCH_STANDARD);
+	assert_null(find(&res, b, b + 1));
+	match_result_release(&res);
+	run(&s, &res, MATCH_THOROUGH);
+	const struct match_pair *p = find(&res, b, b + 1);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_NAME_TYPO));
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 static void modes_and_confidence(void **state)
 {
 	enum match_mode m;
@@ -541,6 +563,7 @@ int main(void)
 		cmocka_unit_test(block_cap),
 		cmocka_unit_test(odd_values),
 		cmocka_unit_test(evidence_rules),
+		cmocka_unit_test(thorough_two_edits),
 		cmocka_unit_test(modes_and_confidence),
 		cmocka_unit_test(one_edit_pairs_are_exact),
 		cmocka_unit_test(raw_name_variants),
