@@ -692,12 +692,12 @@ static const char *org_label(const char *addr, size_t *len)
 		return NULL;
 	const char *sfx = dots[0]; /* ".uk" */
 	size_t tld = (size_t)(end - dots[0] - 1), second = dots[1] ? (size_t)(dots[0] - dots[1] - 1) : 0;
-	if (tld == 2 && dots[1] && second <= 3 &&
-	    (!strncmp(dots[1] + 1, "co", second) || !strncmp(dots[1] + 1, "com", second) ||
-	     !strncmp(dots[1] + 1, "org", second) || !strncmp(dots[1] + 1, "net", second) ||
-	     !strncmp(dots[1] + 1, "ac", second) || !strncmp(dots[1] + 1, "gov", second) ||
-	     !strncmp(dots[1] + 1, "ne", second) || !strncmp(dots[1] + 1, "or", second)))
-		sfx = dots[1]; /* ".co.uk" */
+	static const char *const second_levels[] = { "co", "com", "org", "net", "ac", "gov", "ne", "or", "edu" };
+	for (size_t k = 0; tld == 2 && dots[1] && k < sizeof(second_levels) / sizeof(second_levels[0]); k++)
+		if (strlen(second_levels[k]) == second && memcmp(dots[1] + 1, second_levels[k], second) == 0) {
+			sfx = dots[1]; /* ".co.uk" */
+			break;
+		}
 	const char *start = d;
 	for (const char *q = sfx - 1; q >= d; q--)
 		if (*q == '.') {
