@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "arena.h"
+#include "hash.h"
 #include "mem.h"
 #include "detect/fuzzy.h"
 #include "detect/nicknames.h"
@@ -86,26 +87,10 @@ static void itab_freeze(struct itab *t)
 	t->nslots = 0;
 }
 
-/* A 64-bit hash, 8 bytes at a time (a byte-wise FNV was a tenth of interning). Equality of
- * the whole string decides; the hash only spreads the slots, and no id depends on it. */
+/* (a byte-wise FNV was a tenth of interning) */
 static uint64_t itab_hash(const char *s, size_t n)
 {
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xC2B2AE3D27D4EB4FULL);
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 29;
-		s += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
-	h ^= h >> 32;
-	h *= 0xFF51AFD7ED558CCDULL;
-	h ^= h >> 29;
-	return h;
+	return hash_bytes(s, n);
 }
 
 /* The slot hash of a key table's key (its ids are small and dense: they need mixing). */

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "hash.h"
 
 void user_set_init(struct user_set *s)
 {
@@ -144,25 +145,11 @@ unsigned long long user_hash(const char *p, size_t n)
 	return h;
 }
 
-/* A 64-bit hash of a NUL-terminated Id, 8 bytes at a time (Ids are ~36-byte UUIDs; the
- * byte-wise FNV-1a of user_hash was a fifth of this function's time). Only equality of the
- * whole Id decides; the hash just spreads the table. */
+/* A nonzero hash of a NUL-terminated Id (the byte-wise FNV-1a of user_hash was a fifth of
+ * this function's time). Only equality of the whole Id decides; the hash spreads the table. */
 static uint64_t id_hash(const char *s)
 {
-	size_t n = strlen(s);
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
-	h ^= h >> 29;
+	uint64_t h = hash_bytes(s, strlen(s));
 	return h ? h : 1;
 }
 
