@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,7 @@ static enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint
 	while (t->slots[k]) {
 		uint64_t sl = t->slots[k];
 		uint32_t i = (uint32_t)(sl & 0xFFFFFFFF) - 1;
-		if ((sl & 0xFFFFFFFF00000000ULL) == tag && memcmp(t->str[i], s, len) == 0 &&
+		if ((sl & 0xFFFFFFFF00000000ULL) == tag && strncmp(t->str[i], s, len) == 0 &&
 		    t->str[i][len] == 0) {
 			*id = i;
 			return CD_OK;
@@ -690,7 +691,19 @@ static const char *org_label(const char *addr, size_t *len)
 			break;
 		}
 	*len = (size_t)(sfx - start);
-	return *len ? start : NULL;
+	if (!*len)
+		return NULL;
+	/* Free-mail providers run one namespace per domain (m.jones@yahoo.com and
+	 * m.jones@yahoo.co.uk are two people's mailboxes): no organisation there. */
+	static const char *const freemail[] = { "yahoo", "hotmail", "outlook", "live", "msn", "gmx",
+						 "web", "aol", "mail", "yandex", "icloud", "me",
+						 "proton", "protonmail", "zoho", "libero", "orange",
+						 "free", "t-online", "wanadoo", "qq", "163", "126",
+						 "naver", "rediffmail", "seznam", "wp", "onet", "o2" };
+	for (size_t k = 0; k < sizeof(freemail) / sizeof(freemail[0]); k++)
+		if (strlen(freemail[k]) == *len && memcmp(freemail[k], start, *len) == 0)
+			return NULL;
+	return start;
 }
 
 static enum cd_result phone_key(struct ctx *c, struct worker *w, const char *raw, uint32_t *id)
@@ -1441,6 +1454,7 @@ static int same(uint32_t x, uint32_t y)
 /* True when one of two normalised name parts is a single letter (an initial, its dot already
  * gone) and the other starts with it. */
 #define INITIAL_SHARE 15
+#define ESTABLISHED_RATIO 20
 static int initial_of(const char *x, const char *y)
 {
 	if (!x[0] || !y[0])
@@ -1448,6 +1462,10 @@ static int initial_of(const char *x, const char *y)
 	size_t lx = utf8_len1(x), ly = utf8_len1(y);
 	if (x[lx] && y[ly])
 		return 0; /* neither is an initial */
+	/* only alphabets have initials: one Han or Hangul character is a whole given name
+	 * (伟 of 王伟), and two bytes of UTF-8 reach U+07FF (Latin, Greek, Cyrillic ...) */
+	if ((x[lx] == 0 && lx > 2) || (y[ly] == 0 && ly > 2))
+		return 0;
 	if (x[lx] == 0 && y[ly] == 0)
 		return 0; /* both are: equal ones were matched as equal names */
 	return lx == ly && memcmp(x, y, lx) == 0;
@@ -1546,7 +1564,12 @@ static void score_names(const struct ctx *c, const struct feat *a, const struct 
 	 * they are two real names, and the pair two people, not one typo. */
 	if (d >= 1 && (first_eq || last_eq)) {
 		uint32_t x1 = first_eq ? cla : cfa, x2 = first_eq ? clb : cfb;
-		if (x1 >= 2 && x2 >= 2) {
+		/* Established: the rarer spelling is carried by two users besides this one and
+		 * by at least 1 in ESTABLISHED_RATIO as many as the commoner. A slip that many
+		 * people make (Micheal) stays far rarer than the name it misspells; two real
+		 * names (Meyer, Meier) are both common. */
+		uint32_t lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
+		if (lo >= 3 && (double)lo * ESTABLISHED_RATIO >= (double)hi) {
 			add_ev(p, MK_NAME_DIFFERENT, W_NAME_PARTIAL);
 			return;
 		}
@@ -1571,29 +1594,36 @@ static void score_names(const struct ctx *c, const struct feat *a, const struct 
  * frequency, not as two independent agreements. Values shared so widely that they say nothing
  * (under MIN_JOB_BITS) are left out of the evidence. */
 #define MIN_JOB_BITS 0.5
+/* log2(m * n / count): the agreement weight of a value count users carry; nothing when the
+ * value has no count (a joint key too long to be made), rather than an infinite weight. */
+static double job_bits(double m, double n, uint32_t count)
+{
+	return count ? log2(m * n / (double)count) : 0.0;
+}
+
 static void score_job(const struct ctx *c, const struct feat *a, const struct feat *b, struct match_pair *p)
 {
 	double n = (double)c->users->n;
 	double w = 0;
 	int k = -1;
 	if (same(a->routing, b->routing) && same(a->hier, b->hier)) {
-		w = log2(M_TEAM * n / (double)cnt(c, T_TEAM, a->team));
-		double wr = log2(M_ROUTING * n / (double)cnt(c, T_ROUTING, a->routing));
+		w = job_bits(M_TEAM, n, cnt(c, T_TEAM, a->team));
+		double wr = job_bits(M_ROUTING, n, cnt(c, T_ROUTING, a->routing));
 		if (wr > w)
 			w = wr;
 		if (same(a->teamrole, b->teamrole) &&
-		    (wr = log2(M_TEAMROLE * n / (double)cnt(c, T_TEAMROLE, a->teamrole))) > w)
+		    (wr = job_bits(M_TEAMROLE, n, cnt(c, T_TEAMROLE, a->teamrole))) > w)
 			w = wr;
 		k = MK_COUNT; /* both */
 	} else if (same(a->routing, b->routing)) {
-		w = log2(M_ROUTING * n / (double)cnt(c, T_ROUTING, a->routing));
+		w = job_bits(M_ROUTING, n, cnt(c, T_ROUTING, a->routing));
 		double wr;
 		if (same(a->role, b->role) &&
-		    (wr = log2(M_ROLE * n / (double)cnt(c, T_ROLE, a->role))) > w)
+		    (wr = job_bits(M_ROLE, n, cnt(c, T_ROLE, a->role))) > w)
 			w = wr;
 		k = MK_ROUTING;
 	} else if (same(a->hier, b->hier)) {
-		w = log2(M_TEAM * n / (double)cnt(c, T_HIER, a->hier));
+		w = job_bits(M_TEAM, n, cnt(c, T_HIER, a->hier));
 		k = MK_HIERARCHY;
 	}
 	if (w > W_TEAM_MAX)
@@ -1617,6 +1647,7 @@ static void score_job(const struct ctx *c, const struct feat *a, const struct fe
 
 static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p)
 {
+	size_t org_ev = SIZE_MAX; /* the handle evidence that got the one-organisation weight */
 	const struct feat *a = &c->f[ia], *b = &c->f[ib];
 	memset(p, 0, sizeof(*p));
 	p->a = ia;
@@ -1654,7 +1685,7 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 			 * support.anycompany.com) and a namesake a numbered one, so the same local
 			 * part there is one mailbox; at unrelated domains it may be two people's. */
 			if (same(a->l_email, b->l_email) && same(a->org, b->org))
-				w = W_HANDLE_ORG, hit = a->l_email;
+				w = W_HANDLE_ORG, hit = a->l_email, org_ev = p->nev;
 			add_ev(p, MK_HANDLE, w - rarity(cnt(c, T_LOCAL, hit)));
 		}
 	}
@@ -1670,6 +1701,12 @@ static void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct mat
 			add_ev(p, MK_PHONE, W_PHONE - rarity(cnt(c, T_PHONE, ph)));
 	}
 	score_names(c, a, b, &c->users->v[ia], &c->users->v[ib], p);
+	/* One mailbox is one person: when the names say two people (Mark / Mary Jones), the
+	 * mailbox name is just a common pattern, worth no more than at unrelated domains. */
+	if (org_ev < p->nev && p->nev && p->ev[p->nev - 1].kind == MK_NAME_DIFFERENT) {
+		p->ev[org_ev].weight -= (float)(W_HANDLE_ORG - W_HANDLE_EXACT);
+		p->score -= (float)(W_HANDLE_ORG - W_HANDLE_EXACT);
+	}
 	score_job(c, a, b, p);
 	p->confidence = (float)match_confidence(p->score);
 }

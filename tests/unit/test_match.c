@@ -223,6 +223,15 @@ static void block_cap(void **state)
 	user_set_release(&s);
 }
 
+static double weight_of(const struct match_pair *p, enum match_kind k)
+{
+	double w = 0;
+	for (size_t i = 0; p && i < p->nev; i++)
+		if (p->ev[i].kind == k)
+			w += p->ev[i].weight;
+	return w;
+}
+
 /* Oversized and odd values never overflow a key buffer or stop the run. */
 static void odd_values(void **state)
 {
@@ -237,21 +246,21 @@ static void odd_values(void **state)
 	add(&s, &(struct person){ big, big, "", big, big, big, big, big, big });
 	add(&s, &(struct person){ "\xff\xfe", "\xc3", "\xe2\x82", "@", "+", "++--", "ext", "", "" });
 	add(&s, &(struct person){ "", "", "", "", NULL, NULL, NULL, NULL, NULL });
+	/* a team of ids too long for its joint key: no infinite weight */
+	add(&s, &(struct person){ "z1", "Zed", "Longid", "z1@x.example", NULL, NULL, NULL, big, big });
+	add(&s, &(struct person){ "z2", "Zed", "Longid", "z2@y.example", NULL, NULL, NULL, big, big });
 	run(&s, &res, MATCH_THOROUGH);
-	for (size_t i = 0; i < res.n; i++)
+	for (size_t i = 0; i < res.n; i++) {
 		assert_true(res.v[i].a < res.v[i].b && res.v[i].b < s.n);
+		assert_true(res.v[i].score > -100 && res.v[i].score < 100);
+	}
+	const struct match_pair *z = find(&res, s.n - 2, s.n - 1);
+	assert_non_null(z);
+	assert_true(weight_of(z, MK_ROUTING) + weight_of(z, MK_HIERARCHY) < 1.0);
 	match_result_release(&res);
 	user_set_release(&s);
 }
 
-static double weight_of(const struct match_pair *p, enum match_kind k)
-{
-	double w = 0;
-	for (size_t i = 0; p && i < p->nev; i++)
-		if (p->ev[i].kind == k)
-			w += p->ev[i].weight;
-	return w;
-}
 
 /* The rules that decide the hard cases: a mailbox name at two domains, two real spellings
  * versus a slip, an initial, the other order of a common name, a different team. */
@@ -272,6 +281,10 @@ static void evidence_rules(void **state)
 		add(&s, &(struct person){ u, "Pedro", "Meier", NULL, NULL, NULL, NULL, NULL, NULL });
 		snprintf(u, sizeof(u), "berg%d", i);
 		add(&s, &(struct person){ u, "Anna", "Berg", NULL, NULL, NULL, NULL, NULL, NULL });
+		snprintf(u, sizeof(u), "mark%d", i);
+		add(&s, &(struct person){ u, "Mark", u, NULL, NULL, NULL, NULL, NULL, NULL });
+		snprintf(u, sizeof(u), "mary%d", i);
+		add(&s, &(struct person){ u, "Mary", u, NULL, NULL, NULL, NULL, NULL, NULL });
 	}
 	size_t b = s.n;
 	/* 0/1: the same e-mail local part at two domains, different usernames and teams */
@@ -292,8 +305,23 @@ static void evidence_rules(void **state)
 	/* 10/11: the same mailbox name at two domains of one organisation */
 	add(&s, &(struct person){ "pm1", "Priya", "Mandalapu", "pmandalapu@anycorp.com", NULL, NULL, NULL, NULL, NULL });
 	add(&s, &(struct person){ "pm2", "Priya", "Mandalapu", "pmandalapu@support.anycorp.co.uk", NULL, NULL, NULL, NULL, NULL });
+	/* 12/13: one mailbox name at two free-mail domains: two namespaces, no organisation */
+	add(&s, &(struct person){ "yq1", "Yolanda", "Quarrington", "yquarrington@yahoo.com", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "yq2", "Yolanda", "Quarrington", "yquarrington@yahoo.co.uk", NULL, NULL, NULL, NULL, NULL });
+	/* 14/15: one organisation's mailbox name, but the first names say two people */
+	add(&s, &(struct person){ "mq1", "Mark", "Quillfeather", "m.quill@anycorp.com", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "mq2", "Mary", "Quillfeather", "m.quill@anycorp.co.uk", NULL, NULL, NULL, NULL, NULL });
 	run(&s, &res, MATCH_THOROUGH);
 	const struct match_pair *p;
+
+	p = find(&res, b + 12, b + 13);
+	assert_non_null(p);
+	double freemail = weight_of(p, MK_HANDLE);
+	p = find(&res, b + 14, b + 15);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_NAME_DIFFERENT));
+	assert_float_equal(weight_of(p, MK_HANDLE), freemail, 1e-6);
+	assert_false(match_is_duplicate(p, &o));
 
 	p = find(&res, b + 8, b + 9);
 	assert_non_null(p);
@@ -302,6 +330,7 @@ static void evidence_rules(void **state)
 	p = find(&res, b + 10, b + 11);
 	assert_non_null(p);
 	assert_true(weight_of(p, MK_HANDLE) >= unrelated + 3);
+	assert_float_equal(freemail, unrelated, 1e-6);
 
 	p = find(&res, b + 0, b + 1);
 	assert_non_null(p);
