@@ -224,6 +224,7 @@ cat >"$TMP/cred proc.sh" <<'EOF'
 #!/bin/sh
 [ "$1" = "--flavour" ] && [ "$2" = "two words" ] || { echo "bad args: $*" >&2; exit 9; }
 echo "from the process on stderr" >&2
+env | grep -E '^(GLIBC_TUNABLES|CONNECT_DUPES_TUNABLES_WAS)=' >"$(dirname "$0")/proc.env"
 cat <<JSON
 {"Version": 1, "AccessKeyId": "AKIAPROCESS0004321", "SecretAccessKey": "proc/SECRETKEY",
  "SessionToken": "proc-SESSIONTOKEN", "Expiration": "2099-01-01T00:00:00Z"}
@@ -239,6 +240,10 @@ expect_grep "credential_process: key hint" '^key id: +\.\.\.4321$' "$TMP/out"
 expect_grep "credential_process: expiration" '^temporary: +yes, expires 2099-01-01T00:00:00Z' "$TMP/out"
 expect_grep "credential_process: stderr passed through" '^from the process on stderr$' "$TMP/err"
 no_secrets "credential_process"
+# the huge-pages re-run gives the process the user's own environment back
+expect_eq "credential_process: no GLIBC_TUNABLES of ours, no marker" "$(cat "$TMP/proc.env")" ""
+GLIBC_TUNABLES=glibc.malloc.check=0 "$CD_BIN" whoami --profile proc >/dev/null 2>&1
+expect_eq "credential_process: the user's GLIBC_TUNABLES as given" "$(cat "$TMP/proc.env")" "GLIBC_TUNABLES=glibc.malloc.check=0"
 expect_rc "credential_process failure: exit 4" 4 whoami --profile proc-fail
 expect_grep "credential_process failure: its stderr" '^vault said no$' "$TMP/err"
 expect_grep "credential_process failure: exit status" "error: the credential_process of profile 'proc-fail' failed \(exit status 3\)" "$TMP/err"
