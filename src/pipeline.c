@@ -157,9 +157,13 @@ static enum cd_result claim_stamp(struct run *r, char *path, size_t cap)
 		char ts[16];
 		output_timestamp(now.tv_sec, ts);
 		if (strcmp(ts, r->ts) == 0) {
+			/* sleep into the next second and take that second, whatever a coarser
+			 * clock would say just after waking */
 			struct timespec rest = { 0, 1000000000L - now.tv_nsec };
+			if (rest.tv_nsec >= 1000000000L)
+				rest.tv_nsec = 999999999L;
 			nanosleep(&rest, NULL);
-			output_timestamp(time(NULL), ts);
+			output_timestamp(now.tv_sec + 1, ts);
 		}
 		memcpy(r->ts, ts, sizeof r->ts);
 	}

@@ -858,12 +858,13 @@ static void position(const char *base, const char *at, size_t *line, size_t *col
  * it while we read) makes the next touch of a missing page raise SIGBUS. Users borrow their
  * raw text from the mapping for the whole run, so that can happen long after loading: one
  * clear line and the local-I/O exit status instead of a crash. The reports are only renamed
- * into place at the end, so none is left half-written under its real name. */
+ * into place at the end, so none is left half-written under its real name (a hidden
+ * temporary file and the run's log may stay behind). */
 static void on_sigbus(int sig)
 {
 	(void)sig;
 	static const char msg[] = ": error: an input file was truncated or replaced while it was "
-				  "being read; no reports were written\n";
+				  "being read; the run stopped and its reports are not complete\n";
 	const char *name = program_invocation_short_name;
 	ssize_t w = write(STDERR_FILENO, name, strlen(name));
 	w = write(STDERR_FILENO, msg, sizeof msg - 1);
