@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "report/wbuf.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -40,40 +42,6 @@ enum cd_result csv_cell(struct buf *b, const char *s, bool raw)
 	return rc;
 }
 
-/* Rows are built in a stack buffer and handed to stdio in one call: a million users are ~14
- * million cells, and a stdio call per cell (plus one per separator) cost more than the bytes. */
-struct rowbuf {
-	FILE *f;
-	size_t n;
-	char b[16384];
-};
-
-static void rb_flush(struct rowbuf *w)
-{
-	if (w->n)
-		fwrite_unlocked(w->b, 1, w->n, w->f);
-	w->n = 0;
-}
-
-static inline void rb_put(struct rowbuf *w, const char *s, size_t n)
-{
-	if (sizeof w->b - w->n < n) {
-		rb_flush(w);
-		if (n >= sizeof w->b) {
-			fwrite_unlocked(s, 1, n, w->f);
-			return;
-		}
-	}
-	memcpy(w->b + w->n, s, n);
-	w->n += n;
-}
-
-static inline void rb_putc(struct rowbuf *w, char c)
-{
-	if (w->n == sizeof w->b)
-		rb_flush(w);
-	w->b[w->n++] = c;
-}
 
 /* Offset of the first NUL, ',', '"', CR or LF in s. Under SSE2 (and not under ASan, which
  * would flag the harmless over-read) 16 bytes at a time with aligned loads: an aligned block
@@ -106,50 +74,50 @@ static inline size_t cell_scan(const char *s)
 }
 
 /* The common cell (no special character) is found by one scan and copied by one memcpy. */
-static void put_cell(struct rowbuf *w, const char *s, bool raw)
+static void put_cell(struct wbuf *w, const char *s, bool raw)
 {
 	size_t n = cell_scan(s);
 	bool quote = s[n] != '\0';
 	if (quote)
-		rb_putc(w, '"');
+		wb_putc(w, '"');
 	if (needs_guard(s, raw))
-		rb_putc(w, '\'');
+		wb_putc(w, '\'');
 	if (!quote) {
-		rb_put(w, s, n);
+		wb_put(w, s, n);
 		return;
 	}
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
-			rb_putc(w, '"');
-		rb_putc(w, *p);
+			wb_putc(w, '"');
+		wb_putc(w, *p);
 	}
-	rb_putc(w, '"');
+	wb_putc(w, '"');
 }
 
-static void row(struct rowbuf *w, const char *const *cells, size_t n, bool raw)
+static void row(struct wbuf *w, const char *const *cells, size_t n, bool raw)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			rb_putc(w, ',');
+			wb_putc(w, ',');
 		put_cell(w, cells[i], raw);
 	}
-	rb_put(w, "\r\n", 2);
+	wb_put(w, "\r\n", 2);
 }
 
 void csv_row(FILE *f, const char *const *cells, size_t n, bool raw)
 {
-	struct rowbuf w;
+	struct wbuf w;
 	w.f = f;
 	w.n = 0;
 	row(&w, cells, n, raw);
-	rb_flush(&w);
+	wb_flush(&w);
 }
 
 void csv_write_users(FILE *f, const struct user_set *users, bool raw)
 {
 	static const char *const head[] = { "Username", "Email", "FirstName", "LastName",
 					    "User_ID", "ARN" };
-	struct rowbuf w;
+	struct wbuf w;
 	w.f = f;
 	w.n = 0;
 	row(&w, head, 6, true);
@@ -159,7 +127,7 @@ void csv_write_users(FILE *f, const struct user_set *users, bool raw)
 					u->arn };
 		row(&w, cells, 6, raw);
 	}
-	rb_flush(&w);
+	wb_flush(&w);
 }
 
 void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pairs *pairs,
@@ -170,7 +138,7 @@ void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pa
 		"User2_ID", "User2_Username", "User2_Email", "User2_FirstName", "User2_LastName",
 		"Reason"
 	};
-	struct rowbuf w;
+	struct wbuf w;
 	w.f = f;
 	w.n = 0;
 	row(&w, head, 11, true);
@@ -184,5 +152,5 @@ void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pa
 			row(&w, cells, 11, raw);
 		}
 	}
-	rb_flush(&w);
+	wb_flush(&w);
 }

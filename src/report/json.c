@@ -5,46 +5,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "report/wbuf.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-/* Output is gathered in a stack buffer and handed to stdio in big calls: the pair report is
- * ~30 pieces per pair, and a stdio call per piece cost more than the bytes. */
-struct jbuf {
-	FILE *f;
-	size_t n;
-	char b[16384];
-};
-
-static void jb_flush(struct jbuf *w)
-{
-	if (w->n)
-		fwrite_unlocked(w->b, 1, w->n, w->f);
-	w->n = 0;
-}
-
-static inline void jb_put(struct jbuf *w, const char *s, size_t n)
-{
-	if (sizeof w->b - w->n < n) {
-		jb_flush(w);
-		if (n >= sizeof w->b) {
-			fwrite_unlocked(s, 1, n, w->f);
-			return;
-		}
-	}
-	memcpy(w->b + w->n, s, n);
-	w->n += n;
-}
-
-#define JB_LIT(w, lit) jb_put((w), (lit), sizeof(lit) - 1)
-
-static inline void jb_putc(struct jbuf *w, char c)
-{
-	if (w->n == sizeof w->b)
-		jb_flush(w);
-	w->b[w->n++] = c;
-}
 
 /* Offset of the first byte in s that ends a plain run: NUL, a control byte, '"' or '\\'.
  * Aligned 16-byte loads under SSE2 (never across a page, so the over-read is safe; not under
@@ -75,13 +41,13 @@ static inline size_t plain_run(const char *s)
 #endif
 }
 
-static void jb_string(struct jbuf *w, const char *s)
+static void jb_string(struct wbuf *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	jb_putc(w, '"');
+	wb_putc(w, '"');
 	for (;;) {
 		size_t n = plain_run(s);
-		jb_put(w, s, n);
+		wb_put(w, s, n);
 		unsigned char c = (unsigned char)s[n];
 		if (!c)
 			break;
@@ -102,18 +68,18 @@ static void jb_string(struct jbuf *w, const char *s)
 			e[5] = hex[c & 15];
 			en = 6;
 		}
-		jb_put(w, e, en);
+		wb_put(w, e, en);
 	}
-	jb_putc(w, '"');
+	wb_putc(w, '"');
 }
 
 void report_json_string(FILE *f, const char *s)
 {
-	struct jbuf w;
+	struct wbuf w;
 	w.f = f;
 	w.n = 0;
 	jb_string(&w, s);
-	jb_flush(&w);
+	wb_flush(&w);
 }
 
 static void member(FILE *f, bool *first, const char *key, const char *val)
@@ -183,53 +149,53 @@ void report_json_users(FILE *f, const struct user_set *users)
 	fputs_unlocked(users->n ? "\n]\n" : "]\n", f);
 }
 
-static void pair_user(struct jbuf *w, const struct user *u)
+static void pair_user(struct wbuf *w, const struct user *u)
 {
-	JB_LIT(w, "{\"Id\":");
+	WB_LIT(w, "{\"Id\":");
 	jb_string(w, u->id);
-	JB_LIT(w, ",\"Username\":");
+	WB_LIT(w, ",\"Username\":");
 	jb_string(w, u->username);
-	JB_LIT(w, ",\"Email\":");
+	WB_LIT(w, ",\"Email\":");
 	jb_string(w, u->email);
-	JB_LIT(w, ",\"FirstName\":");
+	WB_LIT(w, ",\"FirstName\":");
 	jb_string(w, u->first_name);
-	JB_LIT(w, ",\"LastName\":");
+	WB_LIT(w, ",\"LastName\":");
 	jb_string(w, u->last_name);
-	jb_putc(w, '}');
+	wb_putc(w, '}');
 }
 
 void report_json_pairs(FILE *f, const struct user_set *users, const struct rule_pairs *pairs)
 {
 	static const char *const keys[RULE_COUNT] = { "duplicate_emails", "duplicate_usernames",
 						      "duplicate_names" };
-	struct jbuf w;
+	struct wbuf w;
 	w.f = f;
 	w.n = 0;
-	jb_putc(&w, '{');
+	wb_putc(&w, '{');
 	for (int k = 0; k < RULE_COUNT; k++) {
 		if (k)
-			jb_putc(&w, ',');
-		JB_LIT(&w, "\n  \"");
-		jb_put(&w, keys[k], strlen(keys[k]));
-		JB_LIT(&w, "\": [");
+			wb_putc(&w, ',');
+		WB_LIT(&w, "\n  \"");
+		wb_put(&w, keys[k], strlen(keys[k]));
+		WB_LIT(&w, "\": [");
 		for (size_t i = 0; i < pairs->n[k]; i++) {
 			const struct rule_pair *p = &pairs->v[k][i];
 			if (i)
-				JB_LIT(&w, ",\n    {\"user1\":");
+				WB_LIT(&w, ",\n    {\"user1\":");
 			else
-				JB_LIT(&w, "\n    {\"user1\":");
+				WB_LIT(&w, "\n    {\"user1\":");
 			pair_user(&w, &users->v[p->a]);
-			JB_LIT(&w, ",\"user2\":");
+			WB_LIT(&w, ",\"user2\":");
 			pair_user(&w, &users->v[p->b]);
-			JB_LIT(&w, ",\"reason\":");
+			WB_LIT(&w, ",\"reason\":");
 			jb_string(&w, p->reason);
-			jb_putc(&w, '}');
+			wb_putc(&w, '}');
 		}
 		if (pairs->n[k])
-			JB_LIT(&w, "\n  ]");
+			WB_LIT(&w, "\n  ]");
 		else
-			jb_putc(&w, ']');
+			wb_putc(&w, ']');
 	}
-	JB_LIT(&w, "\n}\n");
-	jb_flush(&w);
+	WB_LIT(&w, "\n}\n");
+	wb_flush(&w);
 }
