@@ -130,35 +130,38 @@ static enum cd_result itab_rehash(struct itab *t, size_t ns)
 	return CD_OK;
 }
 
+/* One array of a table grown to nc elements, huge pages asked for the new block; NULL (and
+ * p untouched) when out of memory. */
+static void *grow(void *p, size_t nc, size_t size)
+{
+	void *n = realloc(p, nc * size);
+	if (n)
+		mem_advise_huge(n, nc * size);
+	return n;
+}
+
+/* Keyed tables keep keys and counts; string tables strings, counts and hashes. */
 static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
 {
+	uint32_t *count = grow(t->count, nc, sizeof(*count));
+	if (!count)
+		return CD_NOMEM;
+	t->count = count;
 	if (t->keyed) {
-		uint64_t *nk = realloc(t->key, nc * sizeof(*nk));
-		if (!nk)
+		uint64_t *key = grow(t->key, nc, sizeof(*key));
+		if (!key)
 			return CD_NOMEM;
-		t->key = nk;
-		mem_advise_huge(nk, nc * sizeof(*nk));
-		uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
-		if (!nco)
+		t->key = key;
+	} else {
+		const char **str = grow(t->str, nc, sizeof(*str));
+		if (!str)
 			return CD_NOMEM;
-		t->count = nco;
-		t->cap = nc;
-		return CD_OK;
+		t->str = str;
+		uint64_t *hash = grow(t->hash, nc, sizeof(*hash));
+		if (!hash)
+			return CD_NOMEM;
+		t->hash = hash;
 	}
-	const char **ns = realloc(t->str, nc * sizeof(*ns));
-	if (!ns)
-		return CD_NOMEM;
-	t->str = ns;
-	mem_advise_huge(ns, nc * sizeof(*ns));
-	uint32_t *nco = realloc(t->count, nc * sizeof(*nco));
-	if (!nco)
-		return CD_NOMEM;
-	t->count = nco;
-	uint64_t *nh = realloc(t->hash, nc * sizeof(*nh));
-	if (!nh)
-		return CD_NOMEM;
-	t->hash = nh;
-	mem_advise_huge(nh, nc * sizeof(*nh));
 	t->cap = nc;
 	return CD_OK;
 }
