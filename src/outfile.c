@@ -1,0 +1,93 @@
+/* outfile.c -- the one crash-safe file writer: 0600 temporary, fsync, rename, folder fsync. */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) : 1;
+	const char *dir = slash ? path : ".", *base = slash ? slash + 1 : path;
+	if (!*base) {
+		snprintf(err, errlen, "cannot write '%.200s': not a file name", path);
+		return CD_USAGE;
+	}
+	if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path ||
+	    snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.XXXXXX", dirlen, dir, base) >=
+		    (int)sizeof o->tmp) {
+		snprintf(err, errlen, "file name too long: '%.60s...'", path);
+		return CD_IO;
+	}
+	int fd = mkostemp(o->tmp, O_CLOEXEC); /* mode 0600 */
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write in folder '%.*s': %s", dirlen, dir,
+			 strerror(errno));
+		o->tmp[0] = '\0';
+		return CD_IO;
+	}
+	fchmod(fd, 0600); /* mkostemp's mode already, whatever the umask: say it anyway */
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		o->tmp[0] = '\0';
+		return CD_IO;
+	}
+	return CD_OK;
+}
+
+/* The rename itself is durable only once the folder is synced. */
+static void sync_folder(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	int dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
+enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
+{
+	int e = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(o->f)) != 0)
+		e = errno;
+	if (fclose(o->f) != 0 && !e)
+		e = errno;
+	o->f = NULL;
+	if (!e && rename(o->tmp, o->path) != 0)
+		e = errno;
+	if (e) {
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+		unlink(o->tmp);
+		o->tmp[0] = '\0';
+		return CD_IO;
+	}
+	o->tmp[0] = '\0';
+	sync_folder(o->path);
+	return CD_OK;
+}
+
+void outfile_abort(struct outfile *o)
+{
+	if (o->f) {
+		fclose(o->f);
+		o->f = NULL;
+	}
+	if (o->tmp[0])
+		unlink(o->tmp);
+	o->tmp[0] = '\0';
+}
