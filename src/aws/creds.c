@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "buf.h"
+#include "isotime.h"
 
 /* Temporary credentials are fetched again this long before they expire (botocore refreshes 15
  * to 10 minutes ahead; a scan signs requests for a few seconds at most, so 5 is plenty). */
@@ -39,33 +40,14 @@ const char *creds_key_hint(const struct creds *c, char *out, size_t outlen)
 	return out;
 }
 
-/* ISO 8601 as AWS writes it: 2026-11-28T18:00:00Z, with optional fraction, "Z", "UTC" or
- * "+hh:mm" / "-hh:mm". */
+/* The fraction is dropped (a time_t), as the credentials' Expiration never carries one that
+ * matters. */
 bool creds_parse_time(const char *s, time_t *out)
 {
-	int y, mo, d, h, mi, sec, used = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6)
+	double t;
+	if (!s || !isotime_parse(s, strlen(s), &t))
 		return false;
-	const char *p = s + used;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	long off = 0;
-	if (*p == 'Z' || strcmp(p, "UTC") == 0 || *p == '\0') {
-		/* UTC */
-	} else if (*p == '+' || *p == '-') {
-		int oh = 0, om = 0;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) < 1)
-			return false;
-		off = (long)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-	} else {
-		return false;
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return false;
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_sec = sec };
-	*out = timegm(&tm) - off;
+	*out = (time_t)t;
 	return true;
 }
 

@@ -80,7 +80,8 @@ enum cd_result creds_read_file(const char *path, struct buf *out, char *err, siz
 /* Removes white space at both ends of b, in place. */
 void creds_trim(struct buf *b);
 
-/* An ISO-8601 time as AWS writes it ("2026-11-28T18:00:00Z") into epoch seconds; s may be NULL. */
+/* An ISO-8601 time as AWS writes it ("2026-11-28T18:00:00Z"; a fraction, "UTC", "+hh:mm" and no
+ * zone also do: isotime_parse's rules) into epoch seconds; false for NULL or anything else. */
 bool creds_parse_time(const char *s, time_t *out);
 
 /* The client for STS, SSO and container calls: the caller's, or our own made on first use. */
