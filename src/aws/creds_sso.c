@@ -1,43 +1,33 @@
 /* creds_sso.c -- IAM Identity Center (SSO): the AWS CLI's token cache, its refresh, the portal. */
 #include "aws/creds_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "buf.h"
+#include "outfile.h"
 
-/* Writes obj to path through a 0600 temporary file and a rename, so a reader (the AWS CLI)
- * never sees half a file. */
+/* Writes obj to path through outfile (a 0600 temporary beside it, fsync, rename), so a reader
+ * (the AWS CLI) never sees half a file. Unbuffered: the tokens go from `text`, wiped below,
+ * straight to write(2), and no copy stays in a stdio buffer that fclose frees unwiped. */
 static enum cd_result write_json_atomic(const char *path, json_t *obj, char *err, size_t errlen)
 {
-	enum cd_result r = CD_OK;
-	char tmp[4200];
+	struct outfile of;
 	char *text = json_dumps(obj, JSON_COMPACT);
-	int fd = -1;
 	if (!text)
 		return CD_NOMEM;
-	snprintf(tmp, sizeof tmp, "%s.connect-dupes-%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	size_t n = strlen(text);
-	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0 || close(fd) != 0) {
-		snprintf(err, errlen, "cannot write '%.150s': %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		r = CD_IO;
-	} else if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "cannot replace '%.150s': %s", path, strerror(errno));
-		unlink(tmp);
-		r = CD_IO;
+	enum cd_result r = outfile_open(&of, path, err, errlen);
+	if (r == CD_OK) {
+		setvbuf(of.f, NULL, _IONBF, 0);
+		fwrite(text, 1, n, of.f); /* a short write shows in ferror, which commit checks */
+		r = outfile_commit(&of, err, errlen);
 	}
 	OPENSSL_cleanse(text, n);
 	free(text);
