@@ -11,11 +11,6 @@
 
 #include "buf.h"
 
-static bool truthy(const char *v)
-{
-	return v && strcasecmp(v, "true") == 0;
-}
-
 enum cd_result creds_from_imds(struct creds_provider *p, const char *profile, struct creds *out,
 			       char *err, size_t errlen)
 {
@@ -23,7 +18,7 @@ enum cd_result creds_from_imds(struct creds_provider *p, const char *profile, st
 	struct http_response resp = { 0 };
 	json_t *o = NULL;
 	char base[1024], url[1400], token[1024] = "", role[256] = "";
-	if (truthy(getenv("AWS_EC2_METADATA_DISABLED")))
+	if (aws_truthy(getenv("AWS_EC2_METADATA_DISABLED")))
 		return CD_NOT_FOUND;
 	const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	if (!ep || !*ep)
