@@ -61,6 +61,21 @@ static enum cd_result form_add(struct buf *b, const char *k, const char *v)
 	return r;
 }
 
+/* The start of every STS form we post: Action and Version, then RoleArn and RoleSessionName
+ * when role is given. */
+static enum cd_result form_start(struct buf *b, const char *action, const char *role,
+				 const char *rsn)
+{
+	enum cd_result r = form_add(b, "Action", action);
+	if (r == CD_OK)
+		r = form_add(b, "Version", "2011-06-15");
+	if (r == CD_OK && role)
+		r = form_add(b, "RoleArn", role);
+	if (r == CD_OK && role)
+		r = form_add(b, "RoleSessionName", rsn);
+	return r;
+}
+
 /* Posts an STS Query-protocol call, signed when src is given; on CD_OK resp holds the 200
  * answer's XML (the caller releases it). */
 static enum cd_result sts_post(struct creds_provider *p, const char *profile, const char *action,
@@ -242,13 +257,7 @@ enum cd_result creds_assume_role(struct creds_provider *p, const char *profile, 
 		goto out;
 	}
 	session_name(p, profile, rsn, sizeof rsn);
-	r = form_add(&form, "Action", "AssumeRole");
-	if (r == CD_OK)
-		r = form_add(&form, "Version", "2011-06-15");
-	if (r == CD_OK)
-		r = form_add(&form, "RoleArn", role);
-	if (r == CD_OK)
-		r = form_add(&form, "RoleSessionName", rsn);
+	r = form_start(&form, "AssumeRole", role, rsn);
 	const char *ext = aws_config_get(cfg, profile, "external_id");
 	if (r == CD_OK && ext && *ext)
 		r = form_add(&form, "ExternalId", ext);
@@ -290,13 +299,7 @@ enum cd_result creds_web_identity(struct creds_provider *p, const char *profile,
 		snprintf(rsn, sizeof rsn, "%s", rsn_in);
 	else
 		session_name(p, profile, rsn, sizeof rsn);
-	r = form_add(&form, "Action", "AssumeRoleWithWebIdentity");
-	if (r == CD_OK)
-		r = form_add(&form, "Version", "2011-06-15");
-	if (r == CD_OK)
-		r = form_add(&form, "RoleArn", role);
-	if (r == CD_OK)
-		r = form_add(&form, "RoleSessionName", rsn);
+	r = form_start(&form, "AssumeRoleWithWebIdentity", role, rsn);
 	if (r == CD_OK)
 		r = form_add(&form, "WebIdentityToken", buf_str(&tok));
 	if (r != CD_OK)
@@ -324,9 +327,7 @@ enum cd_result creds_caller_identity(struct creds_provider *p, const struct cred
 	struct buf form = BUF_INIT(256);
 	struct http_response resp = { 0 };
 	pthread_mutex_lock(&p->lock);
-	enum cd_result r = form_add(&form, "Action", "GetCallerIdentity");
-	if (r == CD_OK)
-		r = form_add(&form, "Version", "2011-06-15");
+	enum cd_result r = form_start(&form, "GetCallerIdentity", NULL, NULL);
 	if (r == CD_OK)
 		r = sts_post(p, p->s->profile, "GetCallerIdentity", &form, c, &resp, err, errlen);
 	if (r == CD_OK) {
