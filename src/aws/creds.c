@@ -100,6 +100,7 @@ enum cd_result creds_read_file(const char *path, struct buf *out, char *err, siz
 	size_t n;
 	while (r == CD_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		r = buf_append(out, chunk, n);
+	OPENSSL_cleanse(chunk, sizeof chunk); /* token files */
 	if (r == CD_OK && ferror(f)) {
 		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		r = CD_AUTH;
@@ -154,6 +155,13 @@ json_t *creds_parse_json(const struct http_response *resp, const char *what, cha
 		snprintf(err, errlen, "%s answered with something that is not a JSON object", what);
 	}
 	return o && json_is_object(o) ? o : NULL;
+}
+
+void creds_response_wipe(struct http_response *resp)
+{
+	if (resp->body.data)
+		OPENSSL_cleanse(resp->body.data, resp->body.len);
+	http_response_release(resp);
 }
 
 const char *creds_jstr(json_t *o, const char *key)

@@ -76,7 +76,7 @@ enum cd_result creds_from_container(struct creds_provider *p, struct creds *out,
 		goto out;
 	/* the agent is local and sometimes slow to start: one retry on a transport failure */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		http_response_release(&resp);
+		creds_response_wipe(&resp);
 		http_do(c, &req, &resp);
 		if (resp.status != 0)
 			break;
@@ -103,7 +103,7 @@ enum cd_result creds_from_container(struct creds_provider *p, struct creds *out,
 	}
 out:
 	json_decref(o);
-	http_response_release(&resp);
+	creds_response_wipe(&resp);
 	OPENSSL_cleanse(tokbuf.data ? tokbuf.data : (char *)"", tokbuf.len);
 	buf_release(&tokbuf);
 	return r;

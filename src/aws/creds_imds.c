@@ -67,7 +67,7 @@ enum cd_result creds_from_imds(struct creds_provider *p, const char *profile, st
 		goto out;
 	}
 	snprintf(token, sizeof token, "%s", buf_str(&resp.body));
-	http_response_release(&resp);
+	creds_response_wipe(&resp);
 	struct sigv4_header th = { "X-aws-ec2-metadata-token", token };
 	if (strchr(token, '\r') || strchr(token, '\n')) {
 		snprintf(err, errlen, "the EC2 metadata service sent a malformed token");
@@ -130,6 +130,6 @@ enum cd_result creds_from_imds(struct creds_provider *p, const char *profile, st
 out:
 	OPENSSL_cleanse(token, sizeof token);
 	json_decref(o);
-	http_response_release(&resp);
+	creds_response_wipe(&resp);
 	return r;
 }

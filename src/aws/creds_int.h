@@ -92,6 +92,9 @@ enum cd_result creds_http(struct creds_provider *p, struct http_client **out, ch
 json_t *creds_parse_json(const struct http_response *resp, const char *what, char *err,
 			 size_t errlen);
 
+/* Wipes the body of resp (credentials, tokens) and releases it; resp may be empty. */
+void creds_response_wipe(struct http_response *resp);
+
 /* The string member key of o, or NULL. */
 const char *creds_jstr(json_t *o, const char *key);
 

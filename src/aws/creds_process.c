@@ -82,7 +82,7 @@ enum cd_result creds_from_process(struct creds_provider *p, const char *profile,
 				  const char *cmd, struct creds *out, char *err, size_t errlen)
 {
 	enum cd_result r = CD_OK;
-	char storage[8192], *argv[128];
+	char storage[8192], *argv[128], chunk[4096];
 	int pipefd[2] = { -1, -1 };
 	pid_t pid = -1;
 	struct buf o = BUF_INIT(SMALL_MAX);
@@ -142,7 +142,6 @@ enum cd_result creds_from_process(struct creds_provider *p, const char *profile,
 			continue;
 		if (pr <= 0)
 			continue;
-		char chunk[4096];
 		ssize_t n = read(pipefd[0], chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -223,6 +222,7 @@ out:
 	json_decref(j);
 	if (o.data)
 		OPENSSL_cleanse(o.data, o.len);
+	OPENSSL_cleanse(chunk, sizeof chunk);
 	buf_release(&o);
 	return r;
 }

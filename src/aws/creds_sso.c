@@ -107,11 +107,9 @@ out:
 		OPENSSL_cleanse(text, strlen(text));
 		free(text);
 	}
-	if (resp.body.data)
-		OPENSSL_cleanse(resp.body.data, resp.body.len);
 	json_decref(body);
 	json_decref(o);
-	http_response_release(&resp);
+	creds_response_wipe(&resp);
 	return r;
 }
 
@@ -264,9 +262,7 @@ out:
 	json_decref(o);
 	if (file.data)
 		OPENSSL_cleanse(file.data, file.len);
-	if (resp.body.data)
-		OPENSSL_cleanse(resp.body.data, resp.body.len);
-	http_response_release(&resp);
+	creds_response_wipe(&resp);
 	buf_release(&file);
 	buf_release(&q);
 	return r;

@@ -179,13 +179,11 @@ out:
 		OPENSSL_cleanse(secret, 256);
 	if (token)
 		OPENSSL_cleanse(token, sizeof out->session_token);
-	if (resp.body.data)
-		OPENSSL_cleanse(resp.body.data, resp.body.len);
 	free(akid);
 	free(secret);
 	free(token);
 	free(exp);
-	http_response_release(&resp);
+	creds_response_wipe(&resp);
 	return r;
 }
 
