@@ -487,6 +487,7 @@ static enum cd_result scan_run(int argc, char **argv)
 	log_info("region %s (%s), endpoint %s (%s), credentials: %s", sess.settings.region,
 		 sess.settings.region_source, sess.settings.endpoint_url, sess.settings.endpoint_source,
 		 sess.cur.provider);
+	char alias[128] = ""; /* for the reports' header, when the instance was named by it */
 	if (inst.is_alias) {
 		char idbuf[128];
 		snprintf(idbuf, sizeof idbuf, "%s", inst.id);
@@ -501,6 +502,7 @@ static enum cd_result scan_run(int argc, char **argv)
 			goto out;
 		} else {
 			log_info("instance alias '%s' is instance %s", idbuf, inst.id);
+			snprintf(alias, sizeof alias, "%s", idbuf);
 		}
 	}
 
@@ -638,6 +640,10 @@ static enum cd_result scan_run(int argc, char **argv)
 		.partial = nmissing > 0 || crc != CD_OK,
 		.failed = failed,
 		.nfailed = nmissing,
+		.origin = SCAN_ORIGIN_SCAN,
+		.instance_id = inst.id,
+		.instance_alias = alias,
+		.region = sess.settings.region,
 	};
 	rc = pipeline_run(&users, &a.report, &facts, NULL);
 	if (rc == CD_OK && crc != CD_OK)

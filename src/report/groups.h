@@ -10,6 +10,14 @@
 #include "detect/rules.h"
 #include "model/user.h"
 
+/* The instance a run is about, for the reports' headers: "" when unknown, "(several)" when the
+ * users' ARNs name more than one. */
+struct groups_instance {
+	const char *id, *alias, *region, *account;
+	const char *origin;   /* "scan", "cache" or "files" */
+	const char *source;   /* the log's one-line description ("instance ID in REGION, N users") */
+};
+
 /* Everything the three writers read (all borrowed). */
 struct groups_facts {
 	const struct user_set *users;
@@ -19,10 +27,15 @@ struct groups_facts {
 	const struct match_opts *opts;
 	const char *ts;                      /* the run's YYYYMMDD_HHMMSS */
 	bool partial;                        /* some users could not be read */
+	size_t nfailed;                      /* ... how many */
+	struct groups_instance inst;
+	bool csv, json;                      /* the CSV / JSON reports exist (the page names them) */
 };
 
 /* duplicate_groups_<ts>.json (report/groups.c):
- * {"generated":TS,"mode":M,"threshold":T,"users":N,"partial":B,"clusters":[{"cluster":1,
+ * {"generated":TS,"mode":M,"threshold":T,"possible_from":P,"users":N,"partial":B,
+ *  "instance":{"id":ID,"alias":A,"region":R,"account":ACCT} (each null when unknown),
+ *  "clusters":[{"cluster":1,
  *  "size":2,"confidence":C,"keep":{"Id":...,"Username":...,"reason":...},"members":[{"Id",
  *  "Username","Email","FirstName","LastName","LastModifiedTime","DirectoryUserId"}...],
  *  "pairs":[{"user1":ID,"user2":ID,"score":BITS,"confidence":C,"evidence":[{"kind":K,
