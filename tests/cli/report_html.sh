@@ -158,6 +158,37 @@ render conf "#min=0.99"
 want=$("$PYBIN" -c 'import json,sys; print(sum(c["confidence"] >= 0.99 for c in json.load(open(sys.argv[1]))["clusters"]))' "$groups")
 expect_eq "#min=0.99 keeps the clusters of confidence >= 0.99" "$(fact conf body.match)" "$want"
 
+# Readable at 400 and 1400 px: the page never scrolls sideways, and no table cell of a cluster
+# or of the possible pairs is squeezed into a sliver (letter-by-letter columns). Measured in the
+# live page over the DevTools pipe (tests/lib/cdp.py), where the script has drawn the clusters.
+for width in 400 1400; do
+	got=$("$PYBIN" - "$CHROMIUM" "$html" "$width" "$TMP/cdp$width" <<'PY' 2>&1
+import json, os, sys
+sys.path.insert(0, os.path.join(os.environ["CD_ROOT"], "tests", "lib"))
+from cdp import Pipe
+chromium, page, width, profile = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+p = Pipe(chromium, profile, width, 900)
+try:
+    p.open_page("file://" + page)
+    p.wait("document.body && document.body.dataset.ready")
+    r = p.js("""(function () {
+        var cells = [].slice.call(document.querySelectorAll('#list td, #possible td'))
+            .filter(function (td) { return td.textContent.trim(); });
+        var narrow = cells.filter(function (td) { return td.getBoundingClientRect().width < 48; });
+        return { sideways: document.documentElement.scrollWidth - window.innerWidth,
+                 cells: cells.length, narrow: narrow.length,
+                 example: narrow.length ? narrow[0].textContent : '' };
+    })()""")
+    print("sideways=%d cells=%s narrow=%d console=%d %s" % (max(r["sideways"], 0), r["cells"] > 100,
+          r["narrow"], p.console(), r["example"]))
+finally:
+    p.close()
+PY
+)
+	expect_eq "at $width px: no sideways scroll, no squeezed cell, no console message" \
+		"$got" "sideways=0 cells=True narrow=0 console=0 "
+done
+
 # Without the script (as with scripts off, but for the <noscript> note): header and headline are
 # static HTML; the note, shown when scripts are off, points to the JSON file.
 "$PYBIN" - "$html" <<'PY'
@@ -173,4 +204,25 @@ expect_eq "without the script: no cluster rendered" "$(fact noscript tags.articl
 expect_eq "without the script: no console message" "$(wc -l <"$TMP/noscript.console")" "0"
 expect_grep "with scripts off the page names the groups file" \
 	'<noscript>.*<a href="duplicate_groups_[0-9_]+\.json">' "${html%.noscript.html}"
+
+# A partial scan (the emulator answers a fifth of the requests with a 500, two attempts each):
+# the page says so at the top and in the header. A seed whose faults stop the listing itself
+# leaves no reports; the next seed is tried then.
+for seed in 1 2 3 4 5 6; do
+	emu_stop
+	emu_start --data "$TMP/inst.json" --region $REGION --fault-rate 0.2 --fault-kinds 500 \
+		--seed $seed || break
+	rm -rf "$TMP/part"
+	"$CD_BIN" scan --instance $INST --endpoint-url "$EMU_URL" --region $REGION --rate 500 \
+		--retries 2 --no-progress -q --no-cache --format csv,json,html -o "$TMP/part" 2>/dev/null
+	prc=$?
+	[ "$prc" -eq 3 ] && ls "$TMP"/part/report_*.html >/dev/null 2>&1 && break
+done
+expect_eq "partial scan: exit 3" "$prc" "3"
+part=$(ls "$TMP"/part/report_*.html 2>/dev/null | head -1)
+nfailed=$(($(wc -l <"$(ls "$TMP"/part/failed_users_*.csv 2>/dev/null | head -1)") - 1))
+expect_grep "partial scan: a banner at the top names the failed users file" \
+	"^<p class=warn id=partial><b>Partial:</b> $nfailed users? could not be read.*failed_users_[0-9_]+\.csv" "${part:-/dev/null}"
+expect_grep "partial scan: the header says it is not complete" \
+	"<dd id=f-complete><span class=bad>No: $nfailed users? could not be read" "${part:-/dev/null}"
 done_testing
