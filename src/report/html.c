@@ -369,6 +369,8 @@ static void charts(FILE *f, const struct groups_facts *g)
 {
 	const struct cluster_set *cs = g->clusters;
 	const struct match_result *m = g->match;
+	if (g->opts->mode == MATCH_CLASSIC)
+		return;
 	fputs("<section id=charts><h2>At a glance</h2><div class=charts>\n", f);
 
 	/* Clusters by kind of evidence: a cluster counts once for each kind any of its pairs has. */
@@ -565,25 +567,34 @@ static void header(FILE *f, const struct groups_facts *g)
 	esc(f, ts);
 	fputs("</time> (local time; the run's files carry the same stamp)</dd>\n"
 	      "<dt>Tool</dt><dd id=f-version>connect-dupes " CD_VERSION "</dd>\n", f);
-	fprintf(f, "<dt>Matching</dt><dd id=f-matching>%s: duplicate at confidence &ge; %.2f, "
-		   "possible from %.2f</dd>\n</dl></header>\n",
-		match_mode_name(g->opts->mode), g->opts->threshold, g->opts->possible);
+	if (g->opts->mode == MATCH_CLASSIC)
+		fputs("<dt>Matching</dt><dd id=f-matching>classic: the earlier tools' exact e-mail, "
+		      "username and name rules</dd>\n</dl></header>\n", f);
+	else
+		fprintf(f, "<dt>Matching</dt><dd id=f-matching>%s: duplicate at confidence &ge; %.2f, "
+			   "possible from %.2f</dd>\n</dl></header>\n",
+			match_mode_name(g->opts->mode), g->opts->threshold, g->opts->possible);
 }
 
 static void headline(FILE *f, const struct groups_facts *g)
 {
 	const struct cluster_set *cs = g->clusters;
 	static const char *const rule_title[RULE_COUNT] = { "same e-mail", "same username", "same name" };
-	fprintf(f, "<section id=summary><h2>Summary</h2>\n<div class=stats>"
-		   "<div class=stat id=s-clusters><b>%zu</b> clusters of duplicate accounts</div>"
-		   "<div class=stat id=s-accounts><b>%zu</b> accounts in clusters</div>"
-		   "<div class=stat id=s-removable><b>%zu</b> accounts that could be removed "
-		   "(all but one per cluster)</div>"
-		   "<div class=stat id=s-possible><b>%zu</b> possible pairs to review</div></div>\n",
-		cs->n, cs->users_in_clusters, cs->users_in_clusters - cs->n, g->match->stats.possible);
 	size_t total = 0;
 	for (int k = 0; k < RULE_COUNT; k++)
 		total += g->classic ? g->classic->n[k] : 0;
+	fputs("<section id=summary><h2>Summary</h2>\n<div class=stats>", f);
+	if (g->opts->mode == MATCH_CLASSIC) /* asked for the earlier rules alone: they lead */
+		fprintf(f, "<div class=stat id=s-pairs><b>%zu</b> pairs by the earlier tools' rules "
+			   "(--match classic: no clusters)</div></div>\n", total);
+	else
+		fprintf(f, "<div class=stat id=s-clusters><b>%zu</b> clusters of duplicate accounts</div>"
+			   "<div class=stat id=s-accounts><b>%zu</b> accounts in clusters</div>"
+			   "<div class=stat id=s-removable><b>%zu</b> accounts that could be removed "
+			   "(all but one per cluster)</div>"
+			   "<div class=stat id=s-possible><b>%zu</b> possible pairs to review</div></div>\n",
+			cs->n, cs->users_in_clusters, cs->users_in_clusters - cs->n,
+			g->match->stats.possible);
 	fprintf(f, "<p class=note id=s-classic>The earlier tools' rules (exact e-mail, username or "
 		   "name) give %zu pairs: ", total);
 	for (int k = 0; k < RULE_COUNT; k++)
@@ -596,11 +607,11 @@ static void headline(FILE *f, const struct groups_facts *g)
 	fputs(".</p></section>\n", f);
 }
 
-static void clusters_section(FILE *f, const struct groups_facts *g, struct buf *t)
+/* What a cluster is, and where the clusters are when scripts are off. */
+static void clusters_intro(FILE *f, const struct groups_facts *g, bool groups_file)
 {
 	const char *ts = g->ts ? g->ts : "";
-	bool groups_file = g->json && g->opts->mode != MATCH_CLASSIC;
-	fputs("<section id=clusters><h2>Clusters</h2>\n<p class=note>Accounts that belong to one "
+	fputs("<p class=note>Accounts that belong to one "
 	      "person, joined through the evidence listed under each cluster. The highlighted account "
 	      "is the suggested one to keep; check before removing any. Each cluster has its own "
 	      "link (#c12); the address of a filtered view (#q=smith&amp;min=0.9) opens that view."
@@ -616,8 +627,25 @@ static void clusters_section(FILE *f, const struct groups_facts *g, struct buf *
 	if (g->csv)
 		fputs("; the accounts of the instance are in all_users_*.csv", f);
 	fputs(".</p></noscript>\n", f);
-	if (g->opts->mode == MATCH_CLASSIC)
-		fputs("<p>Classic matching (--match classic) finds pairs, not clusters.</p>\n", f);
+}
+
+static void clusters_section(FILE *f, const struct groups_facts *g, struct buf *t)
+{
+	const char *ts = g->ts ? g->ts : "";
+	bool groups_file = g->json && g->opts->mode != MATCH_CLASSIC;
+	fputs("<section id=clusters><h2>Clusters</h2>\n", f);
+	if (g->opts->mode == MATCH_CLASSIC) {
+		fputs("<p>Classic matching (--match classic) finds pairs, not clusters", f);
+		if (g->csv) {
+			fputs(": see ", f);
+			file_link(f, "duplicate_users", ts, "csv");
+		}
+		fputs(".</p>\n", f);
+	} else if (!g->clusters->n) {
+		fputs("<p>No clusters found.</p>\n", f);
+	} else {
+		clusters_intro(f, g, groups_file);
+	}
 	fputs("<div id=tools hidden>"
 	      "<label>Search<input type=search id=f-q placeholder=\"name, e-mail, username...\" "
 	      "autocomplete=off></label>"
