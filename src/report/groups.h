@@ -48,10 +48,12 @@ void report_groups_json(FILE *f, const struct groups_facts *g);
  * User1_LastName,User2_...,Confidence,Score,Evidence -- with the CSV injection guard unless raw. */
 void report_possible_csv(FILE *f, const struct groups_facts *g, bool raw);
 
-/* report_<ts>.html (report/html.c): one self-contained page (inline CSS, no scripts, no external
- * resources, every value HTML-escaped): summary, clusters with evidence and the suggested
- * account to keep, possible pairs, classic pairs. Long lists are cut with a note pointing to
- * the CSV/JSON files. */
+/* report_<ts>.html (report/html.c): one self-contained page (inline CSS and SVG, one inline
+ * script allowed by the Content-Security-Policy through its hash, no external resource): a
+ * header naming the instance and the run, the headline numbers, charts, every cluster (as JSON
+ * the script draws a page at a time, with search, filters, sorting and #cN anchors), the
+ * possible pairs and links to the run's other files. Every value is escaped: HTML text in the
+ * markup, jsonesc_fput_script in the data, textContent in the script. */
 void report_html(FILE *f, const struct groups_facts *g);
 
 /* Appends the evidence of pair p as "kind: detail; kind: detail" to out. */
