@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "emu_json.h"
+#include "hash.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
@@ -68,7 +69,7 @@ static void uuid_from(uint64_t *rng, char out[37])
 static size_t *index_slot(struct emu_store *s, const char *id)
 {
 	size_t mask = s->index_cap - 1;
-	size_t i = (size_t)user_hash(id, strlen(id)) & mask;
+	size_t i = (size_t)hash_bytes(id, strlen(id)) & mask;
 	while (s->index[i] && strcmp(s->v[s->index[i] - 1].id, id))
 		i = (i + 1) & mask;
 	return &s->index[i];

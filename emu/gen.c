@@ -58,7 +58,7 @@ static enum cd_result emit(struct gen_ctx *g, const struct acct *a)
 	};
 	g->namekey[index] = name_key(g, a->first, a->last);
 	g->person[index] = a->person;
-	uint32_t *cnt = hcount_slot(&g->names, g->namekey[index], 1);
+	uint32_t *cnt = htab_slot(&g->names, g->namekey[index], 1);
 	if (!cnt)
 		return CD_NOMEM;
 	++*cnt;
@@ -194,7 +194,7 @@ enum cd_result gen_stream(const struct gen_opts *opts, gen_sink sink, void *sink
 	b = malloc(sizeof *b);
 	g.parts = calloc(PART_CACHE, sizeof *g.parts);
 	/* sized up front: rehashing millions of keys costs more than the memory */
-	if (hset_grow(&g.idents, 4 * n) || hset_grow(&g.phones, 2 * n)) {
+	if (htab_reserve(&g.idents, 2 * n) || htab_reserve(&g.phones, n)) {
 		r = CD_NOMEM;
 		goto out;
 	}
@@ -259,11 +259,11 @@ out:
 	free(g.heap);
 	free(g.namekey);
 	free(g.person);
-	free(g.idents.v);
-	free(g.phones.v);
-	free(g.names.v);
+	htab_free(&g.idents);
+	htab_free(&g.phones);
+	htab_free(&g.names);
 	free(g.parts);
-	free(g.idnext.v);
+	htab_free(&g.idnext);
 	buf_release(&g.json);
 	buf_release(&g.secprof);
 	arena_free(g.arena);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "hash.h"
+
 static const struct {
 	const char *from, *to;
 } special_fold[] = {
@@ -86,7 +88,7 @@ void latin_fold(const char *s, int german, char *out, size_t outlen)
 static const char *fold_part(struct gen_ctx *g, const char *s, char *tmp, size_t tmplen)
 {
 	size_t len = strlen(s);
-	uint64_t raw = user_hash(s, len) | 1;
+	uint64_t raw = hash_bytes(s, len) | 1;
 	struct part_slot *slot = g->parts ? &g->parts[(raw >> 9) & (PART_CACHE - 1)] : NULL;
 	if (slot && slot->raw == raw)
 		return slot->norm;
@@ -132,5 +134,5 @@ uint64_t name_key(struct gen_ctx *g, const char *first, const char *last)
 		if (k == 0)
 			t[n++] = '\x1f';
 	}
-	return user_hash(t, n);
+	return hash_bytes(t, n);
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
+
 
 /* Identifier key: an e-mail's local part or a username (without its domain), lower-cased, plus
  * tag dropped, letters and digits only. Keeping these unique across unrelated people means no
@@ -18,12 +20,12 @@ static uint64_t ident_key(const char *s)
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80)
 			t[n++] = c;
 	}
-	return user_hash(t, n) ^ 0x6964;
+	return hash_bytes(t, n) ^ 0x6964;
 }
 
 static uint64_t phone_key(const char *s)
 {
-	return user_hash(s, strlen(s)) ^ 0x7068;
+	return hash_bytes(s, strlen(s)) ^ 0x7068;
 }
 
 /* ---- identifiers --------------------------------------------------------------------- */
@@ -40,7 +42,7 @@ static int owns_key(const struct acct *a, uint64_t k)
 int ident_free(const struct gen_ctx *g, const struct acct *a, const char *s)
 {
 	uint64_t k = ident_key(s);
-	return owns_key(a, k) || !hset_has(&g->idents, k);
+	return owns_key(a, k) || !htab_has(&g->idents, k);
 }
 
 int claim(struct gen_ctx *g, struct acct *a, const char *s)
@@ -52,7 +54,7 @@ int claim(struct gen_ctx *g, struct acct *a, const char *s)
 		return 0;
 	if (a->nkeys < sizeof a->keys / sizeof a->keys[0])
 		a->keys[a->nkeys++] = k;
-	return hset_add(&g->idents, k);
+	return htab_add(&g->idents, k);
 }
 
 /* Local part styles companies use: first.last, flast, firstl, first_last. */
@@ -82,7 +84,7 @@ static void make_unique(struct gen_ctx *g, const struct acct *a, const char *bas
 	scat(out, n, suffix);
 	if (owns_key(a, ident_key(out))) /* the person's own: username = e-mail local part */
 		return;
-	uint32_t *next = hcount_slot(&g->idnext, ident_key(base), 1);
+	uint32_t *next = htab_slot(&g->idnext, ident_key(base), 1);
 	uint32_t i = next ? *next : 0;
 	for (uint32_t tries = 0; i || !ident_free(g, a, out); tries++, i++) {
 		if (i) {
@@ -203,8 +205,8 @@ int new_phone(struct gen_ctx *g, const struct acct *a, char *out, size_t n)
 		if (!strcmp(c->phone_cc, "+1")) /* NANP: area code and exchange start with 2-9 */
 			digits[0] = (char)('2' + rng_below(&g->r, 8)), digits[3] = (char)('2' + rng_below(&g->r, 8));
 		snprintf(out, n, "%s%s%s", c->phone_cc, c->phone_prefix, digits);
-		if (!hset_has(&g->phones, phone_key(out)))
-			return hset_add(&g->phones, phone_key(out));
+		if (!htab_has(&g->phones, phone_key(out)))
+			return htab_add(&g->phones, phone_key(out));
 	}
 	return -1;
 }

@@ -5,7 +5,7 @@
 /* The generator in files with one job each (the order a person goes through):
  *   gen_rng.c      splitmix64 and the UUIDs derived from it
  *   gen_str.c      bounded string helpers and the classic rules' comparison
- *   gen_htab.c     hash tables of 64-bit keys: a set and counts per key
+ *   gen_htab.c     the one hash-table shape: 64-bit key -> count (also used as a set)
  *   gen_names.c    name tables resolved to native / ASCII forms, picked by weight
  *   gen_fold.c     accents and Unicode folded: plain spellings and the name key
  *   gen_people.c   a new person: name, job, phone configuration
@@ -80,28 +80,31 @@ static inline int is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* ---- sets of 64-bit hashes and counts per key (gen_htab.c) ---------------------------- */
+/* ---- the hash table (gen_htab.c) ------------------------------------------------------- */
 
-struct hset {
-	uint64_t *v;
-	size_t cap, n;
-};
-
-int hset_grow(struct hset *h, size_t want);
-int hset_has(const struct hset *h, uint64_t k);
-int hset_add(struct hset *h, uint64_t k);
-
+/* 64-bit keys (hashes of identifiers, phones and names) with a count each; open addressing,
+ * grows at half full. Key and count share a slot so a lookup costs one cache miss. As a set
+ * (identifiers, phones) the count is just not read. Key 0 is stored as 1 (0 marks a free
+ * slot). Only lookups, never iteration, so the layout never reaches the output. */
 struct hslot {
 	uint64_t k;
 	uint32_t c;
 };
 
-struct hcount {
+struct htab {
 	struct hslot *v;
 	size_t cap, n;
 };
 
-uint32_t *hcount_slot(struct hcount *h, uint64_t k, int add);
+/* Room for `want` keys without growing (sizing up front). -1 when out of memory. */
+int htab_reserve(struct htab *h, size_t want);
+/* The count of k; with add, k is inserted (count 0) when absent. NULL when k is absent and
+ * not added, or when out of memory. */
+uint32_t *htab_slot(struct htab *h, uint64_t k, int add);
+int htab_has(const struct htab *h, uint64_t k);
+/* Inserts k; 0, or -1 when out of memory. */
+int htab_add(struct htab *h, uint64_t k);
+void htab_free(struct htab *h);
 
 /* ---- names (gen_names.c) --------------------------------------------------------------- */
 
@@ -173,9 +176,9 @@ struct gen_ctx {
 	struct gculture *cult;
 	size_t ncult;
 	double cult_total;
-	struct hset idents, phones;
-	struct hcount names;       /* accounts per normalised name */
-	struct hcount idnext;      /* next number to try per identifier base */
+	struct htab idents, phones;
+	struct htab names;         /* accounts per normalised name */
+	struct htab idnext;        /* next number to try per identifier base */
 	struct part_slot *parts;   /* folded name parts (see fold_part) */
 	uint32_t name_cap;         /* a random person is re-drawn when their name has this many */
 	size_t nrp, nhg;

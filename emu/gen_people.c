@@ -123,7 +123,7 @@ void random_name_capped(struct gen_ctx *g, struct acct *a)
 {
 	for (int t = 0; t < 8; t++) {
 		random_name_ex(g, a, pick_culture(g), t >= 2);
-		uint32_t *c = hcount_slot(&g->names, name_key(g, a->first, a->last), 0);
+		uint32_t *c = htab_slot(&g->names, name_key(g, a->first, a->last), 0);
 		/* a name already taken is kept now and then: people do share names, but with
 		 * small tables they would share them far more often than in life */
 		if (!c || !*c || (*c < g->name_cap && rng_pct(&g->r, 10)))

@@ -15,7 +15,7 @@ static int classic_name_match(const struct acct *a, const struct acct *b)
 /* The name is not yet as common as name_cap allows. */
 static int name_ok(struct gen_ctx *g, const struct acct *a)
 {
-	uint32_t *c = hcount_slot(&g->names, name_key(g, a->first, a->last), 0);
+	uint32_t *c = htab_slot(&g->names, name_key(g, a->first, a->last), 0);
 	return !c || *c + 1 < g->name_cap;
 }
 
@@ -368,7 +368,7 @@ int distractor_same(struct gen_ctx *g, struct acct *a, struct acct *b)
 		const struct gname *f = &gc->first.v[rng_below(&g->r, gc->first.n < head ? gc->first.n : head)];
 		const struct gname *l = &gc->last.v[rng_below(&g->r, gc->last.n < head ? gc->last.n : head)];
 		set_name(g, a, ci, f, NULL, l, NULL);
-		uint32_t *c = hcount_slot(&g->names, name_key(g, a->first, a->last), 0);
+		uint32_t *c = htab_slot(&g->names, name_key(g, a->first, a->last), 0);
 		if (!c || *c + 2 < g->name_cap)
 			break;
 	}
