@@ -10,6 +10,7 @@
 
 #include "emu_json.h"
 #include "hash.h"
+#include "jsonesc.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
@@ -458,9 +459,9 @@ enum cd_result emu_store_instance_summary(const struct emu_store *s, struct buf 
 	char alias[64];
 	snprintf(alias, sizeof alias, "emu-%.8s", s->instance_id);
 	enum cd_result r = buf_puts(out, "{\"Id\":");
-	if (r == CD_OK) r = emu_json_string(out, s->instance_id);
+	if (r == CD_OK) r = jsonesc_append(out, s->instance_id);
 	if (r == CD_OK) r = buf_puts(out, ",\"Arn\":");
-	if (r == CD_OK) r = emu_json_string(out, s->arn);
+	if (r == CD_OK) r = jsonesc_append(out, s->arn);
 	if (r == CD_OK)
 		r = buf_printf(out,
 			       ",\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"%s\","
@@ -506,15 +507,15 @@ enum cd_result emu_store_list_page(struct emu_store *s, size_t from, size_t max,
 	for (k = next_live(s, from); k < s->n && got < max && r == CD_OK; k = next_live(s, k + 1)) {
 		const struct emu_user *u = &s->v[k];
 		r = buf_puts(out, got++ ? ",{\"Id\":" : "{\"Id\":");
-		if (r == CD_OK) r = emu_json_string(out, u->id);
+		if (r == CD_OK) r = jsonesc_append(out, u->id);
 		if (r == CD_OK) r = buf_puts(out, ",\"Arn\":");
-		if (r == CD_OK) r = emu_json_string(out, u->arn);
+		if (r == CD_OK) r = jsonesc_append(out, u->arn);
 		if (r == CD_OK) r = buf_puts(out, ",\"Username\":");
-		if (r == CD_OK) r = emu_json_string(out, u->username);
+		if (r == CD_OK) r = jsonesc_append(out, u->username);
 		if (r == CD_OK) r = buf_puts(out, ",\"LastModifiedTime\":");
 		if (r == CD_OK) r = emu_json_time(out, u->modified);
 		if (r == CD_OK) r = buf_puts(out, ",\"LastModifiedRegion\":");
-		if (r == CD_OK) r = emu_json_string(out, u->region);
+		if (r == CD_OK) r = jsonesc_append(out, u->region);
 		if (r == CD_OK) r = buf_putc(out, '}');
 	}
 	*next = k < s->n ? k : 0;
@@ -580,7 +581,7 @@ static enum cd_result report_id(struct buf *b, bool *first, const char *id)
 		return CD_OK;
 	enum cd_result r = buf_puts(b, *first ? "" : ",");
 	*first = false;
-	return r == CD_OK ? emu_json_string(b, id) : r;
+	return r == CD_OK ? jsonesc_append(b, id) : r;
 }
 
 static struct emu_user *random_live(struct emu_store *s)

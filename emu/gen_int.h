@@ -252,9 +252,6 @@ int distractor_similar(struct gen_ctx *g, struct acct *a, struct acct *b);
 /* gen_render.c: a's DescribeUser `User` JSON (compact) into b, replacing what b held. */
 enum cd_result render(struct gen_ctx *g, const struct acct *a, const char *id, struct buf *b);
 
-/* gen_render.c: s as a quoted JSON string. */
-enum cd_result json_str(struct buf *b, const char *s);
-
 /* gen_truth.c */
 enum cd_result truth_add(struct gen_truth *t, size_t u1, size_t u2, const char *kind,
 	int distractor);

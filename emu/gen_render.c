@@ -4,28 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-enum cd_result json_str(struct buf *b, const char *s)
-{
-	enum cd_result r = buf_putc(b, '"');
-	const char *run = s;
-	for (const char *p = s;; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c && c != '"' && c != '\\' && c >= 0x20)
-			continue;
-		if (r == CD_OK && p > run)
-			r = buf_append(b, run, (size_t)(p - run));
-		if (!c || r != CD_OK)
-			break;
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			r = buf_append(b, e, 2);
-		} else {
-			r = buf_printf(b, "\\u%04x", c);
-		}
-		run = p + 1;
-	}
-	return r == CD_OK ? buf_putc(b, '"') : r;
-}
+#include "jsonesc.h"
 
 /* Appends without printf: rendering is most of the generator's time at a million users. */
 #define PUT_LIT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
@@ -62,7 +41,7 @@ static enum cd_result put_member(struct buf *b, const char *lit_key, const char 
 	if (r != CD_OK)
 		return r;
 	if (escape)
-		return json_str(b, val);
+		return jsonesc_append(b, val);
 	r = buf_putc(b, '"');
 	if (r == CD_OK)
 		r = put_raw(b, val);

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jsonesc.h"
+
 /* A file written to "PATH.tmp-PID" 0600 and renamed over PATH on success; "-" is stdout. */
 struct outfile {
 	FILE *f;
@@ -79,22 +81,14 @@ static enum cd_result out_close(struct outfile *o, enum cd_result r, char *err, 
 	return r;
 }
 
-static void fput_json_str(FILE *f, const char *s)
-{
-	struct buf b = BUF_INIT(1 << 16);
-	if (json_str(&b, s) == CD_OK)
-		fputs(buf_str(&b), f);
-	buf_release(&b);
-}
-
 static void instance_head(FILE *f, const struct gen_opts *opts)
 {
 	char id[256];
 	gen_instance_id(opts, id, sizeof id);
 	fputs("{\"InstanceId\":", f);
-	fput_json_str(f, id);
+	jsonesc_fput(f, id);
 	fputs(",\"Region\":", f);
-	fput_json_str(f, gen_region(opts));
+	jsonesc_fput(f, gen_region(opts));
 	fputs(",\"Users\":[\n", f);
 }
 

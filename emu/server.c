@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "emu_json.h"
+#include "jsonesc.h"
 #include "emu_page.h"
 #include "emu_search.h"
 
@@ -85,7 +85,7 @@ static void reply_error(struct reply *rp, unsigned status, const char *name, con
 	buf_reset(&rp->body);
 	/* Modeled exceptions carry "Message" (the shape's member); the authentication front door
 	 * answers with "message", as AWS's does. botocore reads both. */
-	if (buf_printf(&rp->body, "{\"%s\":", key) != CD_OK || emu_json_string(&rp->body, msg) != CD_OK ||
+	if (buf_printf(&rp->body, "{\"%s\":", key) != CD_OK || jsonesc_append(&rp->body, msg) != CD_OK ||
 	    buf_putc(&rp->body, '}') != CD_OK)
 		buf_reset(&rp->body);
 }
