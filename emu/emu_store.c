@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "emu_json.h"
+#include "grow.h"
 #include "hash.h"
 #include "jsonesc.h"
 
@@ -234,14 +235,8 @@ static json_t *user_object(const struct emu_user *u)
 /* The next free slot, zeroed; NULL when out of memory. slot_commit makes it a user. */
 static struct emu_user *slot_next(struct emu_store *s)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		struct emu_user *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (ARRAY_GROW(s->v, s->n + 1, s->cap, GROW_MAX_ELEMS) != CD_OK)
+		return NULL;
 	if (index_grow(s, s->n + 1) != CD_OK)
 		return NULL;
 	struct emu_user *u = &s->v[s->n];

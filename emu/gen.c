@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 const char *const gen_dup_kinds[] = {
 	"email_case", "username_case", "name_case", "name_whitespace", "name_accents",
 	"name_fullwidth", "name_typo", "nickname", "name_swapped", "email_plus_tag",
@@ -73,14 +75,9 @@ static int heap_less(const struct pending *x, const struct pending *y)
 
 static enum cd_result heap_push(struct gen_ctx *g, const struct pending *p)
 {
-	if (g->nheap == g->capheap) {
-		size_t cap = g->capheap ? g->capheap * 2 : 64;
-		struct pending *v = realloc(g->heap, cap * sizeof *v);
-		if (!v)
-			return CD_NOMEM;
-		g->heap = v;
-		g->capheap = cap;
-	}
+	enum cd_result r = ARRAY_GROW(g->heap, g->nheap + 1, g->capheap, GROW_MAX_ELEMS);
+	if (r != CD_OK)
+		return r;
 	size_t i = g->nheap++;
 	g->heap[i] = *p;
 	g->heap[i].seq = g->seq++;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* ---- the same-name pass ---------------------------------------------------------------- */
 
 struct nk {
@@ -24,14 +26,9 @@ static int nk_cmp(const void *a, const void *b)
 enum cd_result truth_add(struct gen_truth *t, size_t u1, size_t u2, const char *kind,
 	int distractor)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct gen_pair *v = realloc(t->v, cap * sizeof *v);
-		if (!v)
-			return CD_NOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
+	enum cd_result r = ARRAY_GROW(t->v, t->n + 1, t->cap, GROW_MAX_ELEMS);
+	if (r != CD_OK)
+		return r;
 	t->v[t->n++] = (struct gen_pair){ u1 < u2 ? u1 : u2, u1 < u2 ? u2 : u1, kind, distractor };
 	return CD_OK;
 }
