@@ -441,7 +441,6 @@ void emu_store_close(struct emu_store *s)
 }
 
 const char *emu_store_instance_id(const struct emu_store *s) { return s->instance_id; }
-const char *emu_store_instance_arn(const struct emu_store *s) { return s->arn; }
 const char *emu_store_region(const struct emu_store *s) { return s->region; }
 
 bool emu_store_is_instance(const struct emu_store *s, const char *id)
