@@ -2,82 +2,65 @@
 #include "gen_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "jsonesc.h"
+#include "outfile.h"
 
-/* A file written to "PATH.tmp-PID" 0600 and renamed over PATH on success; "-" is stdout. */
-struct outfile {
+/* An output: a file through outfile (0600 temporary, fsync, rename, folder fsync), or stdout
+ * for "-". */
+struct genout {
+	struct outfile of; /* the file's; unused for stdout */
 	FILE *f;
-	const char *path;
-	char tmp[4096];
 	int is_stdout;
 };
 
-static enum cd_result out_open(struct outfile *o, const char *path, char *err, size_t errlen)
+static enum cd_result out_open(struct genout *o, const char *path, char *err, size_t errlen)
 {
+	char why[512];
 	memset(o, 0, sizeof *o);
-	o->path = path;
 	if (!strcmp(path, "-")) {
 		o->f = stdout;
 		o->is_stdout = 1;
 		return CD_OK;
 	}
-	if ((size_t)snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%ld", path, (long)getpid()) >= sizeof o->tmp) {
-		snprintf(err, errlen, "path too long '%s'", path);
-		return CD_USAGE;
+	enum cd_result r = outfile_open(&o->of, path, why, sizeof why);
+	if (r != CD_OK) {
+		snprintf(err, errlen, "cannot create '%s': %s", path, why);
+		return r;
 	}
-	int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-		snprintf(err, errlen, "cannot create '%s': %s", o->tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return CD_IO;
-	}
+	o->f = o->of.f;
 	setvbuf(o->f, NULL, _IOFBF, 1 << 20);
 	return CD_OK;
 }
 
-static void out_write_error(const struct outfile *o, char *err, size_t errlen)
+static void out_write_error(const struct genout *o, char *err, size_t errlen)
 {
 	const char *why = strerror(errno ? errno : EIO);
 	if (o->is_stdout)
 		snprintf(err, errlen, "cannot write to standard output: %s", why);
 	else
-		snprintf(err, errlen, "cannot write '%s': %s", o->path, why);
+		snprintf(err, errlen, "cannot write '%s': %s", o->of.path, why);
 }
 
-/* Flushes and renames into place when ok; otherwise removes the temporary file. */
-static enum cd_result out_close(struct outfile *o, enum cd_result r, char *err, size_t errlen)
+/* Flushes and puts the file in place when r is CD_OK; otherwise removes the temporary. */
+static enum cd_result out_close(struct genout *o, enum cd_result r, char *err, size_t errlen)
 {
 	if (!o->f)
 		return r;
-	int bad = ferror(o->f);
-	if (o->is_stdout) {
-		bad |= fflush(o->f) != 0;
-	} else {
-		bad |= fflush(o->f) != 0;
-		bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
-		bad |= fclose(o->f) != 0;
+	o->f = NULL;
+	if (!o->is_stdout) {
+		if (r != CD_OK) {
+			outfile_abort(&o->of);
+			return r;
+		}
+		return outfile_commit(&o->of, err, errlen);
 	}
-	if (r == CD_OK && bad) {
+	if ((ferror(stdout) || fflush(stdout) != 0) && r == CD_OK) {
 		out_write_error(o, err, errlen);
 		r = CD_IO;
 	}
-	if (!o->is_stdout) {
-		if (r == CD_OK && rename(o->tmp, o->path)) {
-			snprintf(err, errlen, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
-				strerror(errno));
-			r = CD_IO;
-		}
-		if (r != CD_OK)
-			unlink(o->tmp);
-	}
-	o->f = NULL;
 	return r;
 }
 
@@ -95,7 +78,7 @@ static void instance_head(FILE *f, const struct gen_opts *opts)
 enum cd_result gen_write_instance(const char *path, const struct gen_opts *opts,
 	const struct user_set *users, char *err, size_t errlen)
 {
-	struct outfile o;
+	struct genout o;
 	enum cd_result r = out_open(&o, path, err, errlen);
 	if (r != CD_OK)
 		return r;
@@ -133,7 +116,7 @@ static void truth_list(FILE *f, const struct gen_opts *opts, const struct user_s
 static enum cd_result write_truth(const char *path, const struct gen_opts *opts, size_t n,
 	const struct user_set *users, const struct gen_truth *truth, char *err, size_t errlen)
 {
-	struct outfile o;
+	struct genout o;
 	enum cd_result r = out_open(&o, path, err, errlen);
 	if (r != CD_OK)
 		return r;
@@ -175,7 +158,7 @@ static enum cd_result file_sink(void *ctx, size_t index, const struct user_field
 enum cd_result gen_files(const struct gen_opts *opts, const char *out_path,
 	const char *truth_path, char *err, size_t errlen)
 {
-	struct outfile o;
+	struct genout o;
 	struct gen_truth truth;
 	struct file_sink s = { NULL, 0 };
 	enum cd_result r;
