@@ -8,6 +8,7 @@
 
 #include "hash.h"
 
+/* Letters that have no Unicode decomposition (so stripping marks leaves them alone). */
 static const struct {
 	const char *from, *to;
 } special_fold[] = {

@@ -6,7 +6,6 @@
 
 #include "hash.h"
 
-
 /* Identifier key: an e-mail's local part or a username (without its domain), lower-cased, plus
  * tag dropped, letters and digits only. Keeping these unique across unrelated people means no
  * two of them share an e-mail, a username, a gmail dot variant or a username that is someone
