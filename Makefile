@@ -65,10 +65,17 @@ TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EMU_OBJ  := $(EMU_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all emu tests test unit demo bench fuzz install install-emu uninstall clean
-all: $(BUILD)/connect-dupes
-emu: $(BUILD)/connect-emu
-tests: $(TESTS)
+.PHONY: all emu tests test unit demo bench fuzz install install-emu uninstall clean \
+        pkgs-tool pkgs-emu pkgs-test
+all: pkgs-tool $(BUILD)/connect-dupes
+emu: pkgs-emu $(BUILD)/connect-emu
+tests: pkgs-test $(TESTS)
+
+# First prerequisites (without prerequisites of their own), so that a missing package stops the
+# build before any compiler runs.
+pkgs-tool: ; @: $(TOOL_CFLAGS) $(TOOL_LIBS)
+pkgs-emu: ; @: $(TOOL_CFLAGS) $(TOOL_LIBS) $(EMU_CFLAGS) $(EMU_LIBS)
+pkgs-test: ; @: $(TOOL_CFLAGS) $(TOOL_LIBS) $(EMU_CFLAGS) $(EMU_LIBS) $(TEST_CFLAGS) $(TEST_LIBS)
 
 $(BUILD)/obj/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -104,14 +111,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcdtool.a $(BUILD)/libemu.a $(BUILD)
 
 # The whole suite: unit tests, CLI tests against connect-emu, oracle tests (botocore).
 # tests/run.sh prints one TAP line per check and ends with "N passed, N failed, N skipped".
-test: all emu tests
+test: pkgs-test all emu tests
 	BUILD=$(BUILD) tests/run.sh $(T)
 
 # No prerequisites: scripts/demo.sh installs or checks the packages first, then runs make.
 demo:
 	BUILD=$(BUILD) scripts/demo.sh
 
-bench: all emu
+bench: pkgs-emu all emu
 	BUILD=$(BUILD) bench/run.sh $(B)
 
 # libFuzzer harnesses need clang; each runs for FUZZ_SECONDS (default 60).
