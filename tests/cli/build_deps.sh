@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 # The outer `make test` must not leak its goals, variables (SANITIZE=1, T=) or jobserver in here.
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES SANITIZE CFLAGS LDFLAGS OPT T B
 command -v make >/dev/null && command -v pkg-config >/dev/null || {
 	skip "build without the emulator's and tests' packages" "make or pkg-config missing"
 	done_testing; exit
