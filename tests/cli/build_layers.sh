@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build_layers.sh -- the command layer (src/cmd: commands, pipeline) is in connect-dupes only: the
-# emulator links the library without the crawl, the cache or the detection.
+# emulator links the library without the crawl, the cache or the detection; the library never prints.
 . "$(dirname "$0")/../lib/tap.sh"
 
 # Symbols of the command layer and of the modules only it reaches.
@@ -28,6 +28,13 @@ for a in libcdupes.a libemu.a; do
 	nm "$CD_ROOT/$BUILD/$a" >"$TMP/$a.nm" 2>/dev/null
 	expect_no_grep "$a defines nothing of the command layer" ' [TDRB] (cmd_|cli_commands|pipeline_)' "$TMP/$a.nm"
 done
+# STYLE: modules don't print. Only the logger itself (log.o, which the command layer and the
+# emulator call) names stdout/stderr or calls log_*; every other module returns a result.
+nm -A "$CD_ROOT/$BUILD/libcdupes.a" 2>/dev/null | grep -E ' U (stdout|stderr|log_[a-z_]+)$' |
+	grep -v '[:(]log\.o[:)]' >"$TMP/printers"
+expect_eq "libcdupes.a: no module but log.o prints or logs" "$(cat "$TMP/printers")" ""
+nm -A "$CD_ROOT/$BUILD/libcdtool.a" 2>/dev/null | grep -E ' U log_[a-z_]+$' >"$TMP/loggers"
+expect_grep "... (the check sees the command layer's log calls)" 'pipeline\.o.* U log_' "$TMP/loggers"
 nm "$CD_ROOT/$BUILD/libcdtool.a" >"$TMP/tool.nm" 2>/dev/null
 expect_grep "libcdtool.a defines the commands and the pipeline" ' T pipeline_run$' "$TMP/tool.nm"
 
