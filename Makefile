@@ -2,7 +2,7 @@
 #
 # Sources are found by wildcard so that adding a module never means editing this file:
 #   src/**/*.c (but src/main.c, src/cmd/)  -> $(BUILD)/libcdupes.a  (the library, which never prints)
-#   src/cmd/*.c                            -> $(BUILD)/libcdtool.a  (the command layer: commands, pipeline)
+#   src/cmd/**/*.c                         -> $(BUILD)/libcdtool.a  (the command layer: commands, pipeline)
 #   emu/*.c    (but emu/main.c)            -> $(BUILD)/libemu.a
 #   tests/unit/test_*.c                    -> $(BUILD)/tests/test_*  (one cmocka binary per module)
 # connect-dupes = src/main.c + libcdtool.a + libcdupes.a; connect-emu = emu/main.c + libemu.a +
@@ -12,8 +12,9 @@
 # Packages: `make` needs only TOOL_PKGS, so an admin's machine (CloudShell, a server) needs neither
 # libmicrohttpd nor cmocka; `make emu` adds libmicrohttpd, `make tests` cmocka. pkg-config runs only
 # when a recipe that needs it runs (the variables below are recursive and computed once), so
-# `make demo`, `make clean` or `make install` on a machine without the packages ask it nothing,
-# and a missing package stops the build with one line naming it (tests/cli/build_deps.sh checks).
+# `make demo` (which installs them first), `make clean`, `make uninstall` and the install of a
+# built binary ask it nothing, and a missing package stops the build with one line naming it
+# (tests/cli/build_deps.sh checks).
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -54,8 +55,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DCD_VERSION=\"$(VERSION)\" $(WARN) $(SANFLA
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 SYS_LIBS := -lpthread -lm
 
-LIB_SRC  := $(filter-out src/main.c src/cmd/%,$(shell find src -name '*.c' | sort))
-TOOL_SRC := $(sort $(wildcard src/cmd/*.c))
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c src/cmd/%,$(SRC))
+TOOL_SRC := $(filter src/cmd/%,$(SRC))
 EMU_SRC  := $(filter-out emu/main.c,$(wildcard emu/*.c))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
