@@ -145,7 +145,14 @@ if [ ${#install[@]} -gt 0 ]; then
 	if [ "$family" = apt ]; then
 		$SUDO apt-get install -y -qq --no-install-recommends "${install[@]}" >/dev/null
 	else
-		$SUDO dnf install -y -q "${install[@]}" >/dev/null
+		# Amazon Linux ships curl-minimal/libcurl-minimal; libcurl-devel may want the full libcurl
+		# in their place, which dnf does only when allowed to erase (it swaps, nothing is lost).
+		erase=
+		[ "$ID" = amzn ] && erase=--allowerasing
+		if ! $SUDO dnf install -y -q $erase "${install[@]}" >/dev/null; then
+			echo "deps: dnf could not install ${install[*]} (its message is above)" >&2
+			exit 1
+		fi
 	fi
 fi
 [ ${#skipped[@]} -gt 0 ] &&

@@ -58,10 +58,10 @@ installs() { sed 's/^\(dnf\|apt-get\) //' "$FAKE_LOG"; }
 AL=$(osr amzn fedora)
 expect_rc "AL2023 tool: exit 0" 0 deps "$AL" tool
 expect_eq "AL2023 tool: dnf installs the compiler and the five libraries, nothing else" "$(installs)" \
-	"install -y -q gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel"
+	"install -y -q --allowerasing gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel"
 expect_rc "AL2023 demo: exit 0" 0 deps "$AL" demo
 expect_eq "AL2023 demo: + libmicrohttpd-devel" "$(installs)" \
-	"install -y -q gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel libmicrohttpd-devel"
+	"install -y -q --allowerasing gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel libmicrohttpd-devel"
 expect_rc "Fedora all: exit 0" 0 deps "$(osr fedora)" all
 expect_eq "Fedora all: + cmocka, the test tools, boto3 and the first aws CLI name that exists" "$(installs)" \
 	"install -y -q gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel libmicrohttpd-devel libcmocka-devel python3 curl openssl time python3-boto3 awscli-2"
@@ -72,7 +72,7 @@ expect_eq "... dnf not asked to install" "$(installs)" ""
 FAKE_INSTALLED="gcc make" FAKE_ABSENT="utf8proc-devel libcmocka-devel awscli-2 awscli2"
 expect_rc "AL2023 all, utf8proc-devel and libcmocka-devel absent: exit 1" 1 deps "$AL" all
 expect_eq "... the available ones are installed" "$(installs)" \
-	"install -y -q pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel libmicrohttpd-devel python3 curl openssl time python3-boto3"
+	"install -y -q --allowerasing pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel libmicrohttpd-devel python3 curl openssl time python3-boto3"
 expect_eq "... two lines per absent package, one for skipped test tools, one for installing" "$(wc -l <"$TMP/err")" "6"
 expect_grep "... utf8proc-devel named" '^deps: utf8proc-devel is not in the enabled repositories of amzn test\.$' "$TMP/err"
 expect_grep "... with what to do (SPAL)" '^deps:   enable SPAL .*then run scripts/deps.sh all again\.$' "$TMP/err"
