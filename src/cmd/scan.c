@@ -12,10 +12,10 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
-#include "cmd/pipeline.h"
 #include "connect/crawl.h"
 #include "connect/session.h"
 #include "log.h"
+#include "pipeline.h"
 #include "store/cache.h"
 
 enum {
