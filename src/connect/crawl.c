@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "aws/http.h"
+#include "grow.h"
+#include "hash.h"
 #include "connect/ratelimit.h"
 #include "connect/retry.h"
 #include "connect/session.h"
@@ -99,7 +101,7 @@ static bool idset_add(struct idset *s, const char *id, bool *added)
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slot[i])
 				continue;
-			size_t h = user_hash(s->slot[i], strlen(s->slot[i])) & (ncap - 1);
+			size_t h = (size_t)hash_bytes(s->slot[i], strlen(s->slot[i])) & (ncap - 1);
 			while (nslot[h])
 				h = (h + 1) & (ncap - 1);
 			nslot[h] = s->slot[i];
@@ -108,7 +110,7 @@ static bool idset_add(struct idset *s, const char *id, bool *added)
 		s->slot = nslot;
 		s->cap = ncap;
 	}
-	size_t h = user_hash(id, strlen(id)) & (s->cap - 1);
+	size_t h = (size_t)hash_bytes(id, strlen(id)) & (s->cap - 1);
 	while (s->slot[h]) {
 		if (strcmp(s->slot[h], id) == 0)
 			return true;
@@ -158,14 +160,8 @@ static void set_fatal(struct crawl *c, enum cd_result r, const char *fmt, ...)
 
 static bool push_ptr(struct job ***v, size_t *n, size_t *cap, struct job *j)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct job **nv = realloc(*v, ncap * sizeof *nv);
-		if (!nv)
-			return false;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (ARRAY_GROW(*v, *n + 1, *cap, GROW_MAX_ELEMS) != CD_OK)
+		return false;
 	(*v)[(*n)++] = j;
 	return true;
 }
