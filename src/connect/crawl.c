@@ -10,11 +10,11 @@
 #include <time.h>
 
 #include "aws/http.h"
-#include "grow.h"
-#include "hash.h"
 #include "connect/ratelimit.h"
 #include "connect/retry.h"
 #include "connect/session.h"
+#include "grow.h"
+#include "hash.h"
 #include "store/cache.h"
 
 #define BACKOFF_BASE 0.5     /* seconds: first retry waits up to this */
