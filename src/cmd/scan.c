@@ -329,15 +329,6 @@ static enum cd_result scan_run(int argc, char **argv)
 		rc = CD_USAGE;
 		goto out;
 	}
-	unsigned retries = a.retries;
-	const char *env_attempts = getenv("AWS_MAX_ATTEMPTS");
-	if (!retries && env_attempts && *env_attempts) {
-		unsigned long long v;
-		if (cli_uint("AWS_MAX_ATTEMPTS", env_attempts, 1, 100, &v, err, sizeof err) == CD_OK)
-			retries = (unsigned)v;
-		else
-			log_warn("ignoring AWS_MAX_ATTEMPTS: %s", err);
-	}
 
 	struct connect_scan_request rq = {
 		.instance = a.instance,
@@ -352,7 +343,8 @@ static enum cd_result scan_run(int argc, char **argv)
 		.max_age = a.max_age,
 		.adaptive = a.adaptive,
 		.concurrency = a.concurrency,
-		.max_attempts = retries,
+		.max_attempts = a.retries,
+		.max_attempts_env = getenv("AWS_MAX_ATTEMPTS"),
 		.cache_path = a.cache,
 		.no_cache = a.no_cache,
 		.stop = &scan_stop,

@@ -190,6 +190,27 @@ static enum cd_result temp_cache(char *dir, size_t dirlen, char *path, size_t pa
 	return CD_OK;
 }
 
+/* --retries, else AWS_MAX_ATTEMPTS as the AWS CLI reads it, else 0 (the crawl's default). The
+ * variable is read where the scan always read it, after the cache is open, so a bad value
+ * warns at the same point of the log as ever. */
+static unsigned max_attempts(const struct connect_scan_request *rq,
+			     const struct connect_scan_events *ev)
+{
+	const char *v = rq->max_attempts_env;
+	if (rq->max_attempts || !v || !*v)
+		return rq->max_attempts;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (*end || errno || v[0] == '-' || n < 1 || n > 100) {
+		note(ev, CONNECT_SCAN_WARN,
+		     "ignoring AWS_MAX_ATTEMPTS: option '--AWS_MAX_ATTEMPTS' takes a whole number "
+		     "from 1 to 100, not '%s'", v);
+		return 0;
+	}
+	return (unsigned)n;
+}
+
 static bool fatal_before_reports(enum cd_result r)
 {
 	/* Nothing worth reporting: the run was refused, or broke locally. */
@@ -286,6 +307,7 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	if (rc != CD_OK)
 		goto out;
 
+	unsigned attempts = max_attempts(rq, ev);
 	struct progress prog = { .ev = ev, .describe = rq->describe };
 	struct crawl_opts co = {
 		.instance_id = inst.id,
@@ -301,7 +323,7 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 		.max_age = rq->max_age,
 		.adaptive = rq->adaptive,
 		.concurrency = rq->concurrency ? rq->concurrency : 32,
-		.max_attempts = rq->max_attempts,
+		.max_attempts = attempts,
 		.stop = rq->stop,
 		.progress = on_crawl_event,
 		.progress_ctx = &prog,

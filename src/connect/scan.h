@@ -38,7 +38,9 @@ struct connect_scan_request {
 	bool rate_given[API_NOPS];  /* the user stated this quota */
 	bool adaptive;
 	unsigned concurrency;       /* requests in flight at most; 0: 32 */
-	unsigned max_attempts;      /* tries per request on 5xx and network errors; 0: 5 */
+	unsigned max_attempts;      /* tries per request on 5xx and network errors; 0: the next */
+	const char *max_attempts_env; /* $AWS_MAX_ATTEMPTS or NULL, used when max_attempts is 0: a
+				       * whole number 1..100, else a warning and the default 5 */
 	const char *cache_path;     /* NULL: the instance's default cache file */
 	bool no_cache;              /* a throw-away cache in $TMPDIR (or /tmp), removed at the end */
 	volatile sig_atomic_t *stop; /* non-zero (SIGINT) stops the fetch; may be NULL */

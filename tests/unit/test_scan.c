@@ -342,7 +342,8 @@ static void interrupted_scan_warns_and_reports_nothing(void **state)
 	emu_down(&e);
 }
 
-/* --no-cache: the throw-away store is gone afterwards, and no "cache" line is said. */
+/* --no-cache: the throw-away store is gone afterwards, and no "cache" line is said; a bad
+ * AWS_MAX_ATTEMPTS is a warning where it always was, before "scanning instance". */
 static void no_cache_leaves_nothing(void **state)
 {
 	struct emu e;
@@ -358,9 +359,14 @@ static void no_cache_leaves_nothing(void **state)
 	struct connect_scan_request rq = request(&e, NULL);
 	rq.cache_path = NULL;
 	rq.no_cache = true;
+	rq.max_attempts_env = "abc"; /* a bad AWS_MAX_ATTEMPTS: a warning, then the default */
 	assert_int_equal(connect_scan(&rq, &ev, &o, err, sizeof err), CD_OK);
 	assert_int_equal(o.users.n, 20);
 	assert_int_equal(find(&s, "cache "), -1);
+	int w = find(&s, "ignoring AWS_MAX_ATTEMPTS: option '--AWS_MAX_ATTEMPTS' takes a whole "
+			 "number from 1 to 100, not 'abc'");
+	assert_true(w > find(&s, "region ") && w < find(&s, "scanning instance "));
+	assert_int_equal(s.level[w], CONNECT_SCAN_WARN);
 	assert_int_equal(rmdir(tmp), 0); /* empty again */
 	unsetenv("TMPDIR");
 	connect_scan_outcome_release(&o);
