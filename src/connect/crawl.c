@@ -1,4 +1,7 @@
 /* crawl.c -- the fetch plan: three operations at their quotas on one libcurl multi handle, into the cache. */
+/* One file on purpose (about 940 lines): the queues, the listings, the batches and the answers all
+ * work on one struct crawl inside one event loop; split, that state would need a private header
+ * shared by every part. Signing, retries and buckets already live in their own modules. */
 #include "connect/crawl.h"
 
 #include <math.h>
