@@ -1,0 +1,149 @@
+/* match_int.h -- what the files of detect/match share (not for use outside src/detect; match.h
+ * is the interface): interning tables, the features of a user, the run's context.
+ *
+ * The files, in the order match_run uses them:
+ *   intern.c   interning tables (itab): a value once, its id, its count
+ *   features.c every user's values interned (two threads)
+ *   block.c    blocking keys -> candidate pairs (exact keys)
+ *   typo.c     blocking by one-edit (two-edit) names -> candidate pairs
+ *   score.c    comparison and weights of one candidate pair
+ *   explain.c  the human-readable line per evidence
+ *   match.c    the public functions and match_run, which drives the rest */
+#ifndef CD_DETECT_MATCH_INT_H
+#define CD_DETECT_MATCH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "buf.h"
+#include "hash.h"
+#include "detect/match.h"
+#include "detect/nicknames.h"
+
+#define NONE UINT32_MAX
+
+struct itab {
+	uint64_t *slots; /* (hash >> 32) << 32 | (id + 1); 0 = empty. The hash's top half in the
+	                  * slot settles most probes without touching the strings (cache misses
+	                  * are what interning a million users costs) */
+	size_t nslots;
+	const char **str;
+	uint32_t *count;
+	uint64_t *hash;
+	size_t n, cap;
+	struct arena *arena; /* NULL: str borrows the caller's strings, which outlive the table */
+	/* A key table (itab_put_key): the values are 64-bit keys made of other tables' ids (a
+	 * routing profile and a hierarchy group, a name and a team), kept in key[] instead of
+	 * str and hash; a slot is two words, the key and id + 1, so a lookup reads one cache
+	 * line and no string. */
+	int keyed;
+	uint64_t *key;
+};
+
+void itab_release(struct itab *t);
+/* Only what scoring reads stays (str or key, count): the slots and hashes go once interning
+ * is over. */
+void itab_freeze(struct itab *t);
+/* The slot hash of a string table's value. */
+static inline uint64_t itab_hash(const char *s, size_t n)
+{
+	return hash_bytes(s, n);
+}
+/* The slot hash of a key table's key (its ids are small and dense: they need mixing). */
+uint64_t itab_key_hash(uint64_t x);
+/* Sizes an empty table for about `expect` values. */
+enum cd_result itab_reserve(struct itab *t, size_t expect);
+/* Interns s (len bytes, h its itab_hash); *id receives its id. Ids count up from 0 in the
+ * order values are first put, whatever the hash. */
+enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint64_t h, uint32_t *id);
+enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id);
+/* Interns a key of a key table (t->keyed), ids as in itab_put. */
+enum cd_result itab_put_key(struct itab *t, uint64_t key, uint32_t *id);
+
+static inline uint64_t key2(uint32_t hi, uint32_t lo)
+{
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The tables, one per kind of value (a user's first name, an e-mail address ...). */
+enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_PHONE,
+       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_ROLE, T_TEAMROLE, T_ORG, T_COUNT };
+
+/* What a table's values are, for the log ("e-mail"). */
+extern const char *const table_what[T_COUNT];
+
+struct feat {
+	uint32_t first, last, cname, swap;
+	uint32_t email, sec, uaddr, uname;
+	uint32_t l_user, l_email; /* exact local parts (T_LOCAL) */
+	uint32_t mobile, desk;
+	uint32_t routing, hier, team, dir;
+	uint32_t role, teamrole;  /* routing profile + security profiles, and with the group too */
+	uint32_t org;             /* the organisation part of the e-mail's domain (T_ORG) */
+	uint32_t nick[4];         /* T_NICK ids of this user (nnick of them) */
+	uint8_t nnick;
+};
+
+struct ent {
+	uint32_t id, user;
+};
+
+struct entvec {
+	struct ent *v;
+	size_t n, cap;
+};
+
+struct u64vec {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct ctx {
+	const struct user_set *users;
+	const struct match_opts *opts;
+	struct nick_table *nick;
+	struct feat *f;
+	struct itab t[T_COUNT];
+	struct entvec blocks[T_COUNT]; /* (key id, user) for the tables that block */
+	struct u64vec cand;            /* (a << 32) | b */
+	struct arena *arena, *name_arena, *key_arena; /* one per extraction thread's tables, see match_run */
+	struct match_stats *st;
+	size_t cap;      /* users per identifier key (e-mail, phone ...) */
+	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
+};
+
+/* --- match.c */
+/* Runs f0(a0) in a second thread and f1(a1) in this one; both here, in order, when no thread
+ * can be had. The two must share nothing they write. */
+void match_run2(void *(*f0)(void *), void *a0, void *(*f1)(void *), void *a1);
+
+/* --- features.c */
+/* Fills c->f and the tables (and the block entries of the tables that block). */
+enum cd_result feat_extract(struct ctx *c);
+/* Counts users per value (a user counts once per value even when two fields hold it). */
+void feat_count(struct ctx *c);
+
+/* --- block.c */
+enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user);
+enum cd_result u64_push(struct u64vec *e, uint64_t x);
+/* LSD radix sort, 16 bits a pass; skips passes where every key has the same digit. */
+enum cd_result radix_u64(uint64_t *v, size_t n);
+/* The block entries of user i: the ids thread's tables, then the names thread's. */
+enum cd_result block_ids(struct ctx *c, uint32_t i);
+enum cd_result block_names(struct ctx *c, uint32_t i);
+/* Candidate pair (a, b) in either order; nothing for a == b. */
+enum cd_result block_add_pair(struct ctx *c, uint32_t a, uint32_t b);
+/* Notes a block of k users of key id in table t skipped for its size (for match_stats). */
+void block_note_capped(struct ctx *c, int t, uint32_t id, size_t k);
+/* The candidate pairs of table t's blocks; frees its block entries. */
+enum cd_result block_pairs(struct ctx *c, int t);
+
+/* --- typo.c */
+/* Candidate pairs of users whose compact full names are within one edit. */
+enum cd_result typo_pairs(struct ctx *c);
+
+/* --- score.c */
+/* Compares and scores users ia and ib into *p. */
+void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p);
+
+#endif
