@@ -6,21 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mem.h"
+#include "grow.h"
 
 enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user)
 {
 	if (id == NONE)
 		return CD_OK;
-	if (e->n == e->cap) {
-		size_t nc = e->cap ? e->cap * 2 : 4096;
-		struct ent *nv = realloc(e->v, nc * sizeof(*nv));
-		if (!nv)
-			return CD_NOMEM;
-		mem_advise_huge(nv, nc * sizeof(*nv));
-		e->v = nv;
-		e->cap = nc;
-	}
+	enum cd_result r = ARRAY_GROW(e->v, e->n + 1, e->cap, GROW_MAX_ELEMS);
+	if (r != CD_OK)
+		return r;
 	e->v[e->n].id = id;
 	e->v[e->n].user = user;
 	e->n++;
@@ -29,15 +23,9 @@ enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user)
 
 enum cd_result u64_push(struct u64vec *e, uint64_t x)
 {
-	if (e->n == e->cap) {
-		size_t nc = e->cap ? e->cap * 2 : 4096;
-		uint64_t *nv = realloc(e->v, nc * sizeof(*nv));
-		if (!nv)
-			return CD_NOMEM;
-		mem_advise_huge(nv, nc * sizeof(*nv));
-		e->v = nv;
-		e->cap = nc;
-	}
+	enum cd_result r = ARRAY_GROW(e->v, e->n + 1, e->cap, GROW_MAX_ELEMS);
+	if (r != CD_OK)
+		return r;
 	e->v[e->n++] = x;
 	return CD_OK;
 }
@@ -48,7 +36,6 @@ enum cd_result radix_u64(uint64_t *v, size_t n)
 	uint64_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 	size_t *cnt = malloc(65536 * sizeof(*cnt));
 	enum cd_result r = CD_OK;
-	mem_advise_huge(tmp, n * sizeof(*tmp));
 	if (!tmp || !cnt) {
 		r = CD_NOMEM;
 		goto out;
@@ -75,7 +62,7 @@ out:
 	free(cnt);
 	return r;
 }
-/* The ids thread's block entries of user i, once its batch is put. */
+/* The ids thread's block entries of user i. */
 enum cd_result block_ids(struct ctx *c, uint32_t i)
 {
 	const struct feat *f = &c->f[i];
@@ -93,15 +80,17 @@ enum cd_result block_ids(struct ctx *c, uint32_t i)
 	return CD_OK;
 }
 
-/* The names thread's block entries of user i, once its batch is put. */
-enum cd_result block_names(struct ctx *c, uint32_t i)
+/* The names thread's block entries of user i, tid its name-in-team ids (team_keys). */
+enum cd_result block_names(struct ctx *c, uint32_t i, const uint32_t *tid)
 {
 	const struct feat *f = &c->f[i];
 	enum cd_result r;
-	if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK)
+	if ((r = ent_push(&c->blocks[T_SWAP], f->swap, i)) != CD_OK ||
+	    (r = ent_push(&c->blocks[T_SWAPTEAM], tid[0], i)) != CD_OK)
 		return r;
 	for (size_t k = 0; k < f->nnick; k++)
-		if ((r = ent_push(&c->blocks[T_NICK], f->nick[k], i)) != CD_OK)
+		if ((r = ent_push(&c->blocks[T_NICK], f->nick[k], i)) != CD_OK ||
+		    (r = ent_push(&c->blocks[T_NICKTEAM], tid[1 + k], i)) != CD_OK)
 			return r;
 	return CD_OK;
 }
@@ -159,8 +148,6 @@ enum cd_result block_pairs(struct ctx *c, int t)
 		r = CD_NOMEM;
 		goto out;
 	}
-	mem_advise_huge(start, (nid + 1) * sizeof(*start));
-	mem_advise_huge(users, e->n * sizeof(*users));
 	for (size_t i = 0; i < e->n; i++)
 		start[e->v[i].id + 1]++;
 	for (size_t k = 0; k < nid; k++)

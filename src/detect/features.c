@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "hash.h"
+#include "grow.h"
 #include "detect/normalize.h"
 
 static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_t *id)
@@ -48,14 +48,8 @@ static enum cd_result memo_name(struct ctx *c, struct name_memo *m, int t, const
 		*id = m->id[rid];
 		return CD_OK;
 	}
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 1024;
-		uint32_t *nv = realloc(m->id, nc * sizeof(*nv));
-		if (!nv)
-			return CD_NOMEM;
-		m->id = nv;
-		m->cap = nc;
-	}
+	if ((r = ARRAY_GROW(m->id, m->n + 1, m->cap, GROW_MAX_ELEMS)) != CD_OK)
+		return r;
 	buf_reset(scratch);
 	if ((r = norm_compact(raw, scratch)) != CD_OK || (r = put_buf(c, t, scratch, id)) != CD_OK)
 		return r;
@@ -63,22 +57,19 @@ static enum cd_result memo_name(struct ctx *c, struct name_memo *m, int t, const
 	return CD_OK;
 }
 
+/* The nickname groups of one first-name id, looked up once. */
+struct first_nicks {
+	uint8_t n;        /* how many (at most 4); 0xFF: not looked up yet */
+	uint32_t g[4];
+};
+
 struct worker {
 	struct ctx *c;
 	struct buf b1, b2;
 	struct name_memo first, last;
 	struct itab sec;  /* security profiles (borrowed), for the role keys */
-	/* Puts into the large tables are made for a batch of users at a time: first every key
-	 * and its hash, with the key's slot prefetched, then the puts in the same order (so the
-	 * ids are those of putting them one by one). A lookup in a table of a million values is
-	 * a cache miss; this way a batch's misses overlap instead of following each other. */
-	struct pend *pv;
-	size_t pn, pcap;
-	char *kb;         /* the keys of pv that their table copies */
-	size_t kn, kcap;
-	uint8_t *nng;     /* nickname groups of first-name id (at most 4); 0xFF: not looked up */
-	uint32_t *ng;     /* ... the groups, 4 per first-name id */
-	size_t ngcap;
+	struct first_nicks *nicks; /* by first-name id */
+	size_t nickcap;
 	enum cd_result r;
 };
 
@@ -89,142 +80,26 @@ static void worker_release(struct worker *w)
 	memo_release(&w->first);
 	memo_release(&w->last);
 	itab_release(&w->sec);
-	free(w->pv);
-	free(w->kb);
-	free(w->nng);
-	free(w->ng);
-}
-
-struct pend {
-	struct itab *t;
-	const char *s;    /* the key, for a table that borrows its strings; else NULL and ... */
-	size_t off, len;  /* ... the key is at w->kb + off */
-	uint64_t h;
-	uint32_t *id;
-};
-
-#define BATCH 32 /* users per batch of puts: a few hundred slots in flight fit in L1/L2 */
-
-/* Queues the put of s (len > 0 bytes) into t, *id to receive its id at pend_flush. */
-static enum cd_result pend_put(struct worker *w, struct itab *t, const char *s, size_t len, uint32_t *id)
-{
-	if (w->pn == w->pcap) {
-		size_t nc = w->pcap ? w->pcap * 2 : 512;
-		struct pend *nv = realloc(w->pv, nc * sizeof(*nv));
-		if (!nv)
-			return CD_NOMEM;
-		w->pv = nv;
-		w->pcap = nc;
-	}
-	struct pend *p = &w->pv[w->pn];
-	p->t = t;
-	p->len = len;
-	p->id = id;
-	p->h = itab_hash(s, len);
-	p->s = t->arena ? NULL : s;
-	if (t->arena) {
-		if (w->kn + len > w->kcap) {
-			size_t nc = w->kcap ? w->kcap : 1 << 16;
-			while (nc < w->kn + len)
-				nc *= 2;
-			char *nk = realloc(w->kb, nc);
-			if (!nk)
-				return CD_NOMEM;
-			w->kb = nk;
-			w->kcap = nc;
-		}
-		memcpy(w->kb + w->kn, s, len);
-		p->off = w->kn;
-		w->kn += len;
-	}
-	if (t->nslots)
-		__builtin_prefetch(&t->slots[p->h & (t->nslots - 1)]);
-	w->pn++;
-	return CD_OK;
-}
-
-/* Queues the put of key into key table t (its key in h). */
-static enum cd_result pend_key(struct worker *w, struct itab *t, uint64_t key, uint32_t *id)
-{
-	if (w->pn == w->pcap) {
-		size_t nc = w->pcap ? w->pcap * 2 : 512;
-		struct pend *nv = realloc(w->pv, nc * sizeof(*nv));
-		if (!nv)
-			return CD_NOMEM;
-		w->pv = nv;
-		w->pcap = nc;
-	}
-	struct pend *p = &w->pv[w->pn++];
-	p->t = t;
-	p->s = NULL;
-	p->off = p->len = 0;
-	p->h = key;
-	p->id = id;
-	if (t->nslots)
-		__builtin_prefetch(&t->slots[2 * (itab_key_hash(key) & (t->nslots - 1))]);
-	return CD_OK;
-}
-
-/* The strings a hit compares with: where a key's first slot (prefetched when it was queued)
- * carries its hash's tag, the value's string pointer, then the string itself, are fetched
- * for the whole batch before the puts; each pass reads what the previous one brought in. */
-static void pend_prefetch_strings(struct worker *w)
-{
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t k = 0; k < w->pn; k++) {
-			const struct pend *p = &w->pv[k];
-			const struct itab *t = p->t;
-			if (t->keyed || !t->nslots)
-				continue;
-			uint64_t sl = t->slots[p->h & (t->nslots - 1)];
-			if (!sl || (sl & 0xFFFFFFFF00000000ULL) != (p->h & 0xFFFFFFFF00000000ULL))
-				continue;
-			size_t i = (size_t)(sl & 0xFFFFFFFF) - 1;
-			if (pass == 0)
-				__builtin_prefetch(&t->str[i]);
-			else
-				__builtin_prefetch(t->str[i]);
-		}
-}
-
-static enum cd_result pend_flush(struct worker *w)
-{
-	enum cd_result r = CD_OK;
-	pend_prefetch_strings(w);
-	for (size_t k = 0; k < w->pn && r == CD_OK; k++) {
-		const struct pend *p = &w->pv[k];
-		r = p->t->keyed ? itab_put_key(p->t, p->h, p->id)
-				: itab_put_h(p->t, p->s ? p->s : w->kb + p->off, p->len, p->h, p->id);
-	}
-	w->pn = w->kn = 0;
-	return r;
+	free(w->nicks);
 }
 
 /* The nickname groups of first-name id `first` (normalised form `name`) into *g. */
 static enum cd_result first_groups(struct ctx *c, struct worker *w, uint32_t first, const char *name,
 				   const uint32_t **g, size_t *ng)
 {
-	if (first >= w->ngcap) {
-		size_t nc = w->ngcap ? w->ngcap : 1024;
-		while (nc <= first)
-			nc *= 2;
-		uint8_t *nn = realloc(w->nng, nc);
-		if (!nn)
-			return CD_NOMEM;
-		w->nng = nn;
-		uint32_t *ng2 = realloc(w->ng, nc * 4 * sizeof(*ng2));
-		if (!ng2)
-			return CD_NOMEM;
-		w->ng = ng2;
-		memset(w->nng + w->ngcap, 0xFF, nc - w->ngcap);
-		w->ngcap = nc;
+	size_t old = w->nickcap;
+	enum cd_result r = ARRAY_GROW(w->nicks, (size_t)first + 1, w->nickcap, GROW_MAX_ELEMS);
+	if (r != CD_OK)
+		return r;
+	for (size_t k = old; k < w->nickcap; k++)
+		w->nicks[k].n = 0xFF;
+	struct first_nicks *fn = &w->nicks[first];
+	if (fn->n == 0xFF) {
+		size_t k = nick_groups(c->nick, name, fn->g, 4);
+		fn->n = (uint8_t)(k < 4 ? k : 4);
 	}
-	if (w->nng[first] == 0xFF) {
-		size_t k = nick_groups(c->nick, name, w->ng + 4 * (size_t)first, 4);
-		w->nng[first] = (uint8_t)(k < 4 ? k : 4);
-	}
-	*g = w->ng + 4 * (size_t)first;
-	*ng = w->nng[first];
+	*g = fn->g;
+	*ng = fn->n;
 	return CD_OK;
 }
 
@@ -259,7 +134,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		const char *fa = a, *lb = b;
 		memcpy(tmp, a, na);
 		memcpy(tmp + na, b, nb);
-		if ((r = pend_put(w, &c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
+		if ((r = itab_put(&c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
 			return r;
 		/* either order: "smith\1john" for John Smith and for Smith John */
 		if (strcmp(a, b) > 0) {
@@ -273,7 +148,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		memcpy(tmp, a, na);
 		tmp[na] = 1;
 		memcpy(tmp + na + 1, b, nb);
-		if ((r = pend_put(w, &c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
+		if ((r = itab_put(&c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
 			return r;
 		if (fa[0] && lb[0]) {
 			const uint32_t *g;
@@ -285,7 +160,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 				size_t n = put_u32(tmp, g[k]);
 				if (n + 1 + nl >= sizeof(tmp))
 					continue; /* a last name of ~500 bytes: no nickname key */
-				if ((r = pend_key(w, &c->t[T_NICK], key2(g[k], f->last), &f->nick[f->nnick++])) != CD_OK)
+				if ((r = itab_put_key(&c->t[T_NICK], key2(g[k], f->last), &f->nick[f->nnick++])) != CD_OK)
 					return r;
 			}
 		}
@@ -355,7 +230,7 @@ static enum cd_result phone_key(struct ctx *c, struct worker *w, const char *raw
 	size_t len = strlen(d);
 	if (len > 10)
 		d += len - 10;
-	return pend_put(w, &c->t[T_PHONE], d, strlen(d), id);
+	return itab_put(&c->t[T_PHONE], d, strlen(d), id);
 }
 
 static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
@@ -370,10 +245,10 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 		return r;
 	if (w->b1.len) {
 		const char *e = buf_str(&w->b1);
-		if ((r = pend_put(w, &c->t[T_ADDR], e, w->b1.len, &f->email)) != CD_OK)
+		if ((r = itab_put(&c->t[T_ADDR], e, w->b1.len, &f->email)) != CD_OK)
 			return r;
 		size_t ln = norm_local_len(e);
-		if (ln >= 2 && (r = pend_put(w, &c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
+		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_email)) != CD_OK)
 			return r;
 		size_t lo;
 		const char *o = org_label(e, &lo);
@@ -382,11 +257,11 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 	}
 	buf_reset(&w->b1);
 	if ((r = norm_email(u->secondary_email, &w->b1)) != CD_OK ||
-	    (w->b1.len && (r = pend_put(w, &c->t[T_ADDR], buf_str(&w->b1), w->b1.len, &f->sec)) != CD_OK))
+	    (w->b1.len && (r = itab_put(&c->t[T_ADDR], buf_str(&w->b1), w->b1.len, &f->sec)) != CD_OK))
 		return r;
 	buf_reset(&w->b1);
 	if ((r = norm_text(u->username, &w->b1)) != CD_OK ||
-	    (w->b1.len && (r = pend_put(w, &c->t[T_UNAME], buf_str(&w->b1), w->b1.len, &f->uname)) != CD_OK))
+	    (w->b1.len && (r = itab_put(&c->t[T_UNAME], buf_str(&w->b1), w->b1.len, &f->uname)) != CD_OK))
 		return r;
 	if (w->b1.len) {
 		buf_reset(&w->b2);
@@ -394,17 +269,17 @@ static enum cd_result extract_ids(struct ctx *c, struct worker *w, uint32_t i)
 			return r;
 		const char *e = buf_str(&w->b2);
 		if (w->b2.len && strchr(e, '@') &&
-		    (r = pend_put(w, &c->t[T_ADDR], e, w->b2.len, &f->uaddr)) != CD_OK)
+		    (r = itab_put(&c->t[T_ADDR], e, w->b2.len, &f->uaddr)) != CD_OK)
 			return r;
 		size_t ln = norm_local_len(e);
-		if (ln >= 2 && (r = pend_put(w, &c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
+		if (ln >= 2 && (r = itab_put(&c->t[T_LOCAL], e, ln, &f->l_user)) != CD_OK)
 			return r;
 	}
 	if ((r = phone_key(c, w, u->mobile, &f->mobile)) != CD_OK ||
 	    (r = phone_key(c, w, u->desk_phone, &f->desk)) != CD_OK)
 		return r;
 	if (u->directory_user_id[0] &&
-	    (r = pend_put(w, &c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK)
+	    (r = itab_put(&c->t[T_DIR], u->directory_user_id, strlen(u->directory_user_id), &f->dir)) != CD_OK)
 		return r;
 	return CD_OK;
 }
@@ -439,11 +314,11 @@ static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 	 * routing profile does. */
 	if (f->routing != NONE && sec != NONE) {
 		if (lr + 1 + ls < lim &&
-		    (r = pend_key(w, &c->t[T_ROLE], key2(f->routing, sec), &f->role)) != CD_OK)
+		    (r = itab_put_key(&c->t[T_ROLE], key2(f->routing, sec), &f->role)) != CD_OK)
 			return r;
 		/* the team is there whenever this fits: its key is shorter */
 		if (f->hier != NONE && lr + 1 + lh + 1 + ls < lim &&
-		    (r = pend_key(w, &c->t[T_TEAMROLE], key2(f->team, sec), &f->teamrole)) != CD_OK)
+		    (r = itab_put_key(&c->t[T_TEAMROLE], key2(f->team, sec), &f->teamrole)) != CD_OK)
 			return r;
 	}
 	return CD_OK;
@@ -451,9 +326,9 @@ static enum cd_result extract_job(struct ctx *c, struct worker *w, uint32_t i)
 
 
 /* Name keys within a team: a common name's block is skipped past name_cap (the name is no
- * evidence then), but namesakes in the same team stay few and are still compared. Queued,
- * their ids into tid[0 .. 1 + nnick) (NONE where there is no key). */
-static enum cd_result team_keys(struct ctx *c, struct worker *w, uint32_t i, uint32_t *tid)
+ * evidence then), but namesakes in the same team stay few and are still compared. Their ids
+ * into tid[0 .. 1 + nnick) (NONE where there is no key). */
+static enum cd_result team_keys(struct ctx *c, uint32_t i, uint32_t *tid)
 {
 	const struct feat *f = &c->f[i];
 	enum cd_result r;
@@ -461,10 +336,10 @@ static enum cd_result team_keys(struct ctx *c, struct worker *w, uint32_t i, uin
 		tid[k] = NONE;
 	if (f->team == NONE)
 		return CD_OK;
-	if (f->swap != NONE && (r = pend_key(w, &c->t[T_SWAPTEAM], key2(f->swap, f->team), &tid[0])) != CD_OK)
+	if (f->swap != NONE && (r = itab_put_key(&c->t[T_SWAPTEAM], key2(f->swap, f->team), &tid[0])) != CD_OK)
 		return r;
 	for (size_t k = 0; k < f->nnick; k++)
-		if ((r = pend_key(w, &c->t[T_NICKTEAM], key2(f->nick[k], f->team), &tid[1 + k])) != CD_OK)
+		if ((r = itab_put_key(&c->t[T_NICKTEAM], key2(f->nick[k], f->team), &tid[1 + k])) != CD_OK)
 			return r;
 	return CD_OK;
 }
@@ -473,27 +348,13 @@ static enum cd_result team_keys(struct ctx *c, struct worker *w, uint32_t i, uin
 static void *names_thread(void *arg)
 {
 	struct worker *w = arg;
+	struct ctx *c = w->c;
 	w->r = CD_OK;
-	size_t n = w->c->users->n;
-	uint32_t tid[5 * BATCH]; /* name-in-team ids of the batch, 1 + 4 nicknames a user */
-	for (size_t lo = 0; lo < n && w->r == CD_OK; lo += BATCH) {
-		size_t hi = lo + BATCH < n ? lo + BATCH : n;
-		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
-			if ((w->r = extract_names(w->c, w, (uint32_t)i)) == CD_OK)
-				w->r = extract_job(w->c, w, (uint32_t)i);
-		if (w->r == CD_OK)
-			w->r = pend_flush(w);
-		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
-			if ((w->r = block_names(w->c, (uint32_t)i)) == CD_OK)
-				w->r = team_keys(w->c, w, (uint32_t)i, tid + 5 * (i - lo));
-		if (w->r == CD_OK)
-			w->r = pend_flush(w);
-		for (size_t i = lo; i < hi && w->r == CD_OK; i++) {
-			const uint32_t *ti = tid + 5 * (i - lo);
-			w->r = ent_push(&w->c->blocks[T_SWAPTEAM], ti[0], (uint32_t)i);
-			for (size_t k = 0; k < w->c->f[i].nnick && w->r == CD_OK; k++)
-				w->r = ent_push(&w->c->blocks[T_NICKTEAM], ti[1 + k], (uint32_t)i);
-		}
+	for (uint32_t i = 0; i < c->users->n && w->r == CD_OK; i++) {
+		uint32_t tid[5]; /* name-in-team ids, 1 + 4 nicknames */
+		if ((w->r = extract_names(c, w, i)) == CD_OK && (w->r = extract_job(c, w, i)) == CD_OK &&
+		    (w->r = team_keys(c, i, tid)) == CD_OK)
+			w->r = block_names(c, i, tid);
 	}
 	return NULL;
 }
@@ -501,17 +362,11 @@ static void *names_thread(void *arg)
 static void *ids_thread(void *arg)
 {
 	struct worker *w = arg;
+	struct ctx *c = w->c;
 	w->r = CD_OK;
-	size_t n = w->c->users->n;
-	for (size_t lo = 0; lo < n && w->r == CD_OK; lo += BATCH) {
-		size_t hi = lo + BATCH < n ? lo + BATCH : n;
-		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
-			w->r = extract_ids(w->c, w, (uint32_t)i);
-		if (w->r == CD_OK)
-			w->r = pend_flush(w);
-		for (size_t i = lo; i < hi && w->r == CD_OK; i++)
-			w->r = block_ids(w->c, (uint32_t)i);
-	}
+	for (uint32_t i = 0; i < c->users->n && w->r == CD_OK; i++)
+		if ((w->r = extract_ids(c, w, i)) == CD_OK)
+			w->r = block_ids(c, i);
 	return NULL;
 }
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hash.h"
-#include "mem.h"
+#include "grow.h"
 
 void itab_release(struct itab *t)
 {
@@ -30,7 +30,7 @@ void itab_freeze(struct itab *t)
 
 
 /* The slot hash of a key table's key (its ids are small and dense: they need mixing). */
-uint64_t itab_key_hash(uint64_t x)
+static uint64_t itab_key_hash(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xFF51AFD7ED558CCDULL;
@@ -45,7 +45,6 @@ static enum cd_result itab_rehash(struct itab *t, size_t ns)
 	uint64_t *s = calloc(t->keyed ? 2 * ns : ns, sizeof(*s));
 	if (!s)
 		return CD_NOMEM;
-	mem_advise_huge(s, (t->keyed ? 2 * ns : ns) * sizeof(*s));
 	for (size_t i = 0; t->keyed && i < t->n; i++) {
 		size_t k = (size_t)itab_key_hash(t->key[i]) & (ns - 1);
 		while (s[2 * k + 1])
@@ -65,40 +64,19 @@ static enum cd_result itab_rehash(struct itab *t, size_t ns)
 	return CD_OK;
 }
 
-/* One array of a table grown to nc elements, huge pages asked for the new block; NULL (and
- * p untouched) when out of memory. */
-static void *grow(void *p, size_t nc, size_t size)
+/* Room for `need` values: keyed tables keep keys and counts; string tables strings, counts
+ * and hashes, all of t->cap elements (each array doubles from the same capacity). */
+static enum cd_result itab_grow_arrays(struct itab *t, size_t need)
 {
-	void *n = realloc(p, nc * size);
-	if (n)
-		mem_advise_huge(n, nc * size);
-	return n;
-}
-
-/* Keyed tables keep keys and counts; string tables strings, counts and hashes. */
-static enum cd_result itab_grow_arrays(struct itab *t, size_t nc)
-{
-	uint32_t *count = grow(t->count, nc, sizeof(*count));
-	if (!count)
-		return CD_NOMEM;
-	t->count = count;
-	if (t->keyed) {
-		uint64_t *key = grow(t->key, nc, sizeof(*key));
-		if (!key)
-			return CD_NOMEM;
-		t->key = key;
-	} else {
-		const char **str = grow(t->str, nc, sizeof(*str));
-		if (!str)
-			return CD_NOMEM;
-		t->str = str;
-		uint64_t *hash = grow(t->hash, nc, sizeof(*hash));
-		if (!hash)
-			return CD_NOMEM;
-		t->hash = hash;
-	}
-	t->cap = nc;
-	return CD_OK;
+	size_t cap = t->cap, c2 = t->cap, c3 = t->cap;
+	enum cd_result r = ARRAY_GROW(t->count, need, cap, GROW_MAX_ELEMS);
+	if (r == CD_OK && t->keyed)
+		r = ARRAY_GROW(t->key, need, c2, GROW_MAX_ELEMS);
+	if (r == CD_OK && !t->keyed && (r = ARRAY_GROW(t->str, need, c2, GROW_MAX_ELEMS)) == CD_OK)
+		r = ARRAY_GROW(t->hash, need, c3, GROW_MAX_ELEMS);
+	if (r == CD_OK)
+		t->cap = cap;
+	return r;
 }
 
 /* Sizes an empty table for about `expect` values: the tables that get a value per user would
@@ -115,13 +93,13 @@ enum cd_result itab_reserve(struct itab *t, size_t expect)
 	return expect > t->cap ? itab_grow_arrays(t, expect) : CD_OK;
 }
 
-/* Interns s (len bytes, h its itab_hash); *id receives its id. Ids count up from 0 in the
- * order values are first put, whatever the hash. */
-enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint64_t h, uint32_t *id)
+/* Interns s (len bytes); *id receives its id. Ids count up from 0 in the order values are
+ * first put, whatever the hash. */
+enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
 {
 	if ((t->n + 1) * 2 > t->nslots && itab_rehash(t, t->nslots ? t->nslots * 2 : 1024) != CD_OK)
 		return CD_NOMEM;
-	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
+	uint64_t h = hash_bytes(s, len), tag = h & 0xFFFFFFFF00000000ULL;
 	size_t k = (size_t)h & (t->nslots - 1);
 	while (t->slots[k]) {
 		uint64_t sl = t->slots[k];
@@ -133,8 +111,9 @@ enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint64_t h,
 		}
 		k = (k + 1) & (t->nslots - 1);
 	}
-	if (t->n == t->cap && itab_grow_arrays(t, t->cap ? t->cap * 2 : 1024) != CD_OK)
-		return CD_NOMEM;
+	enum cd_result r;
+	if (t->n == t->cap && (r = itab_grow_arrays(t, t->n + 1)) != CD_OK)
+		return r;
 	const char *copy = s;
 	if (t->arena && !(copy = arena_strndup(t->arena, s, len)))
 		return CD_NOMEM;
@@ -144,11 +123,6 @@ enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint64_t h,
 	t->slots[k] = tag | ((uint64_t)t->n + 1);
 	*id = (uint32_t)t->n++;
 	return CD_OK;
-}
-
-enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
-{
-	return itab_put_h(t, s, len, itab_hash(s, len), id);
 }
 
 /* Interns a key of a key table (t->keyed); ids count up from 0 in the order keys are first
@@ -165,8 +139,9 @@ enum cd_result itab_put_key(struct itab *t, uint64_t key, uint32_t *id)
 		}
 		k = (k + 1) & (t->nslots - 1);
 	}
-	if (t->n == t->cap && itab_grow_arrays(t, t->cap ? t->cap * 2 : 1024) != CD_OK)
-		return CD_NOMEM;
+	enum cd_result r;
+	if (t->n == t->cap && (r = itab_grow_arrays(t, t->n + 1)) != CD_OK)
+		return r;
 	t->key[t->n] = key;
 	t->count[t->n] = 0;
 	t->slots[2 * k] = key;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include "arena.h"
-#include "mem.h"
+#include "grow.h"
 #include "detect/match_int.h"
 #include "detect/nicknames.h"
 
@@ -161,7 +161,6 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = CD_NOMEM;
 		goto out;
 	}
-	mem_advise_huge(c.f, users->n * sizeof(*c.f));
 	{
 		/* the tables that get about one value per user */
 		static const int per_user[] = { T_ADDR, T_UNAME, T_LOCAL, T_CNAME, T_SWAP, T_SWAPTEAM };
@@ -213,16 +212,8 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		score_pair(&c, (uint32_t)(c.cand.v[i] >> 32), (uint32_t)c.cand.v[i], &p);
 		if (p.confidence < opts->possible)
 			continue;
-		if (res->n == res->cap) {
-			size_t nc = res->cap ? res->cap * 2 : 1024;
-			struct match_pair *nv = realloc(res->v, nc * sizeof(*nv));
-			if (!nv) {
-				r = CD_NOMEM;
-				break;
-			}
-			res->v = nv;
-			res->cap = nc;
-		}
+		if ((r = ARRAY_GROW(res->v, res->n + 1, res->cap, GROW_MAX_ELEMS)) != CD_OK)
+			break;
 		res->v[res->n++] = p;
 		if (match_is_duplicate(&p, opts)) {
 			res->stats.duplicates++;
@@ -237,6 +228,9 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 out:
 	if (r == CD_NOMEM && err && errlen && !err[0])
 		snprintf(err, errlen, "out of memory during detection");
+	else if (r == CD_TOOBIG && err && errlen && !err[0])
+		snprintf(err, errlen, "more than %zu values or pairs of one kind during detection",
+			 GROW_MAX_ELEMS);
 	for (int t = 0; t < T_COUNT; t++) {
 		itab_release(&c.t[t]);
 		free(c.blocks[t].v);

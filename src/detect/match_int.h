@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include "arena.h"
 #include "buf.h"
-#include "hash.h"
 #include "detect/match.h"
 #include "detect/nicknames.h"
 
@@ -44,18 +43,10 @@ void itab_release(struct itab *t);
 /* Only what scoring reads stays (str or key, count): the slots and hashes go once interning
  * is over. */
 void itab_freeze(struct itab *t);
-/* The slot hash of a string table's value. */
-static inline uint64_t itab_hash(const char *s, size_t n)
-{
-	return hash_bytes(s, n);
-}
-/* The slot hash of a key table's key (its ids are small and dense: they need mixing). */
-uint64_t itab_key_hash(uint64_t x);
 /* Sizes an empty table for about `expect` values. */
 enum cd_result itab_reserve(struct itab *t, size_t expect);
-/* Interns s (len bytes, h its itab_hash); *id receives its id. Ids count up from 0 in the
- * order values are first put, whatever the hash. */
-enum cd_result itab_put_h(struct itab *t, const char *s, size_t len, uint64_t h, uint32_t *id);
+/* Interns s (len bytes); *id receives its id. Ids count up from 0 in the order values are
+ * first put, whatever the hash. */
 enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id);
 /* Interns a key of a key table (t->keyed), ids as in itab_put. */
 enum cd_result itab_put_key(struct itab *t, uint64_t key, uint32_t *id);
@@ -128,9 +119,10 @@ enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user);
 enum cd_result u64_push(struct u64vec *e, uint64_t x);
 /* LSD radix sort, 16 bits a pass; skips passes where every key has the same digit. */
 enum cd_result radix_u64(uint64_t *v, size_t n);
-/* The block entries of user i: the ids thread's tables, then the names thread's. */
+/* The block entries of user i: the ids thread's tables, then the names thread's (tid: its
+ * name-in-team ids, see features.c). */
 enum cd_result block_ids(struct ctx *c, uint32_t i);
-enum cd_result block_names(struct ctx *c, uint32_t i);
+enum cd_result block_names(struct ctx *c, uint32_t i, const uint32_t *tid);
 /* Candidate pair (a, b) in either order; nothing for a == b. */
 enum cd_result block_add_pair(struct ctx *c, uint32_t a, uint32_t b);
 /* Notes a block of k users of key id in table t skipped for its size (for match_stats). */

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "mem.h"
+#include "grow.h"
 #include "detect/fuzzy.h"
 #include "detect/normalize.h"
 
@@ -177,17 +177,9 @@ static enum cd_result typo_keys(struct typo *ty)
 	ty->cpoff[0] = ty->koff[0] = 0;
 	for (size_t id = 0; id < t->n; id++) {
 		size_t n = norm_codepoints(t->str[id], cp, FUZZY_MAX), at = ty->cpoff[id];
-		if (at + n > cpcap) {
-			size_t nc = cpcap ? cpcap * 2 : 1 << 20;
-			while (nc < at + n)
-				nc *= 2;
-			uint32_t *nv = realloc(ty->cp, nc * sizeof(*nv));
-			if (!nv)
-				return CD_NOMEM;
-			mem_advise_huge(nv, nc * sizeof(*nv));
-			ty->cp = nv;
-			cpcap = nc;
-		}
+		enum cd_result r = ARRAY_GROW(ty->cp, at + n, cpcap, GROW_MAX_ELEMS);
+		if (r != CD_OK)
+			return r;
 		memcpy(ty->cp + at, cp, n * sizeof(*cp));
 		ty->cpoff[id + 1] = at + n;
 		size_t n2 = n < FUZZY2_MAX ? n : FUZZY2_MAX;
@@ -198,8 +190,6 @@ static enum cd_result typo_keys(struct typo *ty)
 	ty->kid = malloc((nkey ? nkey : 1) * sizeof(*ty->kid));
 	if (!ty->key || !ty->kid)
 		return CD_NOMEM;
-	mem_advise_huge(ty->key, nkey * sizeof(*ty->key));
-	mem_advise_huge(ty->kid, nkey * sizeof(*ty->kid));
 	/* two halves of the keys (not of the names) */
 	size_t mid = 0;
 	while (mid < t->n && ty->koff[mid] < nkey / 2)
