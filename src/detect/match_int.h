@@ -6,7 +6,8 @@
  *   features.c every user's values interned (two threads)
  *   block.c    blocking keys -> candidate pairs (exact keys)
  *   typo.c     blocking by one-edit (two-edit) names -> candidate pairs
- *   score.c    comparison and weights of one candidate pair
+ *   compare.c  what agrees between two users (levels per field)
+ *   score.c    the weights of those levels, summed into a pair's score
  *   explain.c  the human-readable line per evidence
  *   match.c    the public functions and match_run, which drives the rest */
 #ifndef CD_DETECT_MATCH_INT_H
@@ -133,6 +134,47 @@ enum cd_result block_pairs(struct ctx *c, int t);
 /* --- typo.c */
 /* Candidate pairs of users whose compact full names are within one edit. */
 enum cd_result typo_pairs(struct ctx *c);
+
+/* --- compare.c: what agrees between two users, field by field (the comparison vector), with
+ * the value counts each level's weight is made from. */
+enum cmp_addr { ADDR_NONE = 0, ADDR_EMAIL, ADDR_SECONDARY, ADDR_USERNAME_EMAIL };
+enum cmp_handle { HANDLE_NONE = 0, HANDLE_SAME, HANDLE_ORG /* ... at one organisation */ };
+enum cmp_name {
+	NL_NONE = 0,  /* a name is missing */
+	NL_SAME,      /* same full name */
+	NL_SWAPPED,   /* first and last swapped */
+	NL_SPLIT,     /* same letters, split differently between first and last */
+	NL_UMLAUT,    /* the same but for umlauts written out ("Müller" / "Mueller") */
+	NL_NICKNAME,  /* same last name, related first names */
+	NL_INITIAL,   /* one part is the other's initial */
+	NL_TYPO1,     /* one edit apart */
+	NL_TYPO2,     /* two edits, or close by Jaro-Winkler with one part equal */
+	NL_PARTIAL,   /* one part agrees, the other is a different (established) name */
+	NL_DIFFERENT, /* nothing agrees */
+};
+enum cmp_job { JOB_NONE = 0, JOB_TEAM /* routing profile and group */, JOB_ROUTING, JOB_HIER };
+
+struct match_cmp {
+	enum cmp_addr addr;
+	uint32_t addr_count;
+	int username;            /* same username (only where no address agreed) */
+	uint32_t username_count;
+	enum cmp_handle handle;  /* same local part (only where neither address nor username did) */
+	uint32_t handle_count;
+	int directory, phone;
+	uint32_t directory_count, phone_count;
+	enum cmp_name name;
+	uint32_t name_first, name_last, name_count; /* frequencies of the name whose chance
+	                                             * agreement counts (name_bits) */
+	enum cmp_job job;
+	uint32_t team_count, routing_count, hier_count;
+	int same_role, same_teamrole; /* with the agreeing routing profile / team */
+	uint32_t role_count, teamrole_count;
+	int routing_differs, hier_differs;
+	uint32_t routing_a, routing_b, hier_a, hier_b; /* the counts of the two differing values */
+};
+
+void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m);
 
 /* --- score.c */
 /* Compares and scores users ia and ib into *p. */
