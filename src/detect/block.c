@@ -62,7 +62,7 @@ out:
 	free(cnt);
 	return r;
 }
-/* The ids thread's block entries of user i. */
+/* The block entries of user i's identifiers. */
 enum cd_result block_ids(struct ctx *c, uint32_t i)
 {
 	const struct feat *f = &c->f[i];
@@ -80,7 +80,7 @@ enum cd_result block_ids(struct ctx *c, uint32_t i)
 	return CD_OK;
 }
 
-/* The names thread's block entries of user i, tid its name-in-team ids (team_keys). */
+/* The block entries of user i's names, tid its name-in-team ids (team_keys). */
 enum cd_result block_names(struct ctx *c, uint32_t i, const uint32_t *tid)
 {
 	const struct feat *f = &c->f[i];

@@ -12,7 +12,6 @@
 #include "detect/match.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,19 +26,6 @@ const char *const table_what[T_COUNT] = {
 	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part", "phone", "routing profile", "hierarchy group", "team", "directory user",
 	"name in team", "nickname in team", "role", "team and role", "mail organisation",
 };
-
-/* Runs f0(a0) in a second thread and f1(a1) in this one; both here, in order, when no thread
- * can be had. The two must share nothing they write. */
-void match_run2(void *(*f0)(void *), void *a0, void *(*f1)(void *), void *a1)
-{
-	pthread_t th;
-	int threaded = pthread_create(&th, NULL, f0, a0) == 0;
-	if (!threaded)
-		f0(a0);
-	f1(a1);
-	if (threaded)
-		pthread_join(th, NULL);
-}
 
 void match_opts_init(struct match_opts *o, enum match_mode mode)
 {
@@ -137,18 +123,14 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = CD_NOMEM;
 		goto out;
 	}
-	if (!(c.name_arena = arena_new()) || !(c.key_arena = arena_new())) {
+	if (!(c.name_arena = arena_new())) {
 		r = CD_NOMEM;
 		goto out;
 	}
-	/* An arena is filled by one thread only. The ids thread's tables (addresses, handles,
-	 * phones) use c.arena; the names thread's names use name_arena, which scoring keeps, and
-	 * its other keys (job attributes, nicknames, names in team) key_arena, which goes with
-	 * c.arena after blocking. */
+	/* The names' strings (name_arena) stay for scoring; the others' (addresses, handles,
+	 * phones) go with c.arena after blocking. Key tables hold no strings. */
 	for (int t = 0; t < T_COUNT; t++)
-		c.t[t].arena = c.key_arena;
-	c.t[T_ADDR].arena = c.t[T_UNAME].arena = c.t[T_LOCAL].arena = c.t[T_ORG].arena =
-		c.t[T_PHONE].arena = c.arena;
+		c.t[t].arena = c.arena;
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
 		c.name_arena;
 	c.t[T_NICK].keyed = c.t[T_TEAM].keyed = c.t[T_ROLE].keyed = c.t[T_TEAMROLE].keyed =
@@ -193,8 +175,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		itab_release(&c.t[T_SWAPTEAM]);
 		itab_release(&c.t[T_NICKTEAM]);
 		arena_free(c.arena); /* the strings of all of those */
-		arena_free(c.key_arena);
-		c.arena = c.key_arena = NULL;
+		c.arena = NULL;
 	}
 	stage_done(&res->stats, MS_BLOCKS, &t0);
 	if (r == CD_OK)
@@ -239,7 +220,6 @@ out:
 	free(c.f);
 	nick_table_free(c.nick);
 	arena_free(c.arena);
-	arena_free(c.key_arena);
 	arena_free(c.name_arena);
 	return r;
 }

@@ -3,7 +3,7 @@
  *
  * The files, in the order match_run uses them:
  *   intern.c   interning tables (itab): a value once, its id, its count
- *   features.c every user's values interned (two threads)
+ *   features.c every user's values interned
  *   block.c    blocking keys -> candidate pairs (exact keys)
  *   typo.c     blocking by one-edit (two-edit) names -> candidate pairs
  *   compare.c  what agrees between two users (levels per field)
@@ -98,16 +98,12 @@ struct ctx {
 	struct itab t[T_COUNT];
 	struct entvec blocks[T_COUNT]; /* (key id, user) for the tables that block */
 	struct u64vec cand;            /* (a << 32) | b */
-	struct arena *arena, *name_arena, *key_arena; /* one per extraction thread's tables, see match_run */
+	struct arena *arena;      /* the strings of the tables that only make blocks */
+	struct arena *name_arena; /* those of the name tables, which scoring reads */
 	struct match_stats *st;
 	size_t cap;      /* users per identifier key (e-mail, phone ...) */
 	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
 };
-
-/* --- match.c */
-/* Runs f0(a0) in a second thread and f1(a1) in this one; both here, in order, when no thread
- * can be had. The two must share nothing they write. */
-void match_run2(void *(*f0)(void *), void *a0, void *(*f1)(void *), void *a1);
 
 /* --- features.c */
 /* Fills c->f and the tables (and the block entries of the tables that block). */
@@ -120,8 +116,8 @@ enum cd_result ent_push(struct entvec *e, uint32_t id, uint32_t user);
 enum cd_result u64_push(struct u64vec *e, uint64_t x);
 /* LSD radix sort, 16 bits a pass; skips passes where every key has the same digit. */
 enum cd_result radix_u64(uint64_t *v, size_t n);
-/* The block entries of user i: the ids thread's tables, then the names thread's (tid: its
- * name-in-team ids, see features.c). */
+/* The block entries of user i: its identifiers, then its names (tid: its name-in-team ids,
+ * see features.c). */
 enum cd_result block_ids(struct ctx *c, uint32_t i);
 enum cd_result block_names(struct ctx *c, uint32_t i, const uint32_t *tid);
 /* Candidate pair (a, b) in either order; nothing for a == b. */

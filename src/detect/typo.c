@@ -12,9 +12,8 @@
 /* One-edit name pairs. Every distinct compact name of 5+ code points gives n + 1 deletion keys
  * (a million users: 15 million). They are grouped in place: one American-flag pass on the
  * top TYPO_BITS bits puts each key in its partition, then each partition (a few thousand keys,
- * in cache) is sorted by (key, name id) by one of two threads. Equal keys then form runs with
- * their names in id order, exactly as a full stable sort would give them; each thread collects
- * its own confirmed name pairs and the union is sorted, so thread timing changes nothing. */
+ * in cache) is sorted by (key, name id). Equal keys then form runs with their names in id
+ * order, exactly as a full stable sort would give them. */
 #define TYPO_BITS 12
 #define TYPO_PARTS ((size_t)1 << TYPO_BITS)
 #define TYPO_RUN_MAX 256 /* a deletion key shared by more names is a common stem: no pairs */
@@ -34,18 +33,10 @@ struct typo {
 	size_t *part;    /* TYPO_PARTS + 1 partition starts */
 };
 
-struct typo_worker {
-	struct typo *ty;
-	size_t lo, hi;        /* names (keys pass), then partitions (pairs pass) */
-	struct u64vec pairs;  /* confirmed (name a << 32) | name b, a < b */
-	enum cd_result r;
-};
-
-static void *typo_keys_thread(void *arg)
+/* The deletion keys of every name. */
+static void typo_name_keys(struct typo *ty)
 {
-	struct typo_worker *w = arg;
-	struct typo *ty = w->ty;
-	for (size_t id = w->lo; id < w->hi; id++) {
+	for (size_t id = 0; id < ty->t->n; id++) {
 		size_t n = ty->cpoff[id + 1] - ty->cpoff[id];
 		if (n < 5)
 			continue; /* a one-letter change in a four-letter name is another name */
@@ -55,7 +46,6 @@ static void *typo_keys_thread(void *arg)
 		for (size_t k = 0; k < nk; k++)
 			ty->kid[k0 + k] = (uint32_t)id;
 	}
-	return NULL;
 }
 
 static int typo_less(uint64_t ka, uint32_t ia, uint64_t kb, uint32_t ib)
@@ -122,24 +112,24 @@ static void typo_sort(uint64_t *k, uint32_t *id, size_t n)
 	}
 }
 
-static void *typo_pairs_thread(void *arg)
+/* Sorts each partition and confirms the name pairs of each run of one key into *pairs
+ * ((name a << 32) | name b, a < b). */
+static enum cd_result typo_confirm(struct typo *ty, struct u64vec *pairs)
 {
-	struct typo_worker *w = arg;
-	struct typo *ty = w->ty;
-	w->r = CD_OK;
-	for (size_t p = w->lo; p < w->hi && w->r == CD_OK; p++) {
+	enum cd_result r = CD_OK;
+	for (size_t p = 0; p < TYPO_PARTS && r == CD_OK; p++) {
 		uint64_t *key = ty->key;
 		uint32_t *kid = ty->kid;
 		size_t plo = ty->part[p], phi = ty->part[p + 1];
 		typo_sort(key + plo, kid + plo, phi - plo);
 		/* runs of one key: distinct names in the run are candidates */
-		for (size_t lo = plo; lo < phi && w->r == CD_OK;) {
+		for (size_t lo = plo; lo < phi && r == CD_OK;) {
 			size_t hi = lo + 1;
 			while (hi < phi && key[hi] == key[lo])
 				hi++;
 			if (hi - lo >= 2 && hi - lo <= TYPO_RUN_MAX) {
-				for (size_t x = lo; x < hi && w->r == CD_OK; x++)
-					for (size_t y = x + 1; y < hi && w->r == CD_OK; y++) {
+				for (size_t x = lo; x < hi && r == CD_OK; x++)
+					for (size_t y = x + 1; y < hi && r == CD_OK; y++) {
 						uint32_t a = kid[x], b = kid[y];
 						if (a == b)
 							continue;
@@ -154,17 +144,17 @@ static void *typo_pairs_thread(void *arg)
 							a = b;
 							b = s;
 						}
-						w->r = u64_push(&w->pairs, ((uint64_t)a << 32) | b);
+						r = u64_push(pairs, ((uint64_t)a << 32) | b);
 					}
 			}
 			lo = hi;
 		}
 	}
-	return NULL;
+	return r;
 }
 
-/* Fills ty->cp/cpoff/koff (one pass: decoding is cheap), then the keys in two threads, then
- * partitions them in place. */
+/* Fills ty->cp/cpoff/koff (one pass: decoding is cheap), then the keys, then partitions them
+ * in place. */
 static enum cd_result typo_keys(struct typo *ty)
 {
 	const struct itab *t = ty->t;
@@ -190,12 +180,7 @@ static enum cd_result typo_keys(struct typo *ty)
 	ty->kid = malloc((nkey ? nkey : 1) * sizeof(*ty->kid));
 	if (!ty->key || !ty->kid)
 		return CD_NOMEM;
-	/* two halves of the keys (not of the names) */
-	size_t mid = 0;
-	while (mid < t->n && ty->koff[mid] < nkey / 2)
-		mid++;
-	struct typo_worker w[2] = { { .ty = ty, .lo = 0, .hi = mid }, { .ty = ty, .lo = mid, .hi = t->n } };
-	match_run2(typo_keys_thread, &w[0], typo_keys_thread, &w[1]);
+	typo_name_keys(ty);
 
 	/* American flag: counts, starts, then each key swapped along until it lands home */
 	size_t *next = malloc(TYPO_PARTS * sizeof(*next));
@@ -238,21 +223,9 @@ enum cd_result typo_pairs(struct ctx *c)
 	struct itab *t = &c->t[T_CNAME];
 	enum cd_result r = CD_OK;
 	struct typo ty = { .t = t, .two = c->opts->mode == MATCH_THOROUGH };
-	struct typo_worker w[2];
 	struct u64vec npairs = { 0 };
 	uint32_t *start = NULL, *users = NULL;
-	memset(w, 0, sizeof(w));
-	if ((r = typo_keys(&ty)) != CD_OK)
-		goto out;
-	/* two halves of the keys, by partition */
-	size_t nkey = ty.koff[t->n], mid = 0;
-	while (mid < TYPO_PARTS && ty.part[mid] < nkey / 2)
-		mid++;
-	w[0].ty = w[1].ty = &ty;
-	w[0].hi = w[1].lo = mid;
-	w[1].hi = TYPO_PARTS;
-	match_run2(typo_pairs_thread, &w[0], typo_pairs_thread, &w[1]);
-	if ((r = w[0].r) != CD_OK || (r = w[1].r) != CD_OK)
+	if ((r = typo_keys(&ty)) != CD_OK || (r = typo_confirm(&ty, &npairs)) != CD_OK)
 		goto out;
 	/* the keys are done with: free them before the users' arrays are made */
 	free(ty.key);
@@ -261,11 +234,7 @@ enum cd_result typo_pairs(struct ctx *c)
 	ty.key = NULL;
 	ty.kid = NULL;
 	ty.cp = NULL;
-	npairs = w[0].pairs;
-	memset(&w[0].pairs, 0, sizeof(w[0].pairs));
-	for (size_t i = 0; i < w[1].pairs.n && r == CD_OK; i++)
-		r = u64_push(&npairs, w[1].pairs.v[i]);
-	if (r != CD_OK || (r = radix_u64(npairs.v, npairs.n)) != CD_OK)
+	if ((r = radix_u64(npairs.v, npairs.n)) != CD_OK)
 		goto out;
 	/* users by name id */
 	start = calloc(t->n + 1, sizeof(*start));
@@ -311,8 +280,6 @@ out:
 	free(ty.key);
 	free(ty.kid);
 	free(ty.part);
-	free(w[0].pairs.v);
-	free(w[1].pairs.v);
 	free(npairs.v);
 	free(start);
 	free(users);
