@@ -112,9 +112,8 @@ static enum cd_result push(struct pairvec *pv, uint32_t a, uint32_t b, const cha
 
 /* One rule: chains users with equal keys (in input order) through next[], then emits the pairs
  * of every chain longer than one. Not an itab of detect/match: a slot is a chain's head user,
- * whose strings are compared case-blind where they are, so no key is ever copied. The table holds each chain head's hash next to its index, so
- * probing touches the users' strings only on a hash match (a million users would otherwise pay
- * a cache miss per probe). */
+ * whose strings are compared case-blind where they are, so no key is ever copied; the slot
+ * keeps the head's hash so that probing reads those strings only on a hash match. */
 struct slot {
 	uint64_t hash;
 	uint32_t head;
@@ -132,10 +131,6 @@ static enum cd_result one_rule(const struct user_set *s, enum rule_kind k, const
 		next[i] = tail[i] = NONE;
 	/* slot[h].head holds a chain's head; tail[head] its last member. */
 	for (uint32_t i = 0; i < s->n; i++) {
-		/* The table is far larger than the caches: fetch the slot of a key a few places
-		 * ahead while this one is probed. */
-		if (i + 16 < s->n)
-			__builtin_prefetch(&slot[(size_t)hash[i + 16] & (cap - 1)], 1);
 		uint64_t hv = hash[i];
 		if (!hv)
 			continue; /* no key */
