@@ -126,41 +126,33 @@ static void score_job(const struct ctx *c, const struct match_cmp *m, struct mat
 	}
 }
 
+/* The evidence of each name level: its kind and the bits below the name's own (name_bits), or
+ * a fixed weight for the disagreements. */
+static const struct {
+	enum match_kind kind;
+	double bits;
+	int fixed; /* bits is the weight itself */
+} name_weights[] = {
+	[NL_SAME] = { MK_NAME, 0.0, 0 },
+	[NL_UMLAUT] = { MK_NAME, 0.0, 0 },
+	[NL_SPLIT] = { MK_NAME, -1.0, 0 },
+	[NL_SWAPPED] = { MK_NAME_SWAPPED, -1.0, 0 },
+	[NL_NICKNAME] = { MK_NICKNAME, -1.0, 0 },
+	[NL_INITIAL] = { MK_NAME_INITIAL, -1.0, 0 },
+	[NL_TYPO1] = { MK_NAME_TYPO, -2.0, 0 },
+	[NL_TYPO2] = { MK_NAME_TYPO, -4.0, 0 },
+	[NL_PARTIAL] = { MK_NAME_DIFFERENT, W_NAME_PARTIAL, 1 },
+	[NL_DIFFERENT] = { MK_NAME_DIFFERENT, W_NAME_DIFFERENT, 1 },
+};
+
 static void score_names(const struct ctx *c, const struct match_cmp *m, struct match_pair *p)
 {
-	double bits = name_bits(c, m->name_first, m->name_last, m->name_count);
-	switch (m->name) {
-	case NL_NONE:
-		break;
-	case NL_SAME:
-	case NL_UMLAUT:
-		add_ev(p, MK_NAME, bits);
-		break;
-	case NL_SPLIT:
-		add_ev(p, MK_NAME, bits - 1.0);
-		break;
-	case NL_SWAPPED:
-		add_ev(p, MK_NAME_SWAPPED, bits - 1.0);
-		break;
-	case NL_NICKNAME:
-		add_ev(p, MK_NICKNAME, bits - 1.0);
-		break;
-	case NL_INITIAL:
-		add_ev(p, MK_NAME_INITIAL, bits - 1.0);
-		break;
-	case NL_TYPO1:
-		add_ev(p, MK_NAME_TYPO, bits - 2.0);
-		break;
-	case NL_TYPO2:
-		add_ev(p, MK_NAME_TYPO, bits - 4.0);
-		break;
-	case NL_PARTIAL:
-		add_ev(p, MK_NAME_DIFFERENT, W_NAME_PARTIAL);
-		break;
-	case NL_DIFFERENT:
-		add_ev(p, MK_NAME_DIFFERENT, W_NAME_DIFFERENT);
-		break;
-	}
+	if (m->name == NL_NONE)
+		return;
+	double w = name_weights[m->name].bits;
+	if (!name_weights[m->name].fixed)
+		w += name_bits(c, m->name_first, m->name_last, m->name_count);
+	add_ev(p, name_weights[m->name].kind, w);
 }
 
 void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p)
