@@ -127,8 +127,9 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = CD_NOMEM;
 		goto out;
 	}
-	/* The names' strings (name_arena) stay for scoring; the others' (addresses, handles,
-	 * phones) go with c.arena after blocking. Key tables hold no strings. */
+	/* An arena is filled by one extraction thread only (features.c): the names' strings
+	 * (name_arena) stay for scoring; the identifiers' (addresses, handles, phones) go with
+	 * c.arena after blocking. Key tables hold no strings. */
 	for (int t = 0; t < T_COUNT; t++)
 		c.t[t].arena = c.arena;
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =

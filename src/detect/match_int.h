@@ -3,7 +3,7 @@
  *
  * The files, in the order match_run uses them:
  *   intern.c   interning tables (itab): a value once, its id, its count
- *   features.c every user's values interned
+ *   features.c every user's values interned (names and identifiers in two threads)
  *   block.c    blocking keys -> candidate pairs (exact keys)
  *   typo.c     blocking by one-edit (two-edit) names -> candidate pairs
  *   compare.c  what agrees between two users (levels per field)
@@ -98,8 +98,9 @@ struct ctx {
 	struct itab t[T_COUNT];
 	struct entvec blocks[T_COUNT]; /* (key id, user) for the tables that block */
 	struct u64vec cand;            /* (a << 32) | b */
-	struct arena *arena;      /* the strings of the tables that only make blocks */
-	struct arena *name_arena; /* those of the name tables, which scoring reads */
+	struct arena *arena;      /* the strings of the tables that only make blocks (filled by
+	                           * the identifiers' thread) */
+	struct arena *name_arena; /* those of the name tables, which scoring reads (names' thread) */
 	struct match_stats *st;
 	size_t cap;      /* users per identifier key (e-mail, phone ...) */
 	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
