@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "grow.h"
+#include "mem.h"
 #include "detect/fuzzy.h"
 #include "detect/normalize.h"
 
@@ -180,6 +181,8 @@ static enum cd_result typo_keys(struct typo *ty)
 	ty->kid = malloc((nkey ? nkey : 1) * sizeof(*ty->kid));
 	if (!ty->key || !ty->kid)
 		return CD_NOMEM;
+	mem_advise_huge(ty->key, nkey * sizeof(*ty->key)); /* why: see match_run */
+	mem_advise_huge(ty->kid, nkey * sizeof(*ty->kid));
 	typo_name_keys(ty);
 
 	/* American flag: counts, starts, then each key swapped along until it lands home */
