@@ -99,14 +99,6 @@ stamps=$(ls "$TMP/same" | sed -E 's/.*_([0-9]{8}_[0-9]{6})\..*/\1/' | sort -u | 
 expect_eq "three runs at once leave three stamps" "$stamps" "3"
 expect_eq "... each with its log and three csv files" "$(ls "$TMP/same" | wc -l)" "$((3 * 4))"
 
-# malloc huge pages: asked for by running again with GLIBC_TUNABLES, unless the user set it
-"$CD_BIN" analyze -q "$D/analyze_small.json" -o "$TMP/hp1" --format csv
-expect_grep "huge pages asked for through GLIBC_TUNABLES" 'malloc huge pages: on \(GLIBC_TUNABLES\)' "$TMP"/hp1/scan_log_*.log
-GLIBC_TUNABLES=glibc.malloc.hugetlb=0 "$CD_BIN" analyze -q "$D/analyze_small.json" -o "$TMP/hp2" --format csv
-expect_grep "the user's GLIBC_TUNABLES is left alone" 'malloc huge pages: as GLIBC_TUNABLES sets them' "$TMP"/hp2/scan_log_*.log
-CONNECT_DUPES_NO_HUGEPAGES=1 "$CD_BIN" analyze -q "$D/analyze_small.json" -o "$TMP/hp3" --format csv
-expect_grep "CONNECT_DUPES_NO_HUGEPAGES turns it off" 'malloc huge pages: off' "$TMP"/hp3/scan_log_*.log
-
 # standard input
 expect_rc "'-' reads standard input" 0 "$CD_BIN" analyze -q -o "$TMP/stdin" - <"$D/analyze_small.json"
 expect_eq "stdin users read" "$(($(wc -l <"$TMP"/stdin/all_users_*.csv) - 1))" "6"
