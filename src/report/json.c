@@ -70,20 +70,11 @@ static void user_from_fields(FILE *f, const struct user *u)
 void report_json_users(FILE *f, const struct user_set *users)
 {
 	fputc_unlocked('[', f);
-	const char *done = NULL; /* raw text written since the last release */
 	for (size_t i = 0; i < users->n; i++) {
 		const struct user *u = &users->v[i];
 		fputs_unlocked(i ? ",\n" : "\n", f);
 		if (u->raw_len) {
 			fwrite_unlocked(u->raw, 1, u->raw_len, f);
-			/* text borrowed from a mapped input file: give the pages behind us back
-			 * (32 MiB at a time) so the whole file is never resident at once */
-			if (!done || u->raw < done)
-				done = u->raw;
-			else if ((size_t)(u->raw - done) >= ((size_t)32 << 20)) {
-				user_set_release_raw(users, done, u->raw);
-				done = u->raw;
-			}
 		} else {
 			user_from_fields(f, u);
 		}
