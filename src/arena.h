@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/* Blocks of 1 MiB (or larger for a larger request); freed all at once by arena_free. */
+/* Blocks of 8 MiB (or larger for a larger request); freed all at once by arena_free. */
 struct arena;
 
 struct arena *arena_new(void);

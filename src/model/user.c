@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "grow.h"
 #include "hash.h"
+#include "mem.h"
 
 void user_set_init(struct user_set *s)
 {
@@ -43,9 +44,12 @@ const char *user_set_strdup(struct user_set *s, const char *str, size_t len)
 
 static enum cd_result add(struct user_set *s, const struct user_fields *f, bool borrow)
 {
-	enum cd_result rc = ARRAY_GROW(s->v, s->n + 1, s->cap, GROW_MAX_ELEMS);
-	if (rc != CD_OK)
-		return rc;
+	if (s->n == s->cap) {
+		enum cd_result rc = ARRAY_GROW(s->v, s->n + 1, s->cap, GROW_MAX_ELEMS);
+		if (rc != CD_OK)
+			return rc;
+		mem_advise_huge(s->v, s->cap * sizeof *s->v); /* 100,000 users: 14 MB */
+	}
 	struct user u;
 	COPY(id);
 	COPY(arn);
