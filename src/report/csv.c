@@ -36,12 +36,19 @@ enum cd_result csv_cell(struct buf *b, const char *s, bool raw)
 }
 
 
+/* The bytes that end a plain cell: NUL and those that make it quoted. */
+static const bool cell_stop[256] = { [0] = true, [','] = true, ['"'] = true, ['\r'] = true,
+				     ['\n'] = true };
+
 /* Cells go straight into the report's stdio buffer (the one buffer between the writer and
- * the file); the common cell, with no special character, is found by one strcspn and written
- * by one fwrite. */
+ * the file); the common cell, with no special character, is found by one scan (a table look-up
+ * per byte: cells are short, and strcspn's setup per call cost 4% of analyze at 100,000 users)
+ * and written by one fwrite. */
 static void put_cell(FILE *f, const char *s, bool raw)
 {
-	size_t n = strcspn(s, ",\"\r\n");
+	size_t n = 0;
+	while (!cell_stop[(unsigned char)s[n]])
+		n++;
 	bool quote = s[n] != '\0';
 	if (quote)
 		putc_unlocked('"', f);
