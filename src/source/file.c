@@ -650,17 +650,22 @@ static bool one_user(struct jr *r)
 	struct user_fields f;
 	enum cd_result rc;
 	memset(&f, 0, sizeof f);
-	/* The User's text as received, compacted when it held white space, joins its values in
-	 * scratch: the input buffer is freed after loading, so the set keeps a copy. */
+	/* The input buffer is freed after loading, so the set keeps a copy of the User's text as
+	 * received: compacted into scratch, with the values, when it held white space; otherwise
+	 * copied straight from the input (a pass less over the text than through scratch). */
 	size_t n = (size_t)(r->p - start);
 	size_t raw_off = r->scratch.len;
-	if ((rc = r->spaced ? compact(&r->scratch, start, n) : buf_append(&r->scratch, start, n)) !=
-	    CD_OK)
-		return oom(r, rc);
-	f.raw_len = r->scratch.len - raw_off;
-	/* Pointers only now: appending may have moved the scratch buffer. The user's values
-	 * (NUL-separated in scratch) and text go into the set in one copy instead of one per
-	 * field. */
+	if (r->spaced) {
+		if ((rc = compact(&r->scratch, start, n)) != CD_OK)
+			return oom(r, rc);
+		f.raw_len = r->scratch.len - raw_off;
+	} else {
+		f.raw_len = n;
+		if (!(f.raw = user_set_strdup(r->users, start, n)))
+			return oom(r, CD_NOMEM);
+	}
+	/* Pointers only now: compact() may have moved the scratch buffer. The user's values
+	 * (NUL-separated in scratch) go into the set in one copy instead of one per field. */
 	const char *copy = user_set_strdup(r->users, r->scratch.data, r->scratch.len);
 	if (!copy)
 		return oom(r, CD_NOMEM);
@@ -672,7 +677,8 @@ static bool one_user(struct jr *r)
 	};
 	for (int i = 0; i < UF_COUNT; i++)
 		*dst[i] = r->set[i] ? copy + r->off[i] : NULL;
-	f.raw = copy + raw_off;
+	if (r->spaced)
+		f.raw = copy + raw_off;
 	f.last_modified = r->last_modified;
 	if ((rc = user_set_add_borrowed(r->users, &f)) != CD_OK)
 		return oom(r, CD_NOMEM); /* CD_TOOBIG there: 2^32 users, not one large user */
