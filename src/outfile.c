@@ -2,9 +2,11 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,9 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 		return CD_IO;
 	}
 	fchmod(fd, 0600); /* mkostemp's mode already, whatever the umask: say it anyway */
+	/* Held until the file is renamed or removed: a temporary whose lock is free belongs to a
+	 * run that died (kill -9, power loss), and outfile_stale lets the next run remove it. */
+	flock(fd, LOCK_EX);
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
@@ -72,16 +77,22 @@ enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
 		e = errno ? errno : EIO;
 	else if (fsync(fileno(o->f)) != 0)
 		e = errno;
+	/* Renamed while still open (and locked), so that no cleaner can take it in between. */
+	bool renamed = false;
+	if (!e) {
+		if (rename(o->tmp, o->path) == 0)
+			renamed = true;
+		else
+			e = errno;
+	}
 	if (fclose(o->f) != 0 && !e)
 		e = errno;
 	o->f = NULL;
 	free(o->vbuf);
 	o->vbuf = NULL;
-	if (!e && rename(o->tmp, o->path) != 0)
-		e = errno;
 	if (e) {
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
-		unlink(o->tmp);
+		unlink(renamed ? o->path : o->tmp); /* all or nothing under the final name */
 		o->tmp[0] = '\0';
 		return CD_IO;
 	}
@@ -101,4 +112,19 @@ void outfile_abort(struct outfile *o)
 	if (o->tmp[0])
 		unlink(o->tmp);
 	o->tmp[0] = '\0';
+}
+
+bool outfile_stale(int dirfd, const char *name)
+{
+	size_t n = strlen(name);
+	if (name[0] != '.' || n < 9 || name[n - 7] != '.')
+		return false;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool stale = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		     flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return stale;
 }

@@ -3,6 +3,7 @@
 #define CD_OUTFILE_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "result.h"
@@ -19,6 +20,12 @@ struct outfile {
 	char tmp[PATH_MAX];
 	char path[PATH_MAX];
 };
+
+/* The temporary is locked (flock) from open until commit or abort, so a process that dies
+ * while writing leaves a temporary whose lock is free. outfile_stale says whether `name` in the
+ * folder dirfd is such a leftover of ours: a regular file of this user named ".NAME.XXXXXX"
+ * that nobody holds locked (the caller narrows NAME further before removing it). */
+bool outfile_stale(int dirfd, const char *name);
 
 enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
 enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen);
