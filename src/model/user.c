@@ -122,18 +122,8 @@ enum cd_result user_canon_ids(const char **ids, size_t n, struct buf *out)
 	return rc;
 }
 
-unsigned long long user_hash(const char *p, size_t n)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* A nonzero hash of a NUL-terminated Id (the byte-wise FNV-1a of user_hash was a fifth of
- * this function's time). Only equality of the whole Id decides; the hash spreads the table. */
+/* A nonzero hash of a NUL-terminated Id (a byte-wise FNV-1a was a fifth of this function's
+ * time). Only equality of the whole Id decides; the hash spreads the table. */
 static uint64_t id_hash(const char *s)
 {
 	uint64_t h = hash_bytes(s, strlen(s));

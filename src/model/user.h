@@ -76,7 +76,4 @@ const char *user_set_strdup(struct user_set *s, const char *str, size_t len);
  * when ids_out is not NULL it receives a malloc'd array of the dropped Ids (borrowed strings). */
 enum cd_result user_set_dedupe_ids(struct user_set *s, size_t *dropped, const char ***ids_out);
 
-/* FNV-1a, the hash every exact-key index in the project uses. */
-unsigned long long user_hash(const char *s, size_t n);
-
 #endif
