@@ -1,0 +1,628 @@
+/* pipeline.c -- the stages from a user set to the reports: folder, log, detection, writers, summary. */
+#include "cmd/pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "detect/cluster.h"
+#include "log.h"
+#include "outfile.h"
+#include "report/csv.h"
+#include "report/groups.h"
+#include "report/json.h"
+#include "report/output.h"
+#include "report/summary.h"
+
+#define PIPE_MAX_FILES 16
+
+struct report_queue;
+struct rules_job;
+
+/* Everything the stages share. A new stage adds its state here and a row to `stages`. */
+struct run {
+	const struct user_set *users;
+	const struct pipeline_opts *o;
+	const struct scan_facts *facts;
+	const char *dir;
+	char ts[16];
+	struct rule_pairs pairs;
+	struct match_result match;         /* detection beyond exact matches (stage_match) */
+	struct cluster_set clusters;
+	char files[PIPE_MAX_FILES][64];   /* names written, for the summary */
+	const char *file_ptrs[PIPE_MAX_FILES];
+	size_t nfiles;
+	bool log_open;
+	struct report_queue *writers;      /* started after stage_prepare (stage_reports) */
+	struct rules_job *rules;           /* the classic rules (stage_detect, stage_match) */
+	/* The instance as the users' ARNs name it (arn_instance): "" none, "(several)" mixed. */
+	char arn_id[128], arn_region[64], arn_account[64];
+};
+
+/* One ARN field into out: the first value seen, "(several)" once another differs. */
+static void arn_field(char *out, size_t cap, const char *v, size_t n, bool first)
+{
+	if (first) {
+		snprintf(out, cap, "%.*s", (int)n, v);
+	} else if (out[0] != '(' && (strlen(out) != n || memcmp(out, v, n) != 0)) {
+		snprintf(out, cap, "(several)");
+	}
+}
+
+/* Reads the instance id, Region and account out of the users' ARNs,
+ * arn:PARTITION:connect:REGION:ACCOUNT:instance/ID/agent/UID, for the reports' headers when the
+ * source does not say (an export file). Users without an ARN are passed over. */
+static void arn_instance(struct run *r)
+{
+	bool first = true;
+	for (size_t i = 0; i < r->users->n; i++) {
+		const char *a = r->users->v[i].arn, *f[6];
+		size_t k = 0;
+		f[k++] = a;
+		for (const char *p = a; *p && k < 6; p++)
+			if (*p == ':')
+				f[k++] = p + 1;
+		if (k < 6 || strncmp(a, "arn:", 4) != 0 || strncmp(f[2], "connect:", 8) != 0 ||
+		    strncmp(f[5], "instance/", 9) != 0)
+			continue;
+		const char *id = f[5] + 9;
+		arn_field(r->arn_region, sizeof r->arn_region, f[3], (size_t)(f[4] - f[3] - 1), first);
+		arn_field(r->arn_account, sizeof r->arn_account, f[4], (size_t)(f[5] - f[4] - 1), first);
+		arn_field(r->arn_id, sizeof r->arn_id, id, strcspn(id, "/"), first);
+		first = false;
+	}
+}
+
+static const char *known(const char *given, const char *derived)
+{
+	return given && *given ? given : derived;
+}
+
+static void write_users_csv(FILE *f, const struct run *r)
+{
+	csv_write_users(f, r->users, r->o->csv_raw);
+}
+
+static void write_users_json(FILE *f, const struct run *r)
+{
+	report_json_users(f, r->users);
+}
+
+static void write_pairs_csv(FILE *f, const struct run *r)
+{
+	csv_write_pairs(f, r->users, &r->pairs, r->o->csv_raw);
+}
+
+static void write_pairs_json(FILE *f, const struct run *r)
+{
+	report_json_pairs(f, r->users, &r->pairs);
+}
+
+static bool partial(const struct run *r);
+
+static void groups_facts_of(const struct run *r, struct groups_facts *g)
+{
+	g->users = r->users;
+	g->classic = &r->pairs;
+	g->match = &r->match;
+	g->clusters = &r->clusters;
+	g->opts = &r->o->match;
+	g->ts = r->ts;
+	g->partial = partial(r);
+	g->nfailed = r->facts ? r->facts->nfailed : 0;
+	const struct scan_facts *f = r->facts;
+	static const char *const origin[] = { "files", "cache", "scan" };
+	g->inst.id = known(f ? f->instance_id : NULL, r->arn_id);
+	g->inst.alias = known(f ? f->instance_alias : NULL, "");
+	g->inst.region = known(f ? f->region : NULL, r->arn_region);
+	g->inst.account = known(f ? f->account : NULL, r->arn_account);
+	g->inst.origin = origin[f && f->origin <= SCAN_ORIGIN_SCAN ? f->origin : SCAN_ORIGIN_FILES];
+	g->inst.source = known(f ? f->source : NULL, "");
+	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
+	g->csv = formats & PIPE_FMT_CSV;
+	g->json = formats & PIPE_FMT_JSON;
+}
+
+static void write_groups_json(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_groups_json(f, &g);
+}
+
+static void write_possible_csv(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_possible_csv(f, &g, r->o->csv_raw);
+}
+
+static void write_html(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_html(f, &g);
+}
+
+static void write_failed_csv(FILE *f, const struct run *r)
+{
+	static const char *const head[] = { "User_ID", "Operation", "Error" };
+	csv_row(f, head, 3, true);
+	for (size_t i = 0; i < r->facts->nfailed; i++) {
+		const struct scan_failure *x = &r->facts->failed[i];
+		const char *cells[] = { x->id ? x->id : "", x->operation ? x->operation : "",
+					x->error ? x->error : "" };
+		csv_row(f, cells, 3, r->o->csv_raw);
+	}
+}
+
+/* The report files, in the order they are written. `only_partial` files exist only when the
+ * source could not read every user. */
+static const struct report {
+	const char *prefix, *ext;
+	unsigned format;
+	bool only_partial;
+	bool needs_match;   /* written only when --match is not classic */
+	bool early;         /* needs no detection: written while the detection runs */
+	void (*write)(FILE *f, const struct run *r);
+} reports[] = {
+	{ "all_users", "csv", PIPE_FMT_CSV, false, false, true, write_users_csv },
+	{ "all_users", "json", PIPE_FMT_JSON, false, false, true, write_users_json },
+	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, false, false, write_pairs_csv },
+	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, false, write_pairs_json },
+	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
+	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
+	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
+	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
+	  write_failed_csv },
+};
+
+static bool partial(const struct run *r)
+{
+	return r->facts && r->facts->partial;
+}
+
+/* Claims the run's time stamp in the folder by creating its log file exclusively. Every file
+ * of a run carries the stamp, so a second run started in the same second (a loop, two cron
+ * jobs) would replace the first one's reports; it waits for the next second instead. */
+static enum cd_result claim_stamp(struct run *r, char *path, size_t cap)
+{
+	for (int tries = 0;; tries++) {
+		snprintf(path, cap, "%s/scan_log_%s.log", r->dir, r->ts);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			return CD_OK;
+		}
+		if (errno != EEXIST || tries == 10) {
+			log_error("cannot create '%s': %s", path, strerror(errno));
+			return CD_IO;
+		}
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		char ts[16];
+		output_timestamp(now.tv_sec, ts);
+		if (strcmp(ts, r->ts) == 0) {
+			/* sleep into the next second and take that second, whatever a coarser
+			 * clock would say just after waking */
+			struct timespec rest = { 0, 1000000000L - now.tv_nsec };
+			if (rest.tv_nsec >= 1000000000L)
+				rest.tv_nsec = 999999999L;
+			nanosleep(&rest, NULL);
+			output_timestamp(now.tv_sec + 1, ts);
+		}
+		memcpy(r->ts, ts, sizeof r->ts);
+	}
+}
+
+static enum cd_result stage_prepare(struct run *r)
+{
+	char err[512], warn[512], path[PATH_MAX + 64];
+	enum cd_result rc = output_prepare_dir(r->dir, warn, sizeof warn, err, sizeof err);
+	if (rc != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	if ((rc = claim_stamp(r, path, sizeof path)) != CD_OK)
+		return rc;
+	if ((rc = log_open_file(path, LOG_DEBUG, err, sizeof err)) != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	r->log_open = true;
+	snprintf(r->files[r->nfiles++], sizeof r->files[0], "scan_log_%s.log", r->ts);
+	if (warn[0])
+		log_warn("%s", warn);
+	if (r->facts && r->facts->source)
+		log_info("source: %s", r->facts->source);
+	if (partial(r)) {
+		log_warn("%zu users could not be read: these reports are PARTIAL", r->facts->nfailed);
+		for (size_t i = 0; i < r->facts->nfailed; i++) {
+			const struct scan_failure *x = &r->facts->failed[i];
+			log_msg(i < 20 ? LOG_WARN : LOG_DEBUG, "missing user '%s': %s failed: %s",
+				x->id ? x->id : "?", x->operation ? x->operation : "?",
+				x->error ? x->error : "?");
+		}
+		if (r->facts->nfailed > 20)
+			log_warn("... and %zu more missing users (all listed in the log file)",
+				 r->facts->nfailed - 20);
+	}
+	return CD_OK;
+}
+
+/* The classic rules and the matching only read the users, so with --match they run at the same
+ * time: the rules in a thread of their own (started here, joined in stage_match), the matching
+ * in the caller's. Their log lines come out in the same order either way. */
+struct rules_job {
+	const struct user_set *users;
+	struct rule_pairs *pairs;
+	char err[256];
+	enum cd_result rc;
+	double secs;
+	pthread_t th;
+	bool running;
+};
+
+static void *rules_thread(void *arg)
+{
+	struct rules_job *j = arg;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	j->rc = rules_find(j->users, j->pairs, j->err, sizeof j->err);
+	/* The rules' hash tables were freed into this thread's malloc arena, which glibc does
+	 * not give back by itself: without this they stay resident through the matching's peak. */
+	malloc_trim(0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	j->secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return NULL;
+}
+
+/* Waits for the rules (when they ran in a thread) and logs their outcome. */
+static enum cd_result rules_finish(struct run *r)
+{
+	struct rules_job *j = r->rules;
+	if (j->running)
+		pthread_join(j->th, NULL);
+	j->running = false;
+	if (j->rc != CD_OK) {
+		log_error("%s", j->err);
+		return j->rc;
+	}
+	log_debug("classic rules over %zu users: %zu e-mail, %zu username, %zu name pairs in %.3f s",
+		  r->users->n, r->pairs.n[RULE_EMAIL], r->pairs.n[RULE_USERNAME],
+		  r->pairs.n[RULE_NAME], j->secs);
+	return CD_OK;
+}
+
+static enum cd_result stage_detect(struct run *r)
+{
+	struct rules_job *j = r->rules;
+	j->users = r->users;
+	j->pairs = &r->pairs;
+	j->rc = CD_INTERNAL;
+	j->err[0] = '\0';
+	if (r->o->match.mode != MATCH_CLASSIC)
+		j->running = pthread_create(&j->th, NULL, rules_thread, j) == 0;
+	if (j->running)
+		return CD_OK; /* stage_match collects them */
+	rules_thread(j);
+	return rules_finish(r);
+}
+
+/* Detection beyond the classic rules (detect/match, detect/cluster); nothing in classic mode. */
+static enum cd_result stage_match(struct run *r)
+{
+	char err[256];
+	struct timespec t0, t1;
+	const struct match_opts *mo = &r->o->match;
+	if (mo->mode == MATCH_CLASSIC)
+		return CD_OK;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum cd_result rc = match_run(r->users, mo, &r->match, err, sizeof err);
+	if (rc == CD_OK)
+		rc = cluster_build(r->users, &r->match, mo, &r->clusters, err, sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	enum cd_result rrc = rules_finish(r);
+	if (rc != CD_OK) {
+		log_error("%s", err);
+		return rc;
+	}
+	if (rrc != CD_OK)
+		return rrc;
+	const struct match_stats *st = &r->match.stats;
+	log_debug("%s matching over %zu users: %zu candidate pairs, %zu duplicate, %zu possible in "
+		  "%.3f s", match_mode_name(mo->mode), r->users->n, st->candidates, st->duplicates,
+		  st->possible,
+		  (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	log_debug("matching stages: %s %.3f s, %s %.3f s, %s %.3f s, %s %.3f s",
+		  match_stage_name(MS_FEATURES), st->secs[MS_FEATURES], match_stage_name(MS_BLOCKS),
+		  st->secs[MS_BLOCKS], match_stage_name(MS_TYPOS), st->secs[MS_TYPOS],
+		  match_stage_name(MS_SCORING), st->secs[MS_SCORING]);
+	for (int k = 0; k < MK_COUNT; k++)
+		if (st->by_kind[k])
+			log_debug("duplicate pairs with %s evidence: %zu", match_kind_name(k),
+				  st->by_kind[k]);
+	if (st->capped_blocks)
+		log_info("note: %zu values shared by too many users to be evidence were not paired "
+			 "(largest: %s, %zu users); those users are still compared through their other "
+			 "values", st->capped_blocks, st->capped_key, st->capped_users);
+	return CD_OK;
+}
+
+/* The report files are independent and only read the run, so two threads write them (the
+ * machine this is built for has two cores, and a million users make ~1 GB of reports). The
+ * helper thread starts right after the folder is prepared and writes the files that need no
+ * detection (all_users) while the main thread runs the detection; those files are renamed into
+ * place only once every stage before the reports succeeded, so a failed run still leaves no
+ * report behind. */
+#define PIPE_WRITERS 2
+
+struct report_job {
+	const struct report *rep;
+	char name[64];
+	char err[PATH_MAX + 128];
+	enum cd_result rc;
+	struct outfile of;  /* an early report written but not yet committed */
+	bool pending;
+};
+
+struct report_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct report_job jobs[sizeof reports / sizeof reports[0]];
+	size_t n, next;
+	bool ready;   /* the stages before the reports are done */
+	bool go;      /* ... and succeeded: files may be committed, later jobs may start */
+	bool helped;  /* the helper thread runs */
+	pthread_t helper;
+	const struct run *r;
+};
+
+/* Waits until the stages before the reports are over; true when they succeeded. */
+static bool wait_ready(struct report_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!q->ready)
+		pthread_cond_wait(&q->cond, &q->lock);
+	bool go = q->go;
+	pthread_mutex_unlock(&q->lock);
+	return go;
+}
+
+/* Commits (or, when a stage before the reports failed, drops) the early reports written but
+ * not yet committed; only once the stages are over. */
+static void commit_pending(struct report_queue *q)
+{
+	bool go = wait_ready(q);
+	for (;;) {
+		struct report_job *j = NULL;
+		pthread_mutex_lock(&q->lock);
+		for (size_t i = 0; i < q->n && !j; i++)
+			if (q->jobs[i].pending) {
+				j = &q->jobs[i];
+				j->pending = false;
+			}
+		pthread_mutex_unlock(&q->lock);
+		if (!j)
+			return;
+		if (go) {
+			j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
+		} else {
+			outfile_abort(&j->of);
+			j->rc = CD_INTERRUPTED;
+		}
+	}
+}
+
+static void *report_worker(void *arg)
+{
+	struct report_queue *q = arg;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		struct report_job *j = q->next < q->n ? &q->jobs[q->next++] : NULL;
+		pthread_mutex_unlock(&q->lock);
+		if (!j)
+			break;
+		if (!j->rep->early && !wait_ready(q)) {
+			j->rc = CD_INTERRUPTED;
+			continue;
+		}
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", q->r->dir, j->name) >= (int)sizeof path) {
+			snprintf(j->err, sizeof j->err, "output path too long in folder '%.60s'",
+				 q->r->dir);
+			j->rc = CD_IO;
+			continue;
+		}
+		j->rc = outfile_open(&j->of, path, j->err, sizeof j->err);
+		if (j->rc != CD_OK)
+			continue;
+		j->rep->write(j->of.f, q->r);
+		if (j->rep->early) {
+			/* Committed once the stages before the reports are over. */
+			pthread_mutex_lock(&q->lock);
+			j->pending = true;
+			pthread_mutex_unlock(&q->lock);
+			continue;
+		}
+		j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
+	}
+	/* Last: by now the disk has written most of the early files, so their fsync no longer
+	 * holds up the later reports. */
+	commit_pending(q);
+	return NULL;
+}
+
+/* Lists the report jobs and starts the helper thread on them (after stage_prepare). */
+static void reports_start(struct run *r, struct report_queue *q)
+{
+	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
+	q->r = r;
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+		const struct report *rep = &reports[i];
+		if (!(rep->format & formats) || (rep->only_partial && !partial(r)) ||
+		    (rep->needs_match && r->o->match.mode == MATCH_CLASSIC))
+			continue;
+		struct report_job *j = &q->jobs[q->n++];
+		j->rep = rep;
+		j->rc = CD_INTERNAL;
+		j->err[0] = '\0';
+		snprintf(j->name, sizeof j->name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
+	}
+	q->helped = PIPE_WRITERS > 1 && q->n > 1 &&
+		    pthread_create(&q->helper, NULL, report_worker, q) == 0;
+}
+
+/* Lets the writers go on (go: the stages before the reports succeeded) or drop their files. */
+static void reports_release(struct report_queue *q, bool go)
+{
+	pthread_mutex_lock(&q->lock);
+	q->ready = true;
+	q->go = go;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Stops the writers after a failed stage: nothing of theirs is left in the folder. */
+static void reports_cancel(struct report_queue *q)
+{
+	reports_release(q, false);
+	if (q->helped)
+		pthread_join(q->helper, NULL);
+	q->helped = false;
+	commit_pending(q); /* drops what the helper left */
+}
+
+static enum cd_result stage_reports(struct run *r)
+{
+	struct report_queue *q = r->writers;
+	reports_release(q, true);
+	report_worker(q);
+	if (q->helped)
+		pthread_join(q->helper, NULL);
+	q->helped = false;
+	/* Reported in table order, whatever order the threads finished in. */
+	enum cd_result rc = CD_OK;
+	for (size_t i = 0; i < q->n; i++) {
+		struct report_job *j = &q->jobs[i];
+		if (j->rc != CD_OK) {
+			/* One error line: the others usually repeat it (a full disk fails them all). */
+			log_msg(rc == CD_OK ? LOG_ERROR : LOG_DEBUG, "%s",
+				j->err[0] ? j->err : "cannot write a report");
+			if (rc == CD_OK)
+				rc = j->rc;
+			continue;
+		}
+		log_debug("wrote '%s/%s'", r->dir, j->name);
+		if (r->nfiles < PIPE_MAX_FILES)
+			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", j->name);
+	}
+	return rc;
+}
+
+static enum cd_result stage_summary(struct run *r)
+{
+	struct buf b = BUF_INIT(1 << 16);
+	struct summary_facts s = {
+		.users = r->users->n,
+		.dir = r->dir,
+		.files = r->file_ptrs,
+		.nfiles = r->nfiles,
+		.partial = partial(r),
+		.nfailed = r->facts ? r->facts->nfailed : 0,
+	};
+	for (size_t i = 0; i < r->nfiles; i++)
+		r->file_ptrs[i] = r->files[i];
+	for (int k = 0; k < RULE_COUNT; k++)
+		s.pairs[k] = r->pairs.n[k];
+	enum cd_result rc = summary_format(&b, &s);
+	/* One log line per summary line, so each gets its time stamp in the log file. */
+	for (const char *line = buf_str(&b); rc == CD_OK && *line;) {
+		size_t n = strcspn(line, "\n");
+		log_info("%.*s", (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC)
+		log_info("%s matching: %zu clusters of duplicate accounts (%zu accounts), %zu possible "
+			 "pairs to review", match_mode_name(r->o->match.mode), r->clusters.n,
+			 r->clusters.users_in_clusters, r->match.stats.possible);
+	buf_release(&b);
+	return rc;
+}
+
+static const struct stage {
+	const char *name;
+	enum cd_result (*fn)(struct run *r);
+} stages[] = {
+	{ "prepare", stage_prepare },
+	{ "detect", stage_detect },
+	{ "match", stage_match },
+	{ "reports", stage_reports },
+	{ "summary", stage_summary },
+};
+
+enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_opts *o,
+			    const struct scan_facts *facts, struct pipeline_result *res)
+{
+	enum cd_result rc = CD_OK;
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.users = users;
+	r.o = o;
+	r.facts = facts;
+	arn_instance(&r);
+	r.dir = o->output_dir && *o->output_dir ? o->output_dir : OUTPUT_DEFAULT_DIR;
+	output_timestamp(time(NULL), r.ts);
+	struct report_queue *q = calloc(1, sizeof *q);
+	if (!q) {
+		log_error("out of memory");
+		return CD_NOMEM;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	r.writers = q;
+	struct rules_job rules;
+	memset(&rules, 0, sizeof rules);
+	r.rules = &rules;
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == CD_OK; i++) {
+		rc = stages[i].fn(&r);
+		if (rc != CD_OK)
+			log_debug("stage '%s' failed: %s", stages[i].name, result_name(rc));
+		else if (stages[i].fn == stage_prepare)
+			reports_start(&r, q);
+	}
+	if (rules.running) /* only when a stage between the two failed */
+		pthread_join(rules.th, NULL);
+	reports_cancel(q); /* no-op unless a stage before the reports failed */
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] +
+		       r.match.stats.duplicates;
+	if (res) {
+		snprintf(res->dir, sizeof res->dir, "%s", r.dir);
+		memcpy(res->ts, r.ts, sizeof res->ts);
+		for (int k = 0; k < RULE_COUNT; k++)
+			res->pairs[k] = r.pairs.n[k];
+	}
+	if (rc == CD_OK && partial(&r))
+		rc = CD_INCOMPLETE;
+	else if (rc == CD_OK && o->fail_on_duplicates && total > 0) {
+		log_info("exit status 1: duplicates found and --fail-on-duplicates given");
+		rc = CD_DUPLICATES;
+	}
+	rules_release(&r.pairs);
+	match_result_release(&r.match);
+	cluster_set_release(&r.clusters);
+	if (r.log_open)
+		log_close_file();
+	return rc;
+}
