@@ -58,6 +58,16 @@ PY
 )
 expect_eq "the CSP allows exactly the page's one script (hash recomputed)" "$got" "same"
 
+# Named by its alias (connect-emu's is emu-<first 8 of the id>): header and JSON say both.
+alias=emu-${INST:0:8}
+"$CD_BIN" scan --instance "$alias" --endpoint-url "$EMU_URL" --region $REGION --rate 500 \
+	--no-progress -q --no-cache --format json,html -o "$TMP/alias" 2>"$TMP/alias.err"
+expect_grep "scan by alias: the header names the alias" "<dd id=f-alias>$alias</dd>" \
+	"$(ls "$TMP"/alias/report_*.html 2>/dev/null | head -1)"
+expect_eq "scan by alias: duplicate_groups names id and alias" "$("$PYBIN" -c '
+import json, sys; i = json.load(open(sys.argv[1]))["instance"]; print(i["id"], i["alias"], i["region"])' \
+	"$(ls "$TMP"/alias/duplicate_groups_*.json 2>/dev/null | head -1)" 2>&1)" "$INST $alias $REGION"
+
 # render NAME FRAGMENT [chromium args]: the DOM after the scripts ran, and the console lines.
 render() {
 	local name=$1 frag=$2
