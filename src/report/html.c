@@ -1,6 +1,7 @@
 /* html.c -- report_<ts>.html: one self-contained page: header, headline, SVG charts, every cluster. */
 #include "report/groups.h"
 
+#include <math.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <string.h>
@@ -448,6 +449,12 @@ static void file_link(FILE *f, const char *prefix, const char *ts, const char *e
 	fprintf(f, ".%s</a>", ext);
 }
 
+/* A number JSON can hold: "nan" or "inf" in the data would stop the whole page. */
+static double num(double v)
+{
+	return isfinite(v) ? v : 0.0;
+}
+
 /* The cluster data for the script: {"kinds":[[name,label]...],"reasons":[...],"c":[[confidence,
  * keeper's member index, reason index, [[Id,Username,Email,FirstName,LastName,LastModified]...],
  * [[member a, member b, confidence, [[kind index, weight, detail]...]]...]]...]}. */
@@ -476,7 +483,7 @@ static void data_json(FILE *f, const struct groups_facts *g, struct buf *t)
 		for (size_t i = 0; i < k->nmembers; i++)
 			if (k->members[i] == k->keep)
 				keep = i;
-		fprintf(f, "%s\n[%.3f,%zu,%d,[", c ? "," : "", k->confidence, keep,
+		fprintf(f, "%s\n[%.3f,%zu,%d,[", c ? "," : "", num(k->confidence), keep,
 			(int)k->keep_reason <= KEEP_FIRST ? (int)k->keep_reason : KEEP_FIRST);
 		for (size_t i = 0; i < k->nmembers; i++) {
 			const struct user *u = &us->v[k->members[i]];
@@ -498,11 +505,11 @@ static void data_json(FILE *f, const struct groups_facts *g, struct buf *t)
 				if (k->members[j] == p->b)
 					b = j;
 			}
-			fprintf(f, "%s[%zu,%zu,%.3f,[", i ? "," : "", a, b, p->confidence);
+			fprintf(f, "%s[%zu,%zu,%.3f,[", i ? "," : "", a, b, num(p->confidence));
 			for (size_t e = 0; e < p->nev; e++) {
 				buf_reset(t);
 				match_explain(&us->v[p->a], &us->v[p->b], p->ev[e].kind, t);
-				fprintf(f, "%s[%d,%.1f,", e ? "," : "", p->ev[e].kind, p->ev[e].weight);
+				fprintf(f, "%s[%d,%.1f,", e ? "," : "", p->ev[e].kind, num(p->ev[e].weight));
 				jsonesc_fput_script(f, buf_str(t));
 				putc_unlocked(']', f);
 			}
