@@ -346,6 +346,27 @@ enum cd_result api_associate_user_proficiencies(struct api_request *r, const cha
 	return finish(r, res, err, errlen);
 }
 
+enum cd_result api_search_username(struct api_request *r, const char *instance_id,
+				   const char *username, char *err, size_t errlen)
+{
+	request_init(r, API_SEARCH_USERS, "POST");
+	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	if (res == CD_OK)
+		res = check_id("username", username, err, errlen);
+	if (res != CD_OK)
+		return finish(r, res, err, errlen);
+	json_t *o = json_pack("{ss si s{s{ss ss ss}}}", "InstanceId", instance_id, "MaxResults", 10,
+			      "SearchCriteria", "StringCondition", "FieldName", "Username", "Value",
+			      username, "ComparisonType", "EXACT");
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	res = text ? buf_puts(&r->path, "/search-users") : CD_NOMEM;
+	if (res == CD_OK)
+		res = buf_puts(&r->body, text);
+	free(text);
+	json_decref(o);
+	return finish(r, res, err, errlen);
+}
+
 /* --- responses --------------------------------------------------------------------------- */
 
 void api_page_init(struct api_page *p)

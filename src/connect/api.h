@@ -87,6 +87,10 @@ enum cd_result api_associate_user_proficiencies(struct api_request *r, const cha
 						const char *user_id, const char *body_json,
 						char *err, size_t errlen);
 
+/* SearchUsers for the users whose Username is exactly `username` (one page of at most 10). */
+enum cd_result api_search_username(struct api_request *r, const char *instance_id,
+				   const char *username, char *err, size_t errlen);
+
 /* Percent-encodes s (n bytes) onto b as above. */
 enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n);
 
