@@ -87,7 +87,7 @@ enum cd_result act_open(const struct act_conn *c, const char *instance, const ch
 			hit = i;
 	if (hit == n) {
 		log_error("instance '%s' is not among the instances these credentials see in region "
-			  "'%s'", ref.id, sess->settings.region);
+			  "'%s': nothing was done", ref.id, sess->settings.region);
 		rc = CD_NOT_FOUND;
 		goto out;
 	}

@@ -197,12 +197,8 @@ static enum cd_result apply_run_cmd(int argc, char **argv)
 	log_info("%s of plan '%s' (created %s): instance %s ('%s') in %s", dry ? "dry run" : "apply",
 		 pos[0], plan.created, plan.inst.id, plan.inst.alias, plan.inst.region);
 
-	if ((rc = act_open(&a.conn, plan.inst.id, NULL, &sess, &info)) != CD_OK) {
-		if (rc == CD_NOT_FOUND)
-			log_error("the plan is for instance %s in %s; these credentials do not see it "
-				  "there: nothing was done", plan.inst.id, plan.inst.region);
+	if ((rc = act_open(&a.conn, plan.inst.id, NULL, &sess, &info)) != CD_OK)
 		goto out;
-	}
 	sess_open = true;
 	char acct_plan[32], acct_live[32];
 	plan_arn_account(plan.inst.arn, acct_plan, sizeof acct_plan);
