@@ -1,14 +1,13 @@
 /* gen_resources.c -- quick connects, proficiencies and tags for a generated instance (deterministic). */
 #include "gen_resources.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "outfile.h"
 
 static uint64_t mix(uint64_t z)
 {
@@ -93,31 +92,10 @@ static void write_all(FILE *f, const struct gen_opts *o)
 enum cd_result gen_resources_write(const struct gen_opts *o, const char *path, char *err,
 				   size_t errlen)
 {
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof tmp) {
-		snprintf(err, errlen, "'%s': path too long", path);
-		return CD_USAGE;
-	}
-	int fd = mkstemp(tmp); /* 0600 */
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
-		return CD_IO;
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
-		return CD_IO;
-	}
-	write_all(f, o);
-	bool ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
-		return CD_IO;
-	}
-	return CD_OK;
+	struct outfile of;
+	enum cd_result r = outfile_open(&of, path, err, errlen);
+	if (r != CD_OK)
+		return r;
+	write_all(of.f, o);
+	return outfile_commit(&of, err, errlen);
 }

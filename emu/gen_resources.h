@@ -10,7 +10,8 @@
  * instance gen_files writes with the same opts: a pure function of (users, seed, instance id,
  * region), since the account Ids are (gen_user_id). About half of the accounts are the target
  * of a USER quick connect (a quarter of those of a second one), about two in three have one or
- * two proficiencies, about half carry Tags. Written 0600 through a temporary name. */
+ * two proficiencies, about half carry Tags. Written through outfile.h (0600, temporary,
+ * rename). */
 enum cd_result gen_resources_write(const struct gen_opts *opts, const char *path, char *err,
 				   size_t errlen);
 

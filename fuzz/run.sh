@@ -32,8 +32,9 @@ for h in "${harnesses[@]}"; do
 	clang $CFLAGS -fsanitize=fuzzer "$h" "${objs[@]}" -o "$bin" $(pkg-config --libs $PKGS) -lpthread -lm || exit 1
 	corpus=$BUILD/corpus/$name
 	mkdir -p "$corpus"
-	# Seed with the test inputs: every shape and every kind of error.
-	[ -d tests/data ] && cp -n tests/data/*.json "$corpus"/ 2>/dev/null
+	# Seed with the test inputs: every shape and every kind of error (the error cases are in
+	# tests/cases/NAME/; larger files than -max_len would only be cut).
+	find -L tests/data tests/cases -name '*.json' ! -path '*/expected/*' -size -64k -exec cp -n {} "$corpus"/ \; 2>/dev/null
 	echo "fuzz: $name for ${FUZZ_SECONDS}s"
 	"$bin" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 "$corpus" || rc=1
 done

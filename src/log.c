@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "termsafe.h"
 
 #define LOG_EARLY_MAX (1u << 20) /* lines kept before the log file opens */
 
@@ -103,8 +104,11 @@ static void clear_progress_locked(void)
 
 static void vlog(enum log_level level, const char *fmt, va_list ap)
 {
-	char msg[4096];
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	char raw[4096], msg[4096 * 4];
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	/* Messages quote data (names, ids, server errors): escape it here, once, so that neither
+	 * the terminal nor the log file ever receives a control sequence or a forged line. */
+	termsafe_copy(msg, sizeof msg, raw);
 
 	char stamp[32];
 	time_t now = time(NULL);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "detect/cluster.h"
 #include "log.h"
 #include "mem.h"
+#include "outfile.h"
 #include "report/csv.h"
 #include "report/groups.h"
 #include "report/json.h"
@@ -317,7 +319,7 @@ struct report_job {
 	char name[64];
 	char err[PATH_MAX + 128];
 	enum cd_result rc;
-	struct output_file of;  /* an early report written but not yet committed */
+	struct outfile of;  /* an early report written but not yet committed */
 	bool pending;
 };
 
@@ -361,9 +363,9 @@ static void commit_pending(struct report_queue *q)
 		if (!j)
 			return;
 		if (go) {
-			j->rc = output_commit(&j->of, j->err, sizeof j->err);
+			j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
 		} else {
-			output_abort(&j->of);
+			outfile_abort(&j->of);
 			j->rc = CD_INTERRUPTED;
 		}
 	}
@@ -382,7 +384,14 @@ static void *report_worker(void *arg)
 			j->rc = CD_INTERRUPTED;
 			continue;
 		}
-		j->rc = output_open(&j->of, q->r->dir, j->name, j->err, sizeof j->err);
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", q->r->dir, j->name) >= (int)sizeof path) {
+			snprintf(j->err, sizeof j->err, "output path too long in folder '%.60s'",
+				 q->r->dir);
+			j->rc = CD_IO;
+			continue;
+		}
+		j->rc = outfile_open(&j->of, path, j->err, sizeof j->err);
 		if (j->rc != CD_OK)
 			continue;
 		j->rep->write(j->of.f, q->r);
@@ -393,10 +402,10 @@ static void *report_worker(void *arg)
 			pthread_mutex_unlock(&q->lock);
 			continue;
 		}
-		j->rc = output_commit(&j->of, j->err, sizeof j->err);
+		j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
 	}
-	/* Last: by now the disk has written most of the early files (output.c starts the writes
-	 * as they grow), so their fsync no longer holds up the later reports. */
+	/* Last: by now the disk has written most of the early files, so their fsync no longer
+	 * holds up the later reports. */
 	commit_pending(q);
 	return NULL;
 }

@@ -4,6 +4,7 @@
 # Every test program prints TAP lines ("ok N - what", "not ok N - what", "ok N # SKIP why"):
 #   $BUILD/tests/test_*      cmocka unit tests (CMOCKA_MESSAGE_OUTPUT=TAP)
 #   tests/cli/*.sh           shell tests: real binaries against connect-emu on 127.0.0.1
+#   tests/cases/NAME/        data-driven cases (tests/cases/README.md), run by tests/lib/cases.sh
 #   tests/py/*.py            oracle tests (botocore, aws CLI) run by a python3 that imports botocore
 # A program that exits non-zero without reporting a failure counts as one failure, so a crash is
 # never silent. Usage: tests/run.sh [PATTERN]   (only programs whose path contains PATTERN)
@@ -72,6 +73,12 @@ for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	run_one "cli/$(basename "$t")" bash "$t"
+done
+for c in tests/cases/*/; do
+	c=${c%/}
+	[ -f "$c/args" ] || continue
+	case "$c" in *"$pattern"*) ;; *) continue ;; esac
+	run_one "cases/$(basename "$c")" bash tests/lib/cases.sh "$c"
 done
 for t in tests/py/test_*.py; do
 	[ -f "$t" ] || continue

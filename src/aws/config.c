@@ -10,9 +10,13 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "grow.h"
 
 /* A shared config file is a few kilobytes; anything past this is not one. */
 #define CONFIG_MAX_BYTES (1024 * 1024)
+/* Every entry takes at least three bytes of a file ("k=" and a newline) and there are two files:
+ * no real pair of files comes near this. */
+#define CONFIG_MAX_ENTRIES ((size_t)CONFIG_MAX_BYTES)
 
 enum section_kind { SEC_PROFILE, SEC_SSO_SESSION, SEC_SERVICES, SEC_OTHER };
 
@@ -75,14 +79,9 @@ static enum cd_result add_entry(struct aws_config *cfg, enum section_kind kind,
 				const char *section, const char *key, size_t klen,
 				const char *value, size_t vlen, bool from_credentials)
 {
-	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 32;
-		struct entry *e = realloc(cfg->e, cap * sizeof *e);
-		if (!e)
-			return CD_NOMEM;
-		cfg->e = e;
-		cfg->cap = cap;
-	}
+	enum cd_result r = ARRAY_GROW(cfg->e, cfg->n + 1, cfg->cap, CONFIG_MAX_ENTRIES);
+	if (r != CD_OK)
+		return r;
 	struct entry *e = &cfg->e[cfg->n];
 	e->kind = kind;
 	e->section = strdup(section);
@@ -243,8 +242,12 @@ enum cd_result aws_config_parse(struct aws_config *cfg, const char *text, size_t
 			parent[0] = '\0';
 		}
 	}
-	if (r == CD_NOMEM)
+	if (r == CD_NOMEM) {
 		snprintf(err, errlen, "out of memory reading '%s'", fname);
+	} else if (r == CD_TOOBIG) {
+		snprintf(err, errlen, "'%s' has more than %zu settings", fname, CONFIG_MAX_ENTRIES);
+		r = CD_INPUT;
+	}
 	return r;
 }
 
@@ -430,7 +433,7 @@ enum cd_result aws_default_endpoint(const char *service, const char *region, boo
 	return n < 0 || (size_t)n >= outlen ? CD_TOOBIG : CD_OK;
 }
 
-static bool truthy(const char *v)
+bool aws_truthy(const char *v)
 {
 	return v && strcasecmp(v, "true") == 0;
 }
@@ -469,8 +472,8 @@ enum cd_result aws_service_endpoint(const struct aws_config *cfg, const char *pr
 {
 	char envname[96], src[160];
 	const char *v;
-	bool ignore = truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
-		      truthy(aws_config_get(cfg, profile, "ignore_configured_endpoint_urls"));
+	bool ignore = aws_truthy(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+		      aws_truthy(aws_config_get(cfg, profile, "ignore_configured_endpoint_urls"));
 	if (!ignore) {
 		endpoint_env_name(service, envname, sizeof envname);
 		if ((v = getenv(envname)) && *v)
@@ -494,7 +497,8 @@ enum cd_result aws_service_endpoint(const struct aws_config *cfg, const char *pr
 		}
 	}
 	const char *fv = getenv("AWS_USE_FIPS_ENDPOINT");
-	bool fips = fv && *fv ? truthy(fv) : truthy(aws_config_get(cfg, profile, "use_fips_endpoint"));
+	bool fips = fv && *fv ? aws_truthy(fv)
+			      : aws_truthy(aws_config_get(cfg, profile, "use_fips_endpoint"));
 	enum cd_result r = aws_default_endpoint(service, region, fips, out, outlen, err, errlen);
 	if (r == CD_OK)
 		snprintf(source, sourcelen, "default");

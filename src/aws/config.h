@@ -100,6 +100,10 @@ enum cd_result aws_default_endpoint(const char *service, const char *region, boo
 /* Whether s is shaped like a region name ("us-east-1", "cn-north-1", "us-gov-west-1"). */
 bool aws_region_valid(const char *s);
 
+/* Whether a boolean setting (file or environment) is on: "true" in any case, as botocore reads
+ * them; NULL is off. */
+bool aws_truthy(const char *v);
+
 /* "~/x" -> "$HOME/x" into out; other paths copied. */
 enum cd_result aws_expand_home(const char *path, char *out, size_t outlen);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "outfile.h"
 #include "store/cache.h"
 
 enum { OPT_ALL, OPT_CACHE, OPT_INSTANCE, OPT_OUTPUT, OPT_QUIET, OPT_VERBOSE };
@@ -152,38 +153,25 @@ out:
 
 static enum cd_result do_export(struct cache *c, const char *output, char *err, size_t errlen)
 {
-	enum cd_result r;
-	FILE *fp = stdout;
-	char tmp[PATH_MAX];
-	bool to_file = output && strcmp(output, "-") != 0;
-	if (to_file) {
-		/* Written beside the target and renamed, so a failed export never leaves half a file
-		 * where a good one was; 0600 because it is personal data. */
-		if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", output, (long)getpid()) >= (int)sizeof tmp) {
-			snprintf(err, errlen, "output path too long: '%s'", output);
-			return CD_USAGE;
-		}
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-			snprintf(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return CD_IO;
-		}
-	}
-	r = cache_export_json(c, fp, err, errlen);
-	if (to_file) {
-		if (fclose(fp) != 0 && r == CD_OK) {
-			snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!output || strcmp(output, "-") == 0) {
+		enum cd_result r = cache_export_json(c, stdout, err, errlen);
+		if (r == CD_OK && fflush(stdout) != 0) {
+			snprintf(err, errlen, "cannot write to stdout: %s", strerror(errno));
 			r = CD_IO;
 		}
-		if (r == CD_OK && rename(tmp, output) != 0) {
-			snprintf(err, errlen, "cannot write '%s': %s", output, strerror(errno));
-			r = CD_IO;
-		}
-		if (r != CD_OK)
-			unlink(tmp);
+		return r;
 	}
+	/* Through outfile: a failed export never leaves half a file where a good one was, and
+	 * the file is 0600 because it is personal data. */
+	struct outfile of;
+	enum cd_result r = outfile_open(&of, output, err, errlen);
+	if (r != CD_OK)
+		return r;
+	r = cache_export_json(c, of.f, err, errlen);
+	if (r == CD_OK)
+		r = outfile_commit(&of, err, errlen);
+	else
+		outfile_abort(&of);
 	return r;
 }
 

@@ -14,6 +14,7 @@
 #include "detect/cluster.h"
 #include "detect/match.h"
 #include "log.h"
+#include "outfile.h"
 #include "report/groups.h"
 #include "report/output.h"
 #include "store/cache.h"
@@ -279,15 +280,20 @@ out:
 
 static enum cd_result write_file(const char *dir, const char *name, const struct buf *b)
 {
-	char err[PATH_MAX + 200];
-	struct output_file of;
-	enum cd_result rc = output_open(&of, dir, name, err, sizeof err);
+	char err[PATH_MAX + 200], path[PATH_MAX];
+	struct outfile of;
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		log_error("output folder '%s' is too long", dir);
+		return CD_USAGE;
+	}
+	enum cd_result rc = outfile_open(&of, path, err, sizeof err);
 	if (rc != CD_OK) {
 		log_error("%s", err);
 		return rc;
 	}
 	fwrite(buf_str(b), 1, b->len, of.f);
-	if ((rc = output_commit(&of, err, sizeof err)) != CD_OK)
+	if ((rc = outfile_commit(&of, err, sizeof err)) != CD_OK)
 		log_error("%s", err);
 	return rc;
 }

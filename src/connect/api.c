@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "isotime.h"
+
 /* Request parts are small; a cap keeps a hostile token from growing them without bound. */
 #define API_PART_MAX (64 * 1024)
 /* Service limits: instance and user ids are at most 256 characters in the model; tokens 2500. */
@@ -873,19 +875,6 @@ enum cd_result api_parse_create_user(const char *body, size_t len, char *id, siz
 	return r;
 }
 
-static bool digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return false;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return true;
-}
-
 bool api_parse_timestamp(const char *s, double *out)
 {
 	if (!s || !*s)
@@ -896,50 +885,7 @@ bool api_parse_timestamp(const char *s, double *out)
 		*out = num;
 		return true;
 	}
-	/* ISO 8601: YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM) */
-	const char *p = s;
-	int y, mo, d, h, mi, se;
-	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
-	    !digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
-		return false;
-	p++;
-	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
-	    !digits(&p, 2, &se))
-		return false;
-	double frac = 0;
-	if (*p == '.') {
-		double scale = 0.1;
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		while (isdigit((unsigned char)*p)) {
-			frac += (*p - '0') * scale;
-			scale /= 10;
-			p++;
-		}
-	}
-	long off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p == '-' ? -1 : 1, oh, om;
-		p++;
-		if (!digits(&p, 2, &oh))
-			return false;
-		if (*p == ':')
-			p++;
-		if (!digits(&p, 2, &om))
-			return false;
-		off = sign * (oh * 3600L + om * 60L);
-	} else {
-		return false;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_sec = se };
-	*out = (double)timegm(&tm) - (double)off + frac;
-	return true;
+	return isotime_parse(s, strlen(s), out);
 }
 
 /* --- errors ------------------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "isotime.h"
 
 static const char *kind_name(const json_t *v)
 {
@@ -101,70 +102,6 @@ static bool get_ids(const json_t *v, const char **ids, size_t *n, char *err, siz
 	return true;
 }
 
-static int digits(const char *s, size_t n, size_t at, size_t count)
-{
-	int v = 0;
-	if (at + count > n)
-		return -1;
-	for (size_t i = at; i < at + count; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-bool user_parse_time(const char *s, size_t n, double *out)
-{
-	int Y = digits(s, n, 0, 4), M = digits(s, n, 5, 2), D = digits(s, n, 8, 2);
-	if (Y < 0 || M < 1 || M > 12 || D < 1 || D > 31 || s[4] != '-' || s[7] != '-')
-		return false;
-	int h = 0, m = 0, sec = 0;
-	double frac = 0;
-	long offset = 0;
-	size_t i = 10;
-	if (i < n) {
-		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
-			return false;
-		h = digits(s, n, 11, 2);
-		m = digits(s, n, 14, 2);
-		sec = digits(s, n, 17, 2);
-		if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60 || s[13] != ':' ||
-		    s[16] != ':')
-			return false;
-		i = 19;
-		if (i < n && s[i] == '.') {
-			double scale = 0.1;
-			size_t start = ++i;
-			for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
-				frac += (s[i] - '0') * scale;
-			if (i == start)
-				return false;
-		}
-		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
-			i++;
-		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-			int oh = digits(s, n, i + 1, 2), om = digits(s, n, i + 4, 2);
-			if (oh < 0 || om < 0 || oh > 23 || om > 59 || s[i + 3] != ':')
-				return false;
-			offset = (oh * 3600L + om * 60L) * (s[i] == '+' ? 1 : -1);
-			i += 6;
-		}
-		if (i != n)
-			return false;
-	}
-	struct tm tm = { 0 };
-	tm.tm_year = Y - 1900;
-	tm.tm_mon = M - 1;
-	tm.tm_mday = D;
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = sec;
-	time_t t = timegm(&tm);
-	*out = (double)t - (double)offset + frac;
-	return true;
-}
-
 enum cd_result user_from_json(const json_t *obj, struct user_fields *f, char **raw_out, char *err,
 			      size_t errlen)
 {
@@ -203,7 +140,7 @@ enum cd_result user_from_json(const json_t *obj, struct user_fields *f, char **r
 	if (lmt && json_is_number(lmt)) {
 		f->last_modified = json_number_value(lmt);
 	} else if (lmt && json_is_string(lmt)) {
-		if (!user_parse_time(json_string_value(lmt), json_string_length(lmt),
+		if (!isotime_parse(json_string_value(lmt), json_string_length(lmt),
 				     &f->last_modified)) {
 			snprintf(err, errlen, "\"LastModifiedTime\" '%.40s' is not an ISO-8601 time",
 				 json_string_value(lmt));

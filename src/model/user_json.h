@@ -29,10 +29,6 @@
 enum cd_result user_from_json(const json_t *obj, struct user_fields *f, char **raw_out, char *err,
 			      size_t errlen);
 
-/* Parses an ISO-8601 UTC/offset time ("2024-05-01T10:20:30Z", "...30.5+02:00", a bare date)
- * into epoch seconds. Returns false when `s` is not such a time. */
-bool user_parse_time(const char *s, size_t n, double *out);
-
 /* The JSON type name of the value starting at the first character c of a JSON text ("a string",
  * "a number", ...), for messages. */
 const char *user_json_kind(char c);

@@ -2,15 +2,16 @@
 #include "report/groups.h"
 
 #include <math.h>
+#include "jsonesc.h"
 #include "report/json.h"
 
 static void kv(FILE *f, const char *key, const char *val, bool comma)
 {
 	if (comma)
 		fputc(',', f);
-	report_json_string(f, key);
+	jsonesc_fput(f, key);
 	fputc(':', f);
-	report_json_string(f, val);
+	jsonesc_fput(f, val);
 }
 
 static void member(FILE *f, const struct user *u)
@@ -49,9 +50,9 @@ static void pair_json(FILE *f, const struct groups_facts *g, const struct match_
 	const struct user *a = &g->users->v[p->a], *b = &g->users->v[p->b];
 	struct buf t = BUF_INIT(1 << 16);
 	fputs("{\"user1\":", f);
-	report_json_string(f, a->id);
+	jsonesc_fput(f, a->id);
 	fputs(",\"user2\":", f);
-	report_json_string(f, b->id);
+	jsonesc_fput(f, b->id);
 	fprintf(f, ",\"score\":%.2f,\"confidence\":%.4f,\"evidence\":[", p->score, p->confidence);
 	for (size_t e = 0; e < p->nev; e++) {
 		buf_reset(&t);
@@ -70,9 +71,9 @@ void report_groups_json(FILE *f, const struct groups_facts *g)
 {
 	const struct cluster_set *cs = g->clusters;
 	fputs("{\"generated\":", f);
-	report_json_string(f, g->ts ? g->ts : "");
+	jsonesc_fput(f, g->ts ? g->ts : "");
 	fputs(",\"mode\":", f);
-	report_json_string(f, match_mode_name(g->opts->mode));
+	jsonesc_fput(f, match_mode_name(g->opts->mode));
 	fprintf(f, ",\"threshold\":%.4g,\"possible_from\":%.4g,\"users\":%zu,\"partial\":%s,"
 		   "\"clusters\":[",
 		g->opts->threshold, g->opts->possible, g->users->n, g->partial ? "true" : "false");

@@ -1,85 +1,27 @@
-/* json.c -- streams the compatible JSON reports with a small escaper instead of a json_t tree. */
+/* json.c -- streams the compatible JSON reports through jsonesc instead of a json_t tree. */
 #include "report/json.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "jsonesc.h"
 #include "report/wbuf.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-
-/* Offset of the first byte in s that ends a plain run: NUL, a control byte, '"' or '\\'.
- * Aligned 16-byte loads under SSE2 (never across a page, so the over-read is safe; not under
- * ASan, which would flag it). */
-static inline size_t plain_run(const char *s)
-{
-#if defined(__SSE2__) && !defined(__SANITIZE_ADDRESS__)
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-		      bias = _mm_set1_epi8((char)0x80), lim = _mm_set1_epi8((char)(0x20 ^ 0x80));
-	uintptr_t at = (uintptr_t)s & ~(uintptr_t)15;
-	unsigned skip = (unsigned)((uintptr_t)s & 15);
-	for (;; at += 16) {
-		__m128i v = _mm_load_si128((const __m128i *)at);
-		/* unsigned v < 0x20 as a signed compare of the biased bytes */
-		__m128i m = _mm_or_si128(
-			_mm_cmplt_epi8(_mm_xor_si128(v, bias), lim),
-			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m) >> skip << skip;
-		skip = 0;
-		if (bits)
-			return (size_t)(at + (uintptr_t)__builtin_ctz(bits) - (uintptr_t)s);
-	}
-#else
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p >= 0x20 && *p != '"' && *p != '\\')
-		p++;
-	return (size_t)(p - (const unsigned char *)s);
-#endif
-}
-
+/* A string as JSON into the writer's buffer, by jsonesc's rules. */
 static void jb_string(struct wbuf *w, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	wb_putc(w, '"');
 	for (;;) {
-		size_t n = plain_run(s);
+		size_t n = jsonesc_plain(s);
 		wb_put(w, s, n);
-		unsigned char c = (unsigned char)s[n];
-		if (!c)
+		if (!s[n])
 			break;
+		char e[6];
+		wb_put(w, e, jsonesc_byte((unsigned char)s[n], e));
 		s += n + 1;
-		char e[6] = { '\\', 0 };
-		size_t en = 2;
-		switch (c) {
-		case '"': e[1] = '"'; break;
-		case '\\': e[1] = '\\'; break;
-		case '\n': e[1] = 'n'; break;
-		case '\r': e[1] = 'r'; break;
-		case '\t': e[1] = 't'; break;
-		case '\b': e[1] = 'b'; break;
-		case '\f': e[1] = 'f'; break;
-		default:
-			memcpy(e + 1, "u00", 3);
-			e[4] = hex[c >> 4];
-			e[5] = hex[c & 15];
-			en = 6;
-		}
-		wb_put(w, e, en);
 	}
 	wb_putc(w, '"');
-}
-
-void report_json_string(FILE *f, const char *s)
-{
-	struct wbuf w;
-	w.f = f;
-	w.n = 0;
-	jb_string(&w, s);
-	wb_flush(&w);
 }
 
 static void member(FILE *f, bool *first, const char *key, const char *val)
@@ -89,7 +31,7 @@ static void member(FILE *f, bool *first, const char *key, const char *val)
 	fputs_unlocked(*first ? "\"" : ",\"", f);
 	fputs_unlocked(key, f);
 	fputs_unlocked("\":", f);
-	report_json_string(f, val);
+	jsonesc_fput(f, val);
 	*first = false;
 }
 
@@ -113,7 +55,7 @@ static void user_from_fields(FILE *f, const struct user *u)
 	}
 	if (*u->desk_phone) {
 		fputs_unlocked(",\"PhoneConfig\":{\"DeskPhoneNumber\":", f);
-		report_json_string(f, u->desk_phone);
+		jsonesc_fput(f, u->desk_phone);
 		fputc_unlocked('}', f);
 	}
 	member(f, &first, "DirectoryUserId", u->directory_user_id);

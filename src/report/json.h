@@ -7,11 +7,7 @@
 #include "detect/rules.h"
 #include "model/user.h"
 
-/* Written directly with our own escaper (no json_t tree), so a million users stream out. */
-
-/* A JSON string literal for s (UTF-8 kept as is; quote, backslash and control characters
- * escaped). */
-void report_json_string(FILE *f, const char *s);
+/* Written directly through jsonesc (no json_t tree), so a million users stream out. */
 
 /* all_users_<ts>.json: an array of the users' User objects as received, one per line. A user
  * without raw text (never the case for files or DescribeUser) is written from its fields. */

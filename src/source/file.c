@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "isotime.h"
 #include "buf.h"
 #include "model/user_json.h"
 
@@ -490,7 +491,7 @@ static bool last_modified(struct jr *r)
 		if (!str(r, &r->scratch, NULL))
 			return false;
 		const char *s = r->scratch.data + off;
-		if (!user_parse_time(s, strlen(s), &r->last_modified))
+		if (!isotime_parse(s, strlen(s), &r->last_modified))
 			return fail(r, at, "\"LastModifiedTime\" '%.40s' is not an ISO-8601 time", s);
 		return true;
 	}

@@ -199,7 +199,7 @@ expect_grep "sso expired token: run aws sso login" "error: the SSO session for p
 export AWS_ENDPOINT_URL_SSO_OIDC=$STANDIN_URL
 regexp=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
 printf '{"startUrl":"https://corp.awsapps.com/start","region":"us-east-1","accessToken":"old-expired","expiresAt":"%s","clientId":"standin-client","clientSecret":"standin-client-secret","registrationExpiresAt":"%s","refreshToken":"standin-sso-refresh"}\n' "$past" "$regexp" >"$HOME/.aws/sso/cache/$corp.json"
-chmod 600 "$HOME/.aws/sso/cache/$corp.json"
+chmod 644 "$HOME/.aws/sso/cache/$corp.json"
 expect_rc "sso refresh: exit 0" 0 whoami --profile sso
 expect_grep "sso refresh: credentials from the portal" "^provider: +sso \(profile 'sso'" "$TMP/out"
 no_secrets "sso refresh"
@@ -208,8 +208,10 @@ expect_grep "sso refresh: new access token written back" '"accessToken": *"stand
 expect_grep "sso refresh: rotated refresh token written back" '"refreshToken": *"standin-sso-refresh-rotated"' "$cache"
 expect_grep "sso refresh: other fields kept" '"startUrl": *"https://corp.awsapps.com/start"' "$cache"
 expect_no_grep "sso refresh: expiry moved forward" "\"expiresAt\": *\"$past\"" "$cache"
-expect_eq "sso refresh: cache file stays 0600" "$(stat -c %a "$cache")" "600"
-expect_eq "sso refresh: no temporary file left" "$(ls "$HOME/.aws/sso/cache" | grep -c tmp)" "0"
+expect_eq "sso refresh: cache file written 0600" "$(stat -c %a "$cache")" "600"
+# the writer's temporary is a hidden ".NAME.XXXXXX": anything but the cache files is left over
+expect_eq "sso refresh: no temporary file left" \
+	"$(ls -A "$HOME/.aws/sso/cache" | grep -vc '^[0-9a-f]\{40\}\.json$')" "0"
 printf '{"accessToken":"old-expired","expiresAt":"%s","clientId":"standin-client","clientSecret":"standin-client-secret","registrationExpiresAt":"%s","refreshToken":"revoked"}\n' "$past" "$regexp" >"$HOME/.aws/sso/cache/$corp.json"
 expect_rc "sso refresh refused: exit 4" 4 whoami --profile sso
 expect_grep "sso refresh refused: run aws sso login" "error: the SSO session for profile 'sso' has expired: run aws sso login --profile sso" "$TMP/err"

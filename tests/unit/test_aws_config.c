@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "aws/config.h"
+#include "buf.h"
 
 static char dir[] = "/tmp/cd-awscfg-XXXXXX";
 static char cfg_path[256], cred_path[256];
@@ -180,6 +181,38 @@ static void parse_errors_name_the_line(void **state)
 	aws_config_free(c);
 }
 
+/* The entry array grows through many doublings and keeps every value where it was put. */
+static void many_profiles(void **state)
+{
+	struct buf b = BUF_INIT(1024 * 1024);
+	for (int i = 0; i < 3000; i++)
+		assert_int_equal(buf_printf(&b, "[profile p%d]\nregion = r%d\nsso_role_name = x\n", i, i),
+				 CD_OK);
+	struct aws_config *c = aws_config_new();
+	char err[256];
+	assert_int_equal(aws_config_parse(c, buf_str(&b), b.len, false, "cfg", err, sizeof err),
+			 CD_OK);
+	for (int i = 0; i < 3000; i += 7) {
+		char p[32], want[32];
+		snprintf(p, sizeof p, "p%d", i);
+		snprintf(want, sizeof want, "r%d", i);
+		assert_string_equal(aws_config_get(c, p, "region"), want);
+	}
+	assert_null(aws_config_get(c, "p3000", "region"));
+	aws_config_free(c);
+	buf_release(&b);
+}
+
+static void truthy_settings(void **state)
+{
+	assert_true(aws_truthy("true"));
+	assert_true(aws_truthy("TRUE"));
+	assert_false(aws_truthy("false"));
+	assert_false(aws_truthy("1"));
+	assert_false(aws_truthy(""));
+	assert_false(aws_truthy(NULL));
+}
+
 static void resolve(const struct aws_settings_input *in, struct aws_settings *s)
 {
 	char err[256] = "";
@@ -348,6 +381,8 @@ int main(void)
 		cmocka_unit_test_setup(missing_or_bad_region, clean_env),
 		cmocka_unit_test_setup(endpoint_order, clean_env),
 		cmocka_unit_test_setup(ca_bundle_and_home, clean_env),
+		cmocka_unit_test_setup(many_profiles, clean_env),
+		cmocka_unit_test_setup(truthy_settings, clean_env),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

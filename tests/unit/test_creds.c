@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "aws/creds.h"
+#include "aws/creds_int.h"
 
 /* A credential_process that counts its runs and answers with an expiry the test chooses. */
 static const char SCRIPT[] =
@@ -261,6 +262,34 @@ static void helpers(void **state)
 	assert_string_equal(creds_key_hint(&c, hint, sizeof hint), "...");
 }
 
+/* The Expiration spellings the providers meet: STS and IMDS write "Z", the SSO cache "UTC" or
+ * no zone, credential_process scripts offsets and fractions. */
+static void expiration_times(void **state)
+{
+	static const struct { const char *s; bool ok; time_t want; } cases[] = {
+		{ "2026-11-28T18:00:00Z", true, 1795888800 },
+		{ "2026-11-28T18:00:00UTC", true, 1795888800 },
+		{ "2026-11-28T18:00:00", true, 1795888800 },
+		{ "2026-11-28T18:00:00.999Z", true, 1795888800 },
+		{ "2026-11-28T19:30:00+01:30", true, 1795888800 },
+		{ "2026-11-28T16:00:00-0200", true, 1795888800 },
+		{ "2026-11-28 18:00:00Z", true, 1795888800 },
+		{ "2026-11-28T18:00:00Q", false, 0 },
+		{ "2026-13-28T18:00:00Z", false, 0 },
+		{ "2026-11-28T18:00", false, 0 },
+		{ "tomorrow", false, 0 },
+		{ "", false, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		time_t t = 42;
+		bool ok = creds_parse_time(cases[i].s, &t);
+		if (ok != cases[i].ok || (ok && t != cases[i].want))
+			fail_msg("'%s': ok %d, %lld", cases[i].s, ok, (long long)t);
+	}
+	time_t t;
+	assert_false(creds_parse_time(NULL, &t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +300,7 @@ int main(void)
 		cmocka_unit_test(expired_on_arrival_is_an_error),
 		cmocka_unit_test(concurrent_users_share_one_fetch),
 		cmocka_unit_test(helpers),
+		cmocka_unit_test(expiration_times),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

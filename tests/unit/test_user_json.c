@@ -179,20 +179,6 @@ static void security_profiles(void **state)
 	}
 }
 
-static void times(void **state)
-{
-	double t;
-	assert_true(user_parse_time("1970-01-01T00:00:00Z", 20, &t) && t == 0);
-	assert_true(user_parse_time("2024-05-01T10:20:30.5Z", 22, &t) && t == 1714558830.5);
-	assert_true(user_parse_time("2024-05-01T12:20:30+02:00", 25, &t) && t == 1714558830.0);
-	assert_true(user_parse_time("2024-05-01T05:20:30-05:00", 25, &t) && t == 1714558830.0);
-	assert_true(user_parse_time("2024-05-01", 10, &t) && t == 1714521600.0);
-	assert_false(user_parse_time("2024-05-01T10:20", 16, &t));
-	assert_false(user_parse_time("2024-05-01T10:20:30Zjunk", 24, &t));
-	assert_false(user_parse_time("20240501", 8, &t));
-	assert_false(user_parse_time("", 0, &t));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,7 +186,6 @@ int main(void)
 		cmocka_unit_test(type_errors),
 		cmocka_unit_test(nulls_are_absent),
 		cmocka_unit_test(security_profiles),
-		cmocka_unit_test(times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

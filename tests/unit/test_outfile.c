@@ -1,0 +1,100 @@
+/* test_outfile.c -- unit tests for the crash-safe writer: 0600, nothing under the final name until commit, abort leaves nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "outfile.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/test_outfile.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int entries(void)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
+	closedir(d);
+	return n;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static void commit_replaces_whole(void **state)
+{
+	char path[128], err[256];
+	snprintf(path, sizeof path, "%s/report.csv", dir);
+	FILE *old = fopen(path, "w");
+	fputs("old", old);
+	fclose(old);
+	struct outfile o;
+	assert_int_equal(outfile_open(&o, path, err, sizeof err), CD_OK);
+	fputs("new contents", o.f);
+	/* Until commit the final name still holds the old file, and a hidden temporary exists. */
+	FILE *r = fopen(path, "r");
+	char got[32] = { 0 };
+	assert_non_null(fgets(got, sizeof got, r));
+	fclose(r);
+	assert_string_equal(got, "old");
+	assert_int_equal(entries(), 2);
+	struct stat st;
+	assert_int_equal(stat(o.tmp, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(outfile_commit(&o, err, sizeof err), CD_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	r = fopen(path, "r");
+	assert_non_null(fgets(got, sizeof got, r));
+	fclose(r);
+	assert_string_equal(got, "new contents");
+	assert_int_equal(entries(), 1);
+}
+
+static void abort_leaves_nothing(void **state)
+{
+	char path[128], err[256];
+	snprintf(path, sizeof path, "%s/x.json", dir);
+	struct outfile o;
+	assert_int_equal(outfile_open(&o, path, err, sizeof err), CD_OK);
+	fputs("half", o.f);
+	outfile_abort(&o);
+	assert_int_equal(entries(), 0);
+}
+
+static void unwritable_folder_is_one_line(void **state)
+{
+	char err[256] = "";
+	struct outfile o;
+	assert_int_equal(outfile_open(&o, "/nonexistent-dir/x.csv", err, sizeof err), CD_IO);
+	assert_non_null(strstr(err, "/nonexistent-dir"));
+	assert_null(strchr(err, '\n'));
+	assert_int_equal(outfile_open(&o, "/tmp/", err, sizeof err), CD_USAGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(commit_replaces_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup, teardown),
+		cmocka_unit_test(unwritable_folder_is_one_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
