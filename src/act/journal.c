@@ -173,11 +173,16 @@ enum cd_result journal_open(const char *path, const char *instance_id, struct jo
 	for (s = nl + 1; s < end; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(end - s));
 		if (!nl) {
-			/* torn last line: the run was killed while writing it; end it so the next
-			 * line starts clean (its request was never sent: B is fsync'd first) */
-			r = append(j, "\n", err, errlen);
-			if (r != CD_OK)
+			/* torn last line: the run was killed while writing it. Cut it off so the
+			 * next line starts clean; what it said is lost, which is safe: a torn "B"
+			 * was written before its request was sent, and a torn "E" leaves its "B",
+			 * which makes the caller ask the service. */
+			if (ftruncate(j->fd, (off_t)(s - text.data)) != 0 || fsync(j->fd) != 0) {
+				snprintf(err, errlen, "cannot repair the journal '%s': %s", path,
+					 strerror(errno));
+				r = CD_IO;
 				goto out;
+			}
 			break;
 		}
 		*nl = '\0';
