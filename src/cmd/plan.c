@@ -13,6 +13,7 @@
 #include "cmd/common.h"
 #include "detect/cluster.h"
 #include "detect/match.h"
+#include "detect/notdup.h"
 #include "log.h"
 #include "outfile.h"
 #include "report/groups.h"
@@ -36,6 +37,7 @@ static const struct cli_opt plan_opts[] = {
 	CMD_OPT_MATCH,
 	{ "min-confidence", 0, "F", PLAN_ID_MIN_CONFIDENCE,
 	  "leave out clusters below this confidence (default: the duplicate threshold)" },
+	CMD_OPT_NOT_DUPLICATES,
 	CMD_OPT_OUTPUT_DIR,
 	ACT_OPT_PROFILE,
 	CMD_OPT_QUIET,
@@ -83,6 +85,7 @@ struct clusters_in {
 	char **strings;
 	size_t nstrings, capstrings;
 	json_t *groups;              /* the groups file, when the clusters came from one */
+	struct notdup *notdup;       /* --not-duplicates */
 	struct user_set users;
 	struct match_result match;
 	struct cluster_set clusters;
@@ -96,6 +99,7 @@ static void clusters_in_release(struct clusters_in *c)
 		free(c->strings[i]);
 	free(c->strings);
 	json_decref(c->groups);
+	notdup_free(c->notdup);
 	user_set_release(&c->users);
 	match_result_release(&c->match);
 	cluster_set_release(&c->clusters);
@@ -147,6 +151,63 @@ static const char *groups_evidence(struct clusters_in *c, json_t *pairs, const c
 	return keep_string(c, s ? s : strdup(""));
 }
 
+static size_t uf_find(size_t *parent, size_t x)
+{
+	while (parent[x] != x)
+		x = parent[x] = parent[parent[x]];
+	return x;
+}
+
+/* With --not-duplicates a groups-file cluster is joined again from its pairs without the
+ * reviewed ones: members no longer joined to the keeper are not proposed for removal (they
+ * have no account to keep of their own that anyone reviewed). */
+static void keep_component(struct clusters_in *c, struct plan_input *in, json_t *pairs,
+			   size_t cluster_no)
+{
+	size_t n = in->nmembers, i, k, *parent = malloc((n ? n : 1) * sizeof *parent);
+	json_t *p;
+	if (!parent) {
+		/* cannot check: propose nobody from this cluster rather than guess */
+		log_warn("cluster %zu: out of memory checking --not-duplicates; left out", cluster_no);
+		in->nmembers = 1;
+		in->members += in->keep;
+		in->keep = 0;
+		return;
+	}
+	for (k = 0; k < n; k++)
+		parent[k] = k;
+	json_array_foreach(pairs, i, p) {
+		const char *a = jstr(p, "user1"), *b = jstr(p, "user2");
+		size_t ia = n, ib = n;
+		for (k = 0; k < n; k++) {
+			if (!strcmp(in->members[k].id, a))
+				ia = k;
+			if (!strcmp(in->members[k].id, b))
+				ib = k;
+		}
+		if (ia < n && ib < n && !notdup_has(c->notdup, a, b))
+			parent[uf_find(parent, ia)] = uf_find(parent, ib);
+	}
+	struct plan_member *m = (struct plan_member *)in->members;
+	size_t root = uf_find(parent, in->keep), w = 0, dropped = 0;
+	struct plan_member keep = m[in->keep];
+	for (k = 0; k < n; k++) {
+		if (uf_find(parent, k) != root) {
+			dropped++;
+			continue;
+		}
+		m[w++] = m[k];
+	}
+	for (k = 0; k < w; k++)
+		if (!strcmp(m[k].id, keep.id))
+			in->keep = k;
+	in->nmembers = w;
+	free(parent);
+	if (dropped)
+		log_info("cluster %zu: %zu member(s) no longer joined to the account to keep "
+			 "(--not-duplicates); not proposed", cluster_no, dropped);
+}
+
 static enum cd_result from_groups(const char *path, struct clusters_in *c)
 {
 	json_error_t je;
@@ -196,6 +257,8 @@ static enum cd_result from_groups(const char *path, struct clusters_in *c)
 			log_warn("'%s': cluster %zu names no member to keep; left out", path, i + 1);
 			continue;
 		}
+		if (c->notdup)
+			keep_component(c, in, json_object_get(e, "pairs"), i + 1);
 		c->n++;
 	}
 	log_info("%zu clusters from '%s'", c->n, path);
@@ -222,8 +285,13 @@ static enum cd_result from_cache(const struct plan_args *a, const char *instance
 		goto out;
 	log_info("read %zu users from cache '%s'", c->users.n, path);
 	const struct match_opts *mo = &a->report.match;
-	if ((rc = match_run(&c->users, mo, &c->match, err, sizeof err)) != CD_OK ||
-	    (rc = cluster_build(&c->users, &c->match, mo, &c->clusters, err, sizeof err)) != CD_OK)
+	if ((rc = match_run(&c->users, mo, &c->match, err, sizeof err)) != CD_OK)
+		goto out;
+	if (c->notdup) {
+		size_t gone = notdup_filter_match(c->notdup, &c->users, mo, &c->match);
+		log_info("%zu matched pair(s) set aside as reviewed not-duplicates", gone);
+	}
+	if ((rc = cluster_build(&c->users, &c->match, mo, &c->clusters, err, sizeof err)) != CD_OK)
 		goto out;
 	const struct cluster_set *cs = &c->clusters;
 	c->v = calloc(cs->n + 1, sizeof *c->v);
@@ -342,6 +410,11 @@ static enum cd_result plan_run(int argc, char **argv)
 		goto out;
 	sess_open = true;
 	log_info("instance %s ('%s') in %s", info.id, info.alias, sess.settings.region);
+	if (a.report.not_duplicates &&
+	    (rc = notdup_load(a.report.not_duplicates, &cin.notdup, err, sizeof err)) != CD_OK) {
+		log_error("%s", err);
+		goto out;
+	}
 	rc = a.groups ? from_groups(a.groups, &cin) : from_cache(&a, info.id, &cin);
 	if (rc != CD_OK)
 		goto out;

@@ -107,7 +107,10 @@ void report_html(FILE *f, const struct groups_facts *g)
 
 	fputs("<h2>Clusters</h2>\n<p class=note>Accounts that belong to one person, joined through "
 	      "the evidence listed under each cluster. The highlighted account is the suggested one to "
-	      "keep; check before removing any.</p>\n", f);
+	      "keep; check before removing any. Two accounts that are different people: add the line "
+	      "<code>ID1,ID2</code> to a file given with <code>--not-duplicates FILE</code> (the "
+	      "Not_Duplicates_Line column of duplicate_clusters_&lt;ts&gt;.csv has it ready) and they "
+	      "are never joined again.</p>\n", f);
 	if (cs->n == 0)
 		fputs("<p>None found.</p>\n", f);
 	size_t shown = cs->n < HTML_MAX_ROWS ? cs->n : HTML_MAX_ROWS;
