@@ -1,6 +1,7 @@
 /* apply.c -- carrying out a plan: keeper refusal, live re-check, journaled deletions, dry run. */
 #include "act/apply.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ struct run {
 	struct apply_summary *s;
 	char *err;
 	size_t errlen;
+	size_t keeper_cluster;  /* the cluster whose keeper was checked last (SIZE_MAX: none) */
+	enum cd_result keeper;  /* what DescribeUser said of it */
 };
 
 static void event(struct run *r, const char *kind, const char *id, const char *username,
@@ -152,7 +155,30 @@ static enum cd_result one_entry(struct run *r, size_t c, size_t i)
 		event(r, "user", e->id, e->username, APPLY_DONE_BEFORE, "");
 		return quick_connects(r, e);
 	}
-	enum cd_result rc = r->ops->describe_user(r->ops->ctx, e->id, lm, detail, sizeof detail);
+	/* the account to keep must still be there, once a cluster */
+	const char *keep = r->p->clusters[c].keep_id;
+	if (r->keeper_cluster != c) {
+		char klm[64], kname[300];
+		r->keeper_cluster = c;
+		r->keeper = r->ops->describe_user(r->ops->ctx, keep, klm, kname, sizeof kname, detail,
+						  sizeof detail);
+		if (fatal(r->keeper))
+			return r->keeper;
+	}
+	if (r->keeper != CD_OK) {
+		out = r->keeper == CD_NOT_FOUND ? APPLY_CHANGED : APPLY_FAILED;
+		snprintf(detail, sizeof detail, "the account to keep '%.64s' %s", keep,
+			 r->keeper == CD_NOT_FOUND ? "no longer exists" : "could not be checked");
+		event(r, "user", e->id, e->username, out, detail);
+		if (out == APPLY_CHANGED)
+			r->s->changed++;
+		else
+			r->s->failed++;
+		return CD_OK;
+	}
+	char uname[300] = "";
+	enum cd_result rc = r->ops->describe_user(r->ops->ctx, e->id, lm, uname, sizeof uname, detail,
+						  sizeof detail);
 	if (rc == CD_NOT_FOUND) {
 		/* after a begun DeleteUser (killed before its answer) this is our own deletion */
 		out = js == JOURNAL_BEGUN ? APPLY_DELETED : APPLY_GONE;
@@ -169,6 +195,11 @@ static enum cd_result one_entry(struct run *r, size_t c, size_t i)
 		out = APPLY_CHANGED;
 		snprintf(detail, sizeof detail, "LastModifiedTime %s, the plan has %s", lm,
 			 e->last_modified);
+	} else if (e->username[0] && strcmp(uname, e->username)) {
+		/* an entry edited to name another account */
+		out = APPLY_CHANGED;
+		snprintf(detail, sizeof detail, "Username '%.64s', the plan has '%.64s'", uname,
+			 e->username);
 	} else if (r->o->dry_run) {
 		out = APPLY_WOULD_DELETE;
 	} else {
@@ -206,7 +237,7 @@ enum cd_result apply_run(const struct plan *p, const struct apply_ops *ops,
 								: "a run without its journal");
 		return CD_INTERNAL;
 	}
-	struct run r = { p, ops, o, s, err, errlen };
+	struct run r = { p, ops, o, s, err, errlen, SIZE_MAX, CD_OK };
 	enum cd_result rc = CD_OK;
 	for (size_t c = 0; c < p->nclusters && rc == CD_OK; c++) {
 		for (size_t i = 0; i < p->clusters[c].nremove && rc == CD_OK; i++) {

@@ -12,9 +12,11 @@
 /*
  * For each remove entry of each cluster, in plan order:
  *   - "skip": true, or an Id that is any cluster's keeper, or an Id seen before: not touched;
+ *   - the cluster's account to keep must still exist (DescribeUser, once a cluster): removing
+ *     the other accounts of someone whose kept account is gone would leave them none;
  *   - journal says the DeleteUser finished: its quick connects only;
- *   - DescribeUser: gone -> already deleted; LastModifiedTime not the plan's -> skipped
- *     ("changed since the plan"); else, unless a dry run, journal B, DeleteUser, journal E;
+ *   - DescribeUser: gone -> already deleted; LastModifiedTime or Username not the plan's ->
+ *     skipped ("changed since the plan"); else, unless a dry run, journal B, DeleteUser, journal E;
  *   - then, unless keep_quick_connects, for each QuickConnectIds entry not finished in the
  *     journal: DescribeQuickConnect (a quick connect that now points at someone else is
  *     left alone), journal B, DeleteQuickConnect, journal E.
@@ -26,9 +28,10 @@
  * CD_NOT_FOUND when the resource does not exist. */
 struct apply_ops {
 	void *ctx;
-	/* the user's LastModifiedTime as ISO-8601 text into lm (>= 32 bytes) */
-	enum cd_result (*describe_user)(void *ctx, const char *id, char *lm, char *err,
-					size_t errlen);
+	/* the user's LastModifiedTime as ISO-8601 text into lm (>= 32 bytes) and its Username
+	 * into username (unlen bytes) */
+	enum cd_result (*describe_user)(void *ctx, const char *id, char *lm, char *username,
+					size_t unlen, char *err, size_t errlen);
 	/* the UserId a USER quick connect points at into user_id ("" for other types) */
 	enum cd_result (*describe_quick_connect)(void *ctx, const char *id, char *user_id,
 						 size_t idlen, char *err, size_t errlen);

@@ -204,16 +204,20 @@ struct plan_live act_live_plan_ops(struct act_live *l)
 
 /* --- apply --------------------------------------------------------------------------------- */
 
-static enum cd_result apply_describe(void *ctx, const char *id, char *lm, char *err, size_t errlen)
+static enum cd_result apply_describe(void *ctx, const char *id, char *lm, char *username,
+				     size_t unlen, char *err, size_t errlen)
 {
 	char *raw = NULL;
 	size_t len = 0;
 	lm[0] = '\0';
+	username[0] = '\0';
 	enum cd_result r = describe_raw(ctx, id, &raw, &len, err, errlen);
 	if (r != CD_OK)
 		return r;
 	json_t *u = json_loadb(raw, len, 0, NULL);
 	json_t *v = json_object_get(u, "LastModifiedTime");
+	const char *name = json_string_value(json_object_get(u, "Username"));
+	snprintf(username, unlen, "%s", name ? name : "");
 	double t;
 	if (json_is_number(v))
 		plan_iso_time(json_number_value(v), lm);

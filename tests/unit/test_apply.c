@@ -38,7 +38,8 @@ static struct fake_qc *fq(struct fake *f, const char *id)
 	return NULL;
 }
 
-static enum cd_result f_describe(void *ctx, const char *id, char *lm, char *err, size_t errlen)
+static enum cd_result f_describe(void *ctx, const char *id, char *lm, char *username,
+				 size_t unlen, char *err, size_t errlen)
 {
 	struct fake *f = ctx;
 	struct fake_user *u = fu(f, id);
@@ -46,6 +47,7 @@ static enum cd_result f_describe(void *ctx, const char *id, char *lm, char *err,
 	if (!u || u->gone)
 		return CD_NOT_FOUND;
 	snprintf(lm, 32, "%s", u->lm);
+	snprintf(username, unlen, "%s", u->id); /* usernames equal ids in this fake */
 	return CD_OK;
 }
 
@@ -159,7 +161,7 @@ static void dry_run_never_writes(void **state)
 	struct apply_ops wops = ops_for(&f, true);
 	assert_int_equal(apply_run(&p, &wops, &o, &s, err, sizeof err), CD_INTERNAL);
 	assert_int_equal(f.deletes + f.qc_deletes, 0);
-	assert_int_equal(f.describes, 4); /* a, c, d, e: the refused run asked nothing */
+	assert_int_equal(f.describes, 6); /* k1, a, c, k2, d, e: the refused run asked nothing */
 	/* and a real run without its journal too */
 	struct apply_opts real = { .dry_run = false };
 	assert_int_equal(apply_run(&p, &wops, &real, &s, err, sizeof err), CD_INTERNAL);
@@ -275,6 +277,30 @@ static void all_clean_is_ok(void **state)
 	plan_release(&p);
 }
 
+static void keeper_gone_or_entry_renamed(void **state)
+{
+	struct fake f;
+	struct plan p;
+	struct apply_summary s;
+	char err[256];
+	fake_init(&f);
+	load(&p);
+	fu(&f, "k1")->gone = true; /* someone deleted the account to keep of cluster 1 */
+	free(p.clusters[1].remove[2].username);
+	p.clusters[1].remove[2].username = strdup("not-e"); /* an entry edited to another name */
+	struct journal *j = fresh_journal();
+	struct apply_ops ops = ops_for(&f, true);
+	struct apply_opts o = { .journal = j };
+	assert_int_equal(apply_run(&p, &ops, &o, &s, err, sizeof err), CD_INCOMPLETE);
+	assert_int_equal(f.deletes + f.qc_deletes, 0);
+	assert_false(fu(&f, "a")->gone);
+	assert_false(fu(&f, "e")->gone);
+	assert_int_equal(s.changed, 3); /* a and c (keeper gone), e (renamed) */
+	journal_close(j);
+	unlink(jpath);
+	plan_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +309,7 @@ int main(void)
 		cmocka_unit_test(begun_then_killed),
 		cmocka_unit_test(stop_before_anything),
 		cmocka_unit_test(all_clean_is_ok),
+		cmocka_unit_test(keeper_gone_or_entry_renamed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
