@@ -32,11 +32,12 @@ static const struct cli_opt apply_opts[] = {
 	{ "keep-quick-connects", 0, NULL, APPLY_ID_KEEP_QC,
 	  "do not delete the quick connects that point at a deleted user" },
 	{ "no-dry-run", 0, NULL, APPLY_ID_NO_DRY_RUN, "really delete (default: a dry run, no write request at all)" },
-	CMD_OPT_OUTPUT_DIR,
+	{ "output-dir", 'o', "DIR", CMD_ID_OUTPUT_DIR, "folder of apply_<ts>.log (default: the plan's folder)" },
 	ACT_OPT_PROFILE,
 	CMD_OPT_QUIET,
 	ACT_OPT_RATE,
-	ACT_OPT_REGION,
+	{ "region", 0, "REGION", ACT_ID_REGION,
+	  "AWS region (default from the AWS settings, never from the plan: it must be the plan's)" },
 	CMD_OPT_VERBOSE,
 };
 
