@@ -75,19 +75,6 @@ static bool parse_auth(const char *h, struct auth_parts *ap)
 	       copy_part(ap->term, sizeof ap->term, f[4]);
 }
 
-static bool parse_amz_date(const char *s, time_t *out)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!s || strlen(s) != 16)
-		return false;
-	const char *end = strptime(s, "%Y%m%dT%H%M%SZ", &tm);
-	if (!end || *end)
-		return false;
-	*out = timegm(&tm);
-	return true;
-}
-
 static void fmt_amz(time_t t, char out[17])
 {
 	struct tm tm;
@@ -153,7 +140,7 @@ const char *emu_auth_check(const struct emu_auth *a, const struct emu_auth_reque
 	if (strcmp(ap.region, a->region))
 		FAIL("InvalidSignatureException",
 		     "Credential should be scoped to a valid region. ");
-	if (!parse_amz_date(date_h, &when))
+	if (!sigv4_parse_amz_date(date_h, &when))
 		FAIL("IncompleteSignatureException",
 		     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' "
 		     "header.");

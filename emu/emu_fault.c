@@ -8,11 +8,6 @@ static const char *const names[EMU_FAULT_KINDS] = {
 	"none", "500", "503", "drop", "truncate", "slow",
 };
 
-const char *emu_fault_name(enum emu_fault_kind k)
-{
-	return k < EMU_FAULT_KINDS ? names[k] : "?";
-}
-
 void emu_fault_init(struct emu_fault *f, double rate, uint64_t seed)
 {
 	memset(f, 0, sizeof *f);

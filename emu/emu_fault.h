@@ -33,6 +33,5 @@ void emu_fault_release(struct emu_fault *f);
 enum cd_result emu_fault_parse_kinds(struct emu_fault *f, const char *list, char *err,
 				     size_t errlen);
 enum emu_fault_kind emu_fault_pick(struct emu_fault *f);
-const char *emu_fault_name(enum emu_fault_kind k);
 
 #endif

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "model/user.h"
+#include "hash.h"
 
 #define TOKEN_RAW 17 /* 3 prefix + 1 version + 1 op + 8 position + 4 check; 17 % 3 == 2 -> '=' */
 
@@ -14,9 +14,9 @@ static uint32_t page_check(uint64_t key, const unsigned char *raw, const char *i
 	unsigned char k[8];
 	for (int i = 0; i < 8; i++)
 		k[i] = (unsigned char)(key >> (8 * i));
-	unsigned long long h = user_hash((const char *)k, 8);
-	h ^= user_hash((const char *)raw, TOKEN_RAW - 4) * 31;
-	h ^= user_hash(instance_id, strlen(instance_id)) * 131;
+	uint64_t h = hash_bytes((const char *)k, 8);
+	h ^= hash_bytes((const char *)raw, TOKEN_RAW - 4) * 31;
+	h ^= hash_bytes(instance_id, strlen(instance_id)) * 131;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;

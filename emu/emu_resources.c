@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu_json.h"
+#include "jsonesc.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
@@ -295,11 +295,11 @@ enum cd_result emu_resources_admin(struct emu_resources *r, struct buf *out)
 		rc = buf_puts(out, first ? "{\"Id\":" : ",{\"Id\":");
 		first = false;
 		if (rc == CD_OK)
-			rc = emu_json_string(out, e->id);
+			rc = jsonesc_append(out, e->id);
 		if (rc == CD_OK)
 			rc = buf_puts(out, ",\"UserId\":");
 		if (rc == CD_OK)
-			rc = emu_json_string(out, u ? u : "");
+			rc = jsonesc_append(out, u ? u : "");
 		if (rc == CD_OK)
 			rc = buf_putc(out, '}');
 	}

@@ -9,6 +9,9 @@
 #include <time.h>
 
 #include "emu_json.h"
+#include "grow.h"
+#include "hash.h"
+#include "jsonesc.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
@@ -68,7 +71,7 @@ static void uuid_from(uint64_t *rng, char out[37])
 static size_t *index_slot(struct emu_store *s, const char *id)
 {
 	size_t mask = s->index_cap - 1;
-	size_t i = (size_t)user_hash(id, strlen(id)) & mask;
+	size_t i = (size_t)hash_bytes(id, strlen(id)) & mask;
 	while (s->index[i] && strcmp(s->v[s->index[i] - 1].id, id))
 		i = (i + 1) & mask;
 	return &s->index[i];
@@ -232,14 +235,8 @@ static json_t *user_object(const struct emu_user *u)
 /* The next free slot, zeroed; NULL when out of memory. slot_commit makes it a user. */
 static struct emu_user *slot_next(struct emu_store *s)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		struct emu_user *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (ARRAY_GROW(s->v, s->n + 1, s->cap, GROW_MAX_ELEMS) != CD_OK)
+		return NULL;
 	if (index_grow(s, s->n + 1) != CD_OK)
 		return NULL;
 	struct emu_user *u = &s->v[s->n];
@@ -457,9 +454,9 @@ enum cd_result emu_store_instance_summary(const struct emu_store *s, struct buf 
 	char alias[64];
 	snprintf(alias, sizeof alias, "emu-%.8s", s->instance_id);
 	enum cd_result r = buf_puts(out, "{\"Id\":");
-	if (r == CD_OK) r = emu_json_string(out, s->instance_id);
+	if (r == CD_OK) r = jsonesc_append(out, s->instance_id);
 	if (r == CD_OK) r = buf_puts(out, ",\"Arn\":");
-	if (r == CD_OK) r = emu_json_string(out, s->arn);
+	if (r == CD_OK) r = jsonesc_append(out, s->arn);
 	if (r == CD_OK)
 		r = buf_printf(out,
 			       ",\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"%s\","
@@ -505,15 +502,15 @@ enum cd_result emu_store_list_page(struct emu_store *s, size_t from, size_t max,
 	for (k = next_live(s, from); k < s->n && got < max && r == CD_OK; k = next_live(s, k + 1)) {
 		const struct emu_user *u = &s->v[k];
 		r = buf_puts(out, got++ ? ",{\"Id\":" : "{\"Id\":");
-		if (r == CD_OK) r = emu_json_string(out, u->id);
+		if (r == CD_OK) r = jsonesc_append(out, u->id);
 		if (r == CD_OK) r = buf_puts(out, ",\"Arn\":");
-		if (r == CD_OK) r = emu_json_string(out, u->arn);
+		if (r == CD_OK) r = jsonesc_append(out, u->arn);
 		if (r == CD_OK) r = buf_puts(out, ",\"Username\":");
-		if (r == CD_OK) r = emu_json_string(out, u->username);
+		if (r == CD_OK) r = jsonesc_append(out, u->username);
 		if (r == CD_OK) r = buf_puts(out, ",\"LastModifiedTime\":");
 		if (r == CD_OK) r = emu_json_time(out, u->modified);
 		if (r == CD_OK) r = buf_puts(out, ",\"LastModifiedRegion\":");
-		if (r == CD_OK) r = emu_json_string(out, u->region);
+		if (r == CD_OK) r = jsonesc_append(out, u->region);
 		if (r == CD_OK) r = buf_putc(out, '}');
 	}
 	*next = k < s->n ? k : 0;
@@ -579,7 +576,7 @@ static enum cd_result report_id(struct buf *b, bool *first, const char *id)
 		return CD_OK;
 	enum cd_result r = buf_puts(b, *first ? "" : ",");
 	*first = false;
-	return r == CD_OK ? emu_json_string(b, id) : r;
+	return r == CD_OK ? jsonesc_append(b, id) : r;
 }
 
 static struct emu_user *random_live(struct emu_store *s)

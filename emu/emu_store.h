@@ -32,7 +32,7 @@ enum cd_result emu_store_open(struct emu_store **out, const struct user_set *use
 void emu_store_close(struct emu_store *s);
 
 const char *emu_store_instance_id(const struct emu_store *s);
-const char *emu_store_instance_arn(const struct emu_store *s);
+const char *emu_store_instance_arn(const struct emu_store *s); /* quick connect ARNs */
 const char *emu_store_region(const struct emu_store *s);
 /* true when `id` names this instance by its id or its full ARN. */
 bool emu_store_is_instance(const struct emu_store *s, const char *id);

@@ -15,9 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "emu_json.h"
+#include "aws/sigv4.h"
 #include "emu_page.h"
 #include "emu_search.h"
+#include "jsonesc.h"
 #include "server_act.h"
 
 #define BODY_MAX (1u << 20)       /* request bodies: SearchUsers needs a few hundred bytes */
@@ -87,20 +88,12 @@ static void reply_error(struct reply *rp, unsigned status, const char *name, con
 	buf_reset(&rp->body);
 	/* Modeled exceptions carry "Message" (the shape's member); the authentication front door
 	 * answers with "message", as AWS's does. botocore reads both. */
-	if (buf_printf(&rp->body, "{\"%s\":", key) != CD_OK || emu_json_string(&rp->body, msg) != CD_OK ||
+	if (buf_printf(&rp->body, "{\"%s\":", key) != CD_OK || jsonesc_append(&rp->body, msg) != CD_OK ||
 	    buf_putc(&rp->body, '}') != CD_OK)
 		buf_reset(&rp->body);
 }
 
 /* ---- small parsing helpers ---- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
 
 /* Percent-decodes s[0..n) into out (cap bytes); '+' becomes a space in queries, as form
  * decoding does: a client that leaves '+' in a token unencoded loses it here, as in AWS. */
@@ -110,11 +103,10 @@ static bool pct_decode(const char *s, size_t n, bool plus_space, char *out, size
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == '%') {
-			int h = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int l = i + 2 < n ? hexval(s[i + 2]) : -1;
-			if (h < 0 || l < 0)
+			int v = sigv4_pct_byte(s + i, n - i);
+			if (v < 0)
 				return false;
-			c = (char)(h * 16 + l);
+			c = (char)v;
 			i += 2;
 		} else if (c == '+' && plus_space) {
 			c = ' ';

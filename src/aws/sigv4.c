@@ -60,6 +60,13 @@ static int hexval(char c)
 	return -1;
 }
 
+int sigv4_pct_byte(const char *s, size_t n)
+{
+	if (n < 3 || s[0] != '%' || hexval(s[1]) < 0 || hexval(s[2]) < 0)
+		return -1;
+	return hexval(s[1]) * 16 + hexval(s[2]);
+}
+
 /* Decodes %XX in s[0..n) and encodes the result again, so that "a%2fb", "a%2Fb" and "a/b" all
  * sign as "a%2Fb". A '%' not followed by two hex digits is taken literally (encoded as %25). '+'
  * is a literal plus, as in the SigV4 spec (it is not form encoding). */
@@ -68,8 +75,9 @@ static enum cd_result reencode(struct buf *out, const char *s, size_t n)
 	enum cd_result r = CD_OK;
 	for (size_t i = 0; i < n && r == CD_OK; i++) {
 		char c = s[i];
-		if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		int v = sigv4_pct_byte(s + i, n - i);
+		if (v >= 0) {
+			c = (char)v;
 			i += 2;
 		}
 		r = sigv4_uri_encode(out, &c, 1, false);

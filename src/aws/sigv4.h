@@ -57,6 +57,11 @@ enum cd_result sigv4_sign(const struct sigv4_request *req, const struct sigv4_cr
  * when keep_slash) becomes %XX with upper-case hex. */
 enum cd_result sigv4_uri_encode(struct buf *out, const char *s, size_t n, bool keep_slash);
 
+/* The byte the escape "%XX" (two hex digits, either case) at the start of s[0..n) stands for,
+ * or -1 when s does not start with one: the one percent decoder, for the signer's re-encoding
+ * and the emulator's query parsing (each decides what a '%' without two hex digits means). */
+int sigv4_pct_byte(const char *s, size_t n);
+
 /* Appends the canonical request of req (the text whose hash is signed) to out, with amz_date
  * ("20261128T164500Z") and session_token (NULL or "" for none) as the signer adds them. For
  * tests and diagnostics; it holds the session token when one is given, so never log it then. */
