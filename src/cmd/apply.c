@@ -190,7 +190,10 @@ static enum cd_result apply_run_cmd(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	/* a rerun in the same second (after a kill) must not replace the killed run's log */
 	snprintf(logpath, sizeof logpath, "%s/apply_%s.log", dir, ts);
+	for (int n = 2; n < 100 && access(logpath, F_OK) == 0; n++)
+		snprintf(logpath, sizeof logpath, "%s/apply_%s_%d.log", dir, ts, n);
 	if ((rc = log_open_file(logpath, LOG_DEBUG, err, sizeof err)) != CD_OK) {
 		log_error("%s", err);
 		goto out;

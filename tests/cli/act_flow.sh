@@ -112,7 +112,11 @@ expect_no_grep "nothing failed" ": failed" "$TMP/run2.err"
 expect_eq "no DeleteUser went twice to the same user (no 404 answered)" \
 	"$(emu_stat 's["operations"]["DeleteUser"]["errors"]')" 0
 apply_logs=$(ls "$TMP"/out/apply_*.log 2>/dev/null | wc -l)
-ok_if "apply_<ts>.log written" test "$apply_logs" -ge 1
+ok_if "apply_<ts>.log written by each run that got that far (region refusal, dry run, killed run, rerun: $apply_logs)" test "$apply_logs" -ge 4
+killed_log=$(grep -L "deleted by an earlier run" $(grep -l "DeleteUser\|: deleted$" "$TMP"/out/apply_*.log) 2>/dev/null | head -1)
+ok_if "the killed run's log is kept, with its deletions" test -n "$killed_log"
+expect_grep "the rerun's log records each action and its result" "user $SKIPPED .*: skipped \(skip in the plan\)" \
+	"$(grep -l "deleted by an earlier run" "$TMP"/out/apply_*.log | head -1)"
 
 live_users >"$TMP/live1.json"
 curl -sf "$EMU_URL/_emu/resources" >"$TMP/res1.json"
