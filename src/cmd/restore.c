@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "act/live.h"
+#include "act/plan.h"
 #include "act/restore.h"
 #include "cmd/act_common.h"
 #include "cmd/commands.h"
@@ -146,6 +147,15 @@ static enum cd_result restore_cmd_run(int argc, char **argv)
 	if (restore_instance_region(b)[0] && strcmp(sess.settings.region, restore_instance_region(b))) {
 		log_error("the backup is for region %s, these settings are for %s: nothing was done",
 			  restore_instance_region(b), sess.settings.region);
+		rc = CD_USAGE;
+		goto out;
+	}
+	char acct_b[32], acct_live[32];
+	plan_arn_account(restore_instance_arn(b), acct_b, sizeof acct_b);
+	plan_arn_account(info.arn, acct_live, sizeof acct_live);
+	if (acct_b[0] && strcmp(acct_b, acct_live)) {
+		log_error("the backup is for account %s, these credentials are for %s: nothing was done",
+			  acct_b, acct_live[0] ? acct_live : "?");
 		rc = CD_USAGE;
 		goto out;
 	}
