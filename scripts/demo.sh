@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-# Packages first (installs them as root, or says what to install), then the build, so that
-# `make demo` works on a fresh Debian 12 machine.
-scripts/deps.sh
-make -s -j2 BUILD="$BUILD" "$BUILD/connect-dupes" "$BUILD/connect-emu"
+# Packages first (installs them as root, or says what to install; the demo needs connect-emu's
+# libmicrohttpd but not the tests' cmocka), then the build, so that `make demo` works on a fresh
+# Debian 12 machine: the Makefile asks pkg-config nothing before this line.
+scripts/deps.sh demo
+make -s -j2 BUILD="$BUILD" all emu
 demo=$BUILD/demo
 mkdir -p "$demo" && chmod 700 "$demo"
 inst=$demo/instance_20000.json

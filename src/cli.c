@@ -1,23 +1,10 @@
-/* cli.c -- option parser, generated help text and the connect-dupes subcommand table. */
+/* cli.c -- option parser, generated help text and subcommand lookup, shared by both binaries. */
 #include "cli.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "cmd/commands.h"
-
-/* Add a subcommand: define `const struct cli_cmd cmd_NAME` in src/cmd/NAME.c, declare it in
- * src/cmd/commands.h and list it here (the order of `connect-dupes --help`). */
-const struct cli_cmd *const cli_commands[] = {
-	&cmd_scan,
-	&cmd_analyze,
-	&cmd_cache,
-	&cmd_instances,
-	&cmd_whoami,
-};
-const size_t cli_ncommands = CLI_ARRAY_LEN(cli_commands);
 
 static const struct cli_opt *find_long(const struct cli_opt *opts, size_t n, const char *name,
 				       size_t len)

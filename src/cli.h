@@ -1,4 +1,5 @@
-/* cli.h -- table-driven option parsing, generated help, and the subcommand table. */
+/* cli.h -- table-driven option parsing, generated help and subcommand lookup (each binary keeps
+ * its own subcommand table: src/cmd/commands.c, emu/main.c). */
 #ifndef CD_CLI_H
 #define CD_CLI_H
 
@@ -52,10 +53,6 @@ enum cd_result cli_uint(const char *opt, const char *arg, unsigned long long min
 			unsigned long long max, unsigned long long *out, char *err, size_t errlen);
 enum cd_result cli_double(const char *opt, const char *arg, double min, double max, double *out,
 			  char *err, size_t errlen);
-
-/* The subcommands of connect-dupes (table in src/cli.c; each defined in src/cmd/NAME.c). */
-extern const struct cli_cmd *const cli_commands[];
-extern const size_t cli_ncommands;
 
 #define CLI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd/commands.h"
 #include "log.h"
 #include "mem.h"
 #include "result.h"

@@ -7,8 +7,8 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/pipeline.h"
 #include "log.h"
-#include "pipeline.h"
 #include "source/file.h"
 #include "store/cache.h"
 

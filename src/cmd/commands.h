@@ -10,4 +10,8 @@ extern const struct cli_cmd cmd_instances;
 extern const struct cli_cmd cmd_scan;
 extern const struct cli_cmd cmd_whoami;
 
+/* Every subcommand in the order of `connect-dupes --help` (src/cmd/commands.c). */
+extern const struct cli_cmd *const cli_commands[];
+extern const size_t cli_ncommands;
+
 #endif

@@ -3,7 +3,7 @@
 #define CD_CMD_COMMON_H
 
 #include "cli.h"
-#include "pipeline.h"
+#include "cmd/pipeline.h"
 
 /* Option ids 900.. are reserved for these; a command's own ids stay below. Put the entries
  * into the command's option table in sorted position, e.g.

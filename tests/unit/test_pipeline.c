@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cmd/pipeline.h"
 #include "log.h"
-#include "pipeline.h"
 
 static char base[] = "/tmp/cdtest_pipe.XXXXXX";
 

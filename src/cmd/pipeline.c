@@ -1,5 +1,5 @@
 /* pipeline.c -- the stages from a user set to the reports: folder, log, detection, writers, summary. */
-#include "pipeline.h"
+#include "cmd/pipeline.h"
 
 #include <errno.h>
 #include <fcntl.h>

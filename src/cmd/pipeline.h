@@ -1,6 +1,6 @@
 /* pipeline.h -- users in, reports out: detection and every report, shared by analyze and scan. */
-#ifndef CD_PIPELINE_H
-#define CD_PIPELINE_H
+#ifndef CD_CMD_PIPELINE_H
+#define CD_CMD_PIPELINE_H
 
 #include <limits.h>
 #include <stdbool.h>
