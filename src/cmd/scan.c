@@ -12,7 +12,9 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/scan_rates.h"
 #include "connect/crawl.h"
+#include "connect/quotas.h"
 #include "connect/session.h"
 #include "log.h"
 #include "pipeline.h"
@@ -29,6 +31,7 @@ enum {
 	SCAN_ID_NO_ADAPTIVE,
 	SCAN_ID_NO_CACHE,
 	SCAN_ID_PROFILE,
+	SCAN_ID_QUOTA_SHARE,
 	SCAN_ID_RATE,
 	SCAN_ID_MAX_AGE,
 	SCAN_ID_REFRESH,
@@ -63,6 +66,9 @@ static const struct cli_opt scan_opts[] = {
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
+	{ "quota-share", 0, "F", SCAN_ID_QUOTA_SHARE,
+	  "use at most this share (0 < F <= 1) of each API quota Service Quotas lists, so the "
+	  "account's other callers keep the rest (default 0.8)" },
 	{ "rate", 0, "API=N", SCAN_ID_RATE,
 	  "requests/s for an operation (DescribeUser, ListUsers, SearchUsers), or N for all; repeatable" },
 	{ "refresh", 0, NULL, SCAN_ID_REFRESH, "describe every user again, even if cached and unchanged" },
@@ -79,6 +85,7 @@ struct scan_args {
 	const char *instance, *cache, *endpoint, *profile, *region;
 	bool no_cache, refresh, adaptive, no_email;
 	double max_age; /* seconds, 0: none */
+	double quota_share;
 	double rate[API_NOPS], burst[API_NOPS];
 	bool rate_given[API_NOPS];
 	unsigned concurrency, retries;
@@ -202,6 +209,14 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 		break;
 	case SCAN_ID_PROFILE:
 		a->profile = arg;
+		break;
+	case SCAN_ID_QUOTA_SHARE:
+		r = cli_double("quota-share", arg, 0, 1, &a->quota_share, err, errlen);
+		if (r == CD_OK && !(a->quota_share > 0)) {
+			snprintf(err, errlen, "option '--quota-share' takes a share above 0 and at most 1, "
+				 "not '%s'", arg);
+			r = CD_USAGE;
+		}
 		break;
 	case SCAN_ID_RATE:
 	case SCAN_ID_BURST:
@@ -421,7 +436,7 @@ static enum cd_result scan_run(int argc, char **argv)
 	char err[1024];
 	bool help = false;
 	size_t npos = 0;
-	struct scan_args a = { .adaptive = true };
+	struct scan_args a = { .adaptive = true, .quota_share = CONNECT_QUOTA_SHARE_DEFAULT };
 	struct connect_session sess = { 0 };
 	bool sess_open = false;
 	struct cache *cache = NULL;
@@ -540,6 +555,14 @@ static enum cd_result scan_run(int argc, char **argv)
 		else
 			log_warn("ignoring AWS_MAX_ATTEMPTS: %s", err);
 	}
+	/* The account's quotas before the first request of the crawl. */
+	struct scan_rates sr = { .share = a.quota_share, .describe = !a.no_email };
+	for (int i = 0; i < API_NOPS; i++) {
+		sr.rate_opt[i] = a.rate[i];
+		sr.burst_opt[i] = a.burst[i];
+		sr.rate_given[i] = a.rate_given[i];
+	}
+	scan_rates_decide(&sess, &sr);
 	struct scan_ctx pctx = { .describe = !a.no_email };
 	struct crawl_opts co = {
 		.instance_id = inst.id,
@@ -561,9 +584,9 @@ static enum cd_result scan_run(int argc, char **argv)
 		.progress_ctx = &pctx,
 	};
 	for (int i = 0; i < API_NOPS; i++) {
-		co.rate[i] = a.rate[i];
-		co.burst[i] = a.burst[i];
-		co.rate_given[i] = a.rate_given[i];
+		co.rate[i] = sr.rate[i];
+		co.burst[i] = sr.burst[i];
+		co.rate_given[i] = sr.capped[i];
 	}
 	log_info("scanning instance %s in %s%s", inst.id, sess.settings.region,
 		 a.no_email ? " (names and usernames only: --fields no-email)" : "");
