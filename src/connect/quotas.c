@@ -8,9 +8,11 @@
 
 #include "aws/http.h"
 #include "aws/sigv4.h"
-#include "connect/crawl.h"
+#include "connect/retry.h"
+#include "connect/ratelimit.h"
 
-#define SQ_TRIES 3                  /* throttles and 5xx: the scan does not wait long for this */
+/* Throttles and 5xx: a few quick tries, the scan does not wait long for this. */
+static const struct retry_policy sq_retry = { .max_attempts = 3, .base = 0.25, .cap = 1 };
 #define SQ_BODY_MAX (4u << 20)      /* a few hundred quotas take a few hundred KiB at most */
 
 void connect_quotas_from_sq(const struct sq_rates *r, struct connect_quotas *q)
@@ -47,7 +49,7 @@ static enum cd_result sq_call(struct connect_session *s, const struct http_url *
 {
 	enum cd_result r = CD_SERVICE;
 	bool refreshed = false;
-	for (unsigned attempt = 1; attempt <= SQ_TRIES; attempt++) {
+	for (unsigned attempt = 1;; attempt++) {
 		struct sigv4_creds cr;
 		struct sigv4_signed sig;
 		r = connect_session_creds(s, false, &cr, err, errlen);
@@ -115,11 +117,9 @@ static enum cd_result sq_call(struct connect_session *s, const struct http_url *
 			}
 		}
 		http_response_release(&resp);
-		if (!again || attempt == SQ_TRIES)
+		if (!again || !retry_again(&sq_retry, attempt))
 			break;
-		struct timespec ts = { 0, (long)(crawl_backoff(attempt, 0.25, 1, (double)(rand() % 1000) /
-							       1000.0) * 1e9) };
-		nanosleep(&ts, NULL);
+		retry_sleep(retry_delay(&sq_retry, attempt, &s->jitter));
 	}
 	return r;
 }
@@ -205,4 +205,85 @@ void connect_quotas_plan(const struct connect_quotas *q, double share, enum api_
 		return;
 	}
 	u->origin = QUOTA_ADAPTIVE;
+}
+
+static bool called(const struct quota_rates *r, enum api_op op)
+{
+	return op == API_SEARCH_USERS ||
+	       (r->describe && (op == API_LIST_USERS || op == API_DESCRIBE_USER));
+}
+
+void connect_quotas_decide(struct connect_session *s, struct quota_rates *r, char *warn,
+			   size_t warnlen, char *line, size_t linelen)
+{
+	struct connect_quotas q;
+	bool need = false, have = false;
+	char err[1024] = "";
+	memset(&q, 0, sizeof q);
+	warn[0] = '\0';
+	for (int i = 0; i < API_NOPS; i++)
+		need |= called(r, (enum api_op)i) && !r->rate_given[i];
+	if (need) {
+		enum cd_result lr = connect_quotas_lookup(s, &q, err, sizeof err);
+		have = lr == CD_OK;
+		if (!have) {
+			/* Once, and why: an operator should know the scan may throttle others. */
+			double dr, db;
+			api_default_quota(API_DESCRIBE_USER, &dr, &db);
+			snprintf(warn, warnlen,
+				 "cannot read the account's API quotas from Service Quotas at %s%s (%s); "
+				 "the rates adapt to throttling instead, from the published %g/s and "
+				 "gently above %g/s -- allow servicequotas:ListServiceQuotas or give "
+				 "--rate to spare the account's other callers",
+				 q.endpoint[0] ? q.endpoint : "(no endpoint)",
+				 lr == CD_AUTH ? ": not permitted" : "", err, dr, RATELIMIT_GENTLE_ABOVE);
+		}
+	}
+	r->quotas_read = have;
+	char rates[768];
+	size_t k = 0;
+	rates[0] = '\0';
+	for (int i = 0; i < API_NOPS; i++) {
+		enum api_op op = (enum api_op)i;
+		struct quota_use u;
+		connect_quotas_plan(have ? &q : NULL, r->share, op, r->rate_opt[i], r->rate_given[i],
+				    r->burst_opt[i], &u);
+		r->rate[i] = u.rate;
+		r->burst[i] = u.burst;
+		r->capped[i] = u.capped;
+		if (!called(r, op) || k >= sizeof rates)
+			continue;
+		char one[256];
+		switch (u.origin) {
+		case QUOTA_OPTION:
+			snprintf(one, sizeof one, "%s %.4g/s (--rate)", api_op_name(op), u.rate);
+			break;
+		case QUOTA_SERVICE:
+			if (q.burst[i] > 0)
+				snprintf(one, sizeof one,
+					 "%s %.4g/s burst %.4g (%.0f%% of the applied quota %.4g/s burst "
+					 "%.4g%s%s)", api_op_name(op), u.rate, u.burst, r->share * 100,
+					 q.rate[i], q.burst[i], q.code[i][0] ? ", " : "", q.code[i]);
+			else
+				snprintf(one, sizeof one,
+					 "%s %.4g/s (%.0f%% of the applied quota %.4g/s%s%s)", api_op_name(op), u.rate, r->share * 100, q.rate[i],
+					 q.code[i][0] ? ", " : "", q.code[i]);
+			break;
+		default: {
+			double dr, db;
+			api_default_quota(op, &dr, &db);
+			snprintf(one, sizeof one, "%s adapting from %.4g/s (%s)", api_op_name(op), dr,
+				 have ? "not in Service Quotas" : "quota unknown");
+			break;
+		}
+		}
+		int n = snprintf(rates + k, sizeof rates - k, "%s%s", k ? ", " : "", one);
+		k = n < 0 ? sizeof rates : k + (size_t)n;
+	}
+	if (have)
+		snprintf(line, linelen, "rates: %s; Service Quotas at %s (%s) listed %zu quotas in %u "
+			 "page(s)%s", rates, q.endpoint, q.endpoint_source, q.listed, q.pages,
+			 q.rejected ? ", some API rates unusable and ignored" : "");
+	else
+		snprintf(line, linelen, "rates: %s", rates);
 }

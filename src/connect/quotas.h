@@ -69,4 +69,25 @@ struct quota_use {
 void connect_quotas_plan(const struct connect_quotas *q, double share, enum api_op op,
 			 double rate_opt, bool rate_given, double burst_opt, struct quota_use *u);
 
+/* A scan's starting rates: what the command line said in, what the crawl gets out. */
+struct quota_rates {
+	double share;                /* --quota-share, in (0, 1] */
+	bool describe;               /* DescribeUser and ListUsers are called (not --fields no-email) */
+	double rate_opt[API_NOPS], burst_opt[API_NOPS];
+	bool rate_given[API_NOPS];
+	/* out: crawl_opts' rate, burst and rate_given (a ceiling) */
+	double rate[API_NOPS], burst[API_NOPS];
+	bool capped[API_NOPS];
+	bool quotas_read;            /* Service Quotas answered */
+};
+
+/* Reads the applied quotas (unless --rate covers every operation the scan calls), decides each
+ * operation's rate with connect_quotas_plan, and writes what to log: *line the rates used and
+ * where each came from ("rates: DescribeUser 29.6/s burst 29.6 (80% of the applied quota
+ * 37/s burst 37, L-EE6F0D82), ..."); *warn, when the lookup failed (no permission,
+ * unreachable, malformed: the scan then adapts as before), the one warning saying so, else "".
+ * Never fails the scan. */
+void connect_quotas_decide(struct connect_session *s, struct quota_rates *r, char *warn,
+			   size_t warnlen, char *line, size_t linelen);
+
 #endif
