@@ -408,8 +408,9 @@ const struct cli_cmd cmd_scan = {
 	.summary = "fetch every user of a Connect instance and find duplicates",
 	.description =
 		"Lists the instance's users with SearchUsers and ListUsers and describes those that\n"
-		"need it with DescribeUser, all three at once, each at its API quota (published\n"
-		"defaults, --rate to override; the rate adapts to throttling and to raised quotas).\n"
+		"need it with DescribeUser, all three at once, each at a share of its API quota\n"
+		"(read from Service Quotas, --quota-share of it; --rate to override; without\n"
+		"servicequotas:ListServiceQuotas the rate adapts to throttling and raised quotas).\n"
 		"Everything fetched goes into a cache as it arrives, so an interrupted scan resumes\n"
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"
