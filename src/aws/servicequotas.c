@@ -13,6 +13,7 @@
 
 /* The model's QuotaValue maximum: anything larger is not a quota the service can hold. */
 #define SQ_VALUE_MAX 1e10
+#define SQ_RATE_MIN 0.01
 
 enum cd_result sq_list_request(struct buf *body, const char *service_code, const char *next_token,
 			       unsigned max_results, char *err, size_t errlen)
@@ -166,6 +167,12 @@ static enum cd_result take_quota(struct sq_rates *out, json_t *q)
 		return CD_OK;
 	}
 	v /= per;
+	/* Per second, a rate must be one --rate could state (0.01/s at least: a scan at a rate
+	 * below that would never end) and no more than the model's maximum. */
+	if (kind == 'r' && !(v >= SQ_RATE_MIN && v <= SQ_VALUE_MAX)) {
+		out->rejected++;
+		return CD_OK;
+	}
 	out->taken++;
 	struct sq_rate *e = (struct sq_rate *)sq_rates_find(out, op);
 	if (!e) {

@@ -40,7 +40,8 @@ struct sq_rates {
 	size_t taken;    /* API rate and burst entries read */
 	size_t other;    /* entries that are not an API rate or burst (instances, users...) */
 	size_t rejected; /* named like one but unusable: value not a positive finite number up to
-			  * 10^10, a Unit other than "None", an unknown Period */
+			  * 10^10, a rate outside 0.01..10^10 a second, a burst below 1, a Unit
+			  * other than "None", an unknown Period */
 };
 
 void sq_rates_init(struct sq_rates *r);

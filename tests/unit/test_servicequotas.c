@@ -142,7 +142,12 @@ static void periods_and_units(void **state)
 			       "\"Period\":{\"PeriodValue\":1,\"PeriodUnit\":\"FORTNIGHT\"}},"
 			       "{\"QuotaName\":\"Rate of E API requests\",\"Value\":5,"
 			       "\"Period\":{\"PeriodValue\":0,\"PeriodUnit\":\"SECOND\"}},"
-			       "{\"QuotaName\":\"Rate of F API requests\",\"Value\":5,\"Period\":\"SECOND\"}"
+			       "{\"QuotaName\":\"Rate of F API requests\",\"Value\":5,\"Period\":\"SECOND\"},"
+			       "{\"QuotaName\":\"Rate of G API requests\",\"Value\":1,"
+			       "\"Period\":{\"PeriodValue\":1,\"PeriodUnit\":\"WEEK\"}},"
+			       "{\"QuotaName\":\"Rate of H API requests\",\"Value\":10000000000,"
+			       "\"Period\":{\"PeriodValue\":1,\"PeriodUnit\":\"MICROSECOND\"}},"
+			       "{\"QuotaName\":\"Rate of I API requests\",\"Value\":0.001}"
 			       "]}", &r, &tok), CD_OK);
 	assert_true(sq_rates_find(&r, "A")->rate == 2);
 	assert_true(sq_rates_find(&r, "B")->rate == 5);
@@ -150,7 +155,11 @@ static void periods_and_units(void **state)
 	assert_null(sq_rates_find(&r, "D"));
 	assert_null(sq_rates_find(&r, "E"));
 	assert_null(sq_rates_find(&r, "F"));
-	assert_int_equal(r.rejected, 4);
+	/* a rate a scan could never finish at, or beyond the model's maximum a second */
+	assert_null(sq_rates_find(&r, "G"));
+	assert_null(sq_rates_find(&r, "H"));
+	assert_null(sq_rates_find(&r, "I"));
+	assert_int_equal(r.rejected, 7);
 	sq_rates_release(&r);
 }
 
