@@ -1,5 +1,4 @@
 /* analyze.c -- `connect-dupes analyze FILE...`: detection and reports from files, no network. */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,11 +186,6 @@ static enum cd_result analyze_run(int argc, char **argv)
 		goto out;
 	}
 	cmd_report_opts_apply(&o);
-	/* A million users are ~1 GB of small strings in 1 MiB arena blocks. Served from the heap
-	 * (not one mmap each) and grown 64 MiB at a time, they can be faulted in by the file
-	 * reader in one call per growth, on huge pages: a quarter less CPU at that size. */
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TOP_PAD, 64 << 20);
 	char source[PATH_MAX];
 	if (from_cache)
 		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source);

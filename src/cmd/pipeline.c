@@ -15,7 +15,6 @@
 #include "buf.h"
 #include "detect/cluster.h"
 #include "log.h"
-#include "mem.h"
 #include "outfile.h"
 #include "report/csv.h"
 #include "report/groups.h"
@@ -189,7 +188,6 @@ static enum cd_result stage_prepare(struct run *r)
 	snprintf(r->files[r->nfiles++], sizeof r->files[0], "scan_log_%s.log", r->ts);
 	if (warn[0])
 		log_warn("%s", warn);
-	log_debug("%s", mem_malloc_huge_pages_note());
 	if (r->facts && r->facts->source)
 		log_info("source: %s", r->facts->source);
 	if (partial(r)) {
