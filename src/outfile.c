@@ -2,6 +2,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,9 +11,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporaries open right now, for outfile_remove_all_temps. A slot is claimed (1) while its
+ * path is copied in and live (2) once the path is complete, so a signal handler reading the
+ * table never unlinks half a name. 32 is more than one run ever has open (the reports: 8). */
+#define OUTFILE_SLOTS 32
+static struct {
+	atomic_int state; /* 0 free, 1 being filled, 2 live */
+	char path[PATH_MAX];
+} temps[OUTFILE_SLOTS];
+
+static int temp_register(const char *tmp)
+{
+	for (int i = 0; i < OUTFILE_SLOTS; i++) {
+		int want = 0;
+		if (!atomic_compare_exchange_strong(&temps[i].state, &want, 1))
+			continue;
+		snprintf(temps[i].path, sizeof temps[i].path, "%s", tmp);
+		atomic_store(&temps[i].state, 2);
+		return i;
+	}
+	return -1; /* full: this one is not removed by a signal, only by the next run */
+}
+
+static void temp_unregister(struct outfile *o)
+{
+	if (o->slot >= 0 && o->slot < OUTFILE_SLOTS)
+		atomic_store(&temps[o->slot].state, 0);
+	o->slot = -1;
+}
+
+void outfile_remove_all_temps(void)
+{
+	for (int i = 0; i < OUTFILE_SLOTS; i++)
+		if (atomic_load(&temps[i].state) == 2)
+			unlink(temps[i].path);
+}
+
 enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
+	o->slot = -1;
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path) : 1;
 	const char *dir = slash ? path : ".", *base = slash ? slash + 1 : path;
@@ -33,6 +71,7 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 		o->tmp[0] = '\0';
 		return CD_IO;
 	}
+	o->slot = temp_register(o->tmp);
 	fchmod(fd, 0600); /* mkostemp's mode already, whatever the umask: say it anyway */
 	/* Held until the file is renamed or removed: a temporary whose lock is free belongs to a
 	 * run that died (kill -9, power loss), and outfile_stale lets the next run remove it. */
@@ -43,6 +82,7 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 		close(fd);
 		unlink(o->tmp);
 		o->tmp[0] = '\0';
+		temp_unregister(o);
 		return CD_IO;
 	}
 	return CD_OK;
@@ -61,6 +101,20 @@ static void sync_folder(const char *path)
 		fsync(dfd);
 		close(dfd);
 	}
+}
+
+enum cd_result outfile_sync(struct outfile *o, char *err, size_t errlen)
+{
+	int e = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(o->f)) != 0)
+		e = errno;
+	if (e) {
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+		return CD_IO;
+	}
+	return CD_OK;
 }
 
 enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
@@ -85,9 +139,11 @@ enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
 		unlink(renamed ? o->path : o->tmp); /* all or nothing under the final name */
 		o->tmp[0] = '\0';
+		temp_unregister(o);
 		return CD_IO;
 	}
 	o->tmp[0] = '\0';
+	temp_unregister(o);
 	sync_folder(o->path);
 	return CD_OK;
 }
@@ -101,6 +157,7 @@ void outfile_abort(struct outfile *o)
 	if (o->tmp[0])
 		unlink(o->tmp);
 	o->tmp[0] = '\0';
+	temp_unregister(o);
 }
 
 bool outfile_stale(int dirfd, const char *name)
