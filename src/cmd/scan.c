@@ -375,9 +375,11 @@ const struct cli_cmd cmd_scan = {
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"
 		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).\n"
-		"Exit status: 0 complete, 1 duplicates with --fail-on-duplicates, 2 usage error or\n"
-		"unknown instance, 3 incomplete (reports partial; run again to resume), 4 AWS\n"
-		"authentication or permission error, 5 local I/O error.",
+		"Ctrl-C or SIGTERM stops the fetch and writes partial reports; a second one kills.\n"
+		"Exit status: 0 complete, 1 duplicates with --fail-on-duplicates, 2 usage error,\n"
+		"unknown instance or a Region that does not resolve (nothing written), 3 incomplete\n"
+		"or interrupted (reports partial; run again to resume), 4 AWS authentication or\n"
+		"permission error, 5 local I/O error (no report kept).",
 	.opts = scan_opts,
 	.nopts = CLI_ARRAY_LEN(scan_opts),
 	.run = scan_run,
