@@ -79,6 +79,32 @@ static void abort_leaves_nothing(void **state)
 	assert_int_equal(entries(), 0);
 }
 
+/* Synced is not committed: the final name appears only at commit; what a signal handler removes
+ * is exactly the temporaries still open. */
+static void sync_then_remove_all_temps(void **state)
+{
+	char a[128], b[128], err[256];
+	snprintf(a, sizeof a, "%s/a.csv", dir);
+	snprintf(b, sizeof b, "%s/b.csv", dir);
+	struct outfile oa, ob;
+	assert_int_equal(outfile_open(&oa, a, err, sizeof err), CD_OK);
+	assert_int_equal(outfile_open(&ob, b, err, sizeof err), CD_OK);
+	fputs("a", oa.f);
+	fputs("b", ob.f);
+	assert_int_equal(outfile_sync(&oa, err, sizeof err), CD_OK);
+	assert_int_equal(access(a, F_OK), -1);
+	assert_int_equal(outfile_commit(&oa, err, sizeof err), CD_OK);
+	assert_int_equal(access(a, F_OK), 0);
+	assert_int_equal(entries(), 2); /* a.csv and b's temporary */
+	outfile_remove_all_temps();
+	assert_int_equal(entries(), 1); /* a.csv only: committed files are not touched */
+	assert_int_equal(access(a, F_OK), 0);
+	outfile_abort(&ob); /* its temporary is gone already: harmless */
+	assert_int_equal(entries(), 1);
+	outfile_remove_all_temps(); /* nothing registered any more */
+	assert_int_equal(entries(), 1);
+}
+
 static void unwritable_folder_is_one_line(void **state)
 {
 	char err[256] = "";
@@ -94,6 +120,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(commit_replaces_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(sync_then_remove_all_temps, setup, teardown),
 		cmocka_unit_test(unwritable_folder_is_one_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
