@@ -20,6 +20,7 @@ r=csv.reader(open(sys.argv[1], newline="", encoding="utf-8")); h=next(r); i=h.in
 print("\n".join(sorted(row[i] for row in r)))' "$1"
 }
 report() { ls "$1"/$2_*.$3 2>/dev/null | head -1; }
+to() { local out=$1; shift; "$@" >"$out"; } # to FILE CMD...: CMD's standard output in FILE
 only_one_error() { # FILE: exactly one error line, and it has a reason
 	[ "$(grep -c 'error:' "$1")" = 1 ] && ! grep -qE 'error: *$' "$1"
 }
@@ -95,13 +96,13 @@ ok_if "wrong instance id: no .db, no .db-lock" test -z "$(ls "$CDIR" | grep "^$W
 ok_if "wrong instance id: no reports" test ! -e "$TMP/r14"
 
 # --- row 15: cache commands by alias or ARN, offline -----------------------------------------
-expect_rc "cache info --instance ALIAS: exit 0" 0 "$CD_BIN" cache info --instance "$alias" \
-	>"$TMP/info.out" 2>"$TMP/info.err"
+expect_rc "cache info --instance ALIAS: exit 0" 0 to "$TMP/info.out" "$CD_BIN" cache info \
+	--instance "$alias"
 expect_grep "cache info by alias: the instance's cache" "^instance: +$INST" "$TMP/info.out"
 expect_grep "cache info by alias: every user" "^users: +$N " "$TMP/info.out"
-expect_rc "cache info --instance ALIAS in another case: exit 0" 0 "$CD_BIN" cache info \
-	--instance "${alias^^}" -q >/dev/null
-expect_rc "cache info --instance ARN: exit 0" 0 "$CD_BIN" cache info --instance "$arn" -q >/dev/null
+expect_rc "cache info --instance ALIAS in another case: exit 0" 0 to /dev/null "$CD_BIN" cache \
+	info --instance "${alias^^}"
+expect_rc "cache info --instance ARN: exit 0" 0 to /dev/null "$CD_BIN" cache info --instance "$arn"
 expect_rc "cache info --instance ARN of another Region: exit 2" 2 "$CD_BIN" cache info \
 	--instance "${arn/eu-west-2/eu-west-3}" 2>"$TMP/info3.err"
 expect_grep "ARN of another Region: said" "of region 'eu-west-2', not 'eu-west-3'" "$TMP/info3.err"
