@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define OUTFILE_VBUF ((size_t)64 << 10)
+
 /* The temporaries open right now, for outfile_remove_all_temps. A slot is claimed (1) while its
  * path is copied in and live (2) once the path is complete, so a signal handler reading the
  * table never unlinks half a name. 32 is more than one run ever has open (the reports: 8). */
@@ -85,6 +87,11 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 		temp_unregister(o);
 		return CD_IO;
 	}
+	/* The one buffer between a writer and the file: stdio's, 64 KiB instead of st_blksize
+	 * (4 KiB), so the 117 MB of reports for 100,000 users take 1,800 write calls, not
+	 * 28,800. Without the memory, stdio's own. */
+	if ((o->vbuf = malloc(OUTFILE_VBUF)) != NULL)
+		setvbuf(o->f, o->vbuf, _IOFBF, OUTFILE_VBUF);
 	return CD_OK;
 }
 
@@ -135,6 +142,8 @@ enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
 	if (fclose(o->f) != 0 && !e)
 		e = errno;
 	o->f = NULL;
+	free(o->vbuf);
+	o->vbuf = NULL;
 	if (e) {
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
 		unlink(renamed ? o->path : o->tmp); /* all or nothing under the final name */
@@ -154,6 +163,8 @@ void outfile_abort(struct outfile *o)
 		fclose(o->f);
 		o->f = NULL;
 	}
+	free(o->vbuf);
+	o->vbuf = NULL;
 	if (o->tmp[0])
 		unlink(o->tmp);
 	o->tmp[0] = '\0';
