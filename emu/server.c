@@ -19,6 +19,7 @@
 #include "emu_page.h"
 #include "emu_search.h"
 #include "jsonesc.h"
+#include "server_act.h"
 
 #define BODY_MAX (1u << 20)       /* request bodies: SearchUsers needs a few hundred bytes */
 #define REPLY_MAX (64u << 20)     /* 1,000 summaries or 500 search results fit many times */
@@ -35,6 +36,7 @@ struct emu_server {
 	struct emu_store *store;
 	struct emu_quota *quota;
 	struct emu_fault *fault;
+	struct emu_resources *resources;
 	unsigned latency_ms;
 	uint64_t page_key;
 	bool verify;
@@ -321,24 +323,28 @@ enum cd_result emu_server_stats(struct emu_server *s, struct buf *out)
 {
 	struct emu_store_counts c;
 	emu_store_counts(s->store, &c);
-	unsigned long req = 0, thr = 0, flt = 0, errs = 0;
+	unsigned long req = 0, thr = 0, flt = 0, errs = 0, writes = 0;
 	enum cd_result r = buf_puts(out, "{\"operations\":{");
 	for (int i = 0; i < EMU_OP_COUNT && r == CD_OK; i++) {
 		struct op_counters *o = &s->ops[i];
 		unsigned long a = atomic_load(&o->requests), b = atomic_load(&o->throttles),
 			      f = atomic_load(&o->faults), e = atomic_load(&o->errors);
 		req += a, thr += b, flt += f, errs += e;
+		/* requests that may change the instance: a dry run must leave this at 0 */
+		if (i == EMU_OP_DELETE_USER || i == EMU_OP_CREATE_USER ||
+		    i == EMU_OP_DELETE_QUICK_CONNECT || i == EMU_OP_ASSOCIATE_USER_PROFICIENCIES)
+			writes += a;
 		r = buf_printf(out, "%s\"%s\":{\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,"
 			       "\"errors\":%lu}", i ? "," : "", emu_op_names[i], a, b, f, e);
 	}
 	if (r == CD_OK)
 		r = buf_printf(out,
-			       "},\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,\"errors\":%lu,"
+			       "},\"write_requests\":%lu,\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,\"errors\":%lu,"
 			       "\"auth_failures\":%lu,\"unknown_requests\":%lu,\"admin_requests\":%lu,"
 			       "\"users\":%zu,\"deleted_users\":%zu,\"described_users\":%zu,"
 			       "\"described_more_than_once\":%zu,\"changes\":{\"modified\":%zu,"
 			       "\"created\":%zu,\"deleted\":%zu}}",
-			       req, thr, flt, errs, atomic_load(&s->auth_failures),
+			       writes, req, thr, flt, errs, atomic_load(&s->auth_failures),
 			       atomic_load(&s->unknown), atomic_load(&s->admin), c.users, c.deleted,
 			       c.described, c.described_again, c.modified, c.created, c.deleted);
 	return r;
@@ -391,7 +397,11 @@ static void admin(struct emu_server *s, const char *method, const char *path, co
 		reply_error(rp, 400, "SerializationException", "message", "the body is not JSON");
 		goto out;
 	}
-	if (!strcmp(path, "/_emu/stats") && !strcmp(method, "GET")) {
+	struct emu_act_reply ar = { .body = &rp->body };
+	if (emu_act_admin(s->store, s->resources, method, path, &ar)) {
+		if (ar.error)
+			reply_error(rp, ar.status, ar.error, "message", "%s", ar.message);
+	} else if (!strcmp(path, "/_emu/stats") && !strcmp(method, "GET")) {
 		r = emu_server_stats(s, &rp->body);
 	} else if (!strcmp(path, "/_emu/reset-stats") && post) {
 		reset_stats(s);
@@ -444,7 +454,8 @@ static void admin(struct emu_server *s, const char *method, const char *path, co
 	} else {
 		reply_error(rp, 404, "UnknownOperationException", "message",
 			    "unknown admin request %.8s %.100s (GET /_emu/stats, POST /_emu/reset-stats, "
-			    "/_emu/mutate, /_emu/users/ID, /_emu/credentials)", method, path);
+			    "/_emu/mutate, /_emu/users/ID, /_emu/credentials; GET /_emu/resources, "
+			    "/_emu/live-users)", method, path);
 		goto out;
 	}
 	if (r != CD_OK)
@@ -540,6 +551,8 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 		op = EMU_OP_SEARCH_USERS;
 	else if (get && n == 1 && !strcmp(seg[0], "instance"))
 		op = EMU_OP_LIST_INSTANCES;
+	else if (n > 0)
+		op = emu_act_route(method, seg, n);
 	if (op < 0) {
 		atomic_fetch_add(&s->unknown, 1);
 		reply_error(rp, 404, "UnknownOperationException", "message",
@@ -600,6 +613,13 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	case EMU_OP_LIST_INSTANCES:
 		op_list_instances(s, query, rp);
 		break;
+	default: {
+		struct emu_act_reply ar = { .body = &rp->body };
+		emu_act_handle(op, s->store, s->resources, s->page_key, seg, n, query,
+			       buf_str(&rq->body), rq->body.len, &ar);
+		if (ar.error)
+			reply_error(rp, ar.status, ar.error, "Message", "%s", ar.message);
+	}
 	}
 	if (rp->error)
 		atomic_fetch_add(&oc->errors, 1);
@@ -795,6 +815,7 @@ enum cd_result emu_server_start(const struct emu_server_opts *o, struct emu_serv
 	s->store = o->store;
 	s->quota = o->quota;
 	s->fault = o->fault;
+	s->resources = o->resources;
 	s->latency_ms = o->latency_ms;
 	s->page_key = o->seed * 0x9e3779b97f4a7c15ULL + 0x7a6e;
 	s->mutate_rate = o->mutate_rate;

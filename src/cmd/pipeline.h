@@ -27,6 +27,7 @@ struct pipeline_opts {
 	int verbosity;            /* -1 quiet (-q), 0 normal, 1 verbose (-v) */
 	bool no_progress;
 	struct match_opts match;  /* --match, --threshold (detect/match.h); all-zero = classic */
+	const char *not_duplicates; /* --not-duplicates FILE (detect/notdup.h); NULL: none */
 };
 
 /* One user the scan could not fetch (all strings borrowed). */

@@ -54,6 +54,7 @@ static const struct cli_opt scan_opts[] = {
 	{ "no-adaptive", 0, NULL, SCAN_ID_NO_ADAPTIVE, "keep every rate fixed" },
 	{ "no-cache", 0, NULL, SCAN_ID_NO_CACHE, "keep nothing between runs (no resume)" },
 	CMD_OPT_NO_PROGRESS,
+	CMD_OPT_NOT_DUPLICATES,
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
