@@ -66,7 +66,29 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 		snprintf(err, errlen, "file name too long: '%.60s...'", path);
 		return CD_IO;
 	}
-	int fd = mkostemp(o->tmp, O_CLOEXEC); /* mode 0600 */
+	/* Between mkostemp and flock the new file is unlocked: another run cleaning stale
+	 * temporaries in the same folder may take it for a dead run's and remove it (it takes the
+	 * lock first, so once we hold it the file is ours). A file removed in that moment has no
+	 * link left: make another. */
+	char pattern[PATH_MAX];
+	memcpy(pattern, o->tmp, sizeof pattern);
+	int fd = -1;
+	for (int tries = 0; tries < 8; tries++) {
+		memcpy(o->tmp, pattern, sizeof o->tmp);
+		fd = mkostemp(o->tmp, O_CLOEXEC); /* mode 0600 */
+		if (fd < 0)
+			break;
+		/* Held until the file is renamed or removed: a temporary whose lock is free
+		 * belongs to a run that died (kill -9, power loss), and outfile_stale lets the
+		 * next run remove it. */
+		flock(fd, LOCK_EX);
+		struct stat st;
+		if (fstat(fd, &st) != 0 || st.st_nlink > 0)
+			break;
+		close(fd);
+		fd = -1;
+		errno = EAGAIN;
+	}
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write in folder '%.*s': %s", dirlen, dir,
 			 strerror(errno));
@@ -75,9 +97,6 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 	}
 	o->slot = temp_register(o->tmp);
 	fchmod(fd, 0600); /* mkostemp's mode already, whatever the umask: say it anyway */
-	/* Held until the file is renamed or removed: a temporary whose lock is free belongs to a
-	 * run that died (kill -9, power loss), and outfile_stale lets the next run remove it. */
-	flock(fd, LOCK_EX);
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
@@ -169,6 +188,23 @@ void outfile_abort(struct outfile *o)
 		unlink(o->tmp);
 	o->tmp[0] = '\0';
 	temp_unregister(o);
+}
+
+/* The lock is held until the name is gone: outfile_open, which takes the lock of a temporary it
+ * has just created, then sees a file without a link and makes another. */
+bool outfile_remove_stale(int dirfd, const char *name)
+{
+	size_t n = strlen(name);
+	if (name[0] != '.' || n < 9 || name[n - 7] != '.')
+		return false;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool removed = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		       flock(fd, LOCK_EX | LOCK_NB) == 0 && unlinkat(dirfd, name, 0) == 0;
+	close(fd);
+	return removed;
 }
 
 bool outfile_stale(int dirfd, const char *name)

@@ -27,6 +27,10 @@ struct outfile {
  * folder dirfd is such a leftover of ours: a regular file of this user named ".NAME.XXXXXX"
  * that nobody holds locked (the caller narrows NAME further before removing it). */
 bool outfile_stale(int dirfd, const char *name);
+/* Removes `name` when outfile_stale would say so, holding its lock until it is unlinked (a
+ * check-then-unlink could remove a temporary a live run created and locked in between). True
+ * when removed. */
+bool outfile_remove_stale(int dirfd, const char *name);
 
 enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
 /* Flushes and fsyncs the temporary without renaming it: a writer of several files (the reports
