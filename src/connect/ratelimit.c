@@ -28,6 +28,7 @@ void ratelimit_init(struct ratelimit *rl, double rate, double burst, bool adapti
 		 * the service first says no. */
 		.ssthresh = ceiling > 0 ? ceiling : INFINITY,
 		.window_start = now,
+		.samp_start = now,
 	};
 }
 
@@ -67,25 +68,130 @@ static double window_len(const struct ratelimit *rl)
 	return w > RATELIMIT_WINDOW ? w : RATELIMIT_WINDOW;
 }
 
+/* A cut: the rate falls by `factor` (not below the floor), the bucket empties so the server's
+ * own bucket can refill, and probing above this rate starts over gently. */
+static void cut(struct ratelimit *rl, double now, double factor)
+{
+	if (rl->rate > rl->peak)
+		rl->peak = rl->rate;
+	rl->last_cut_rate = rl->rate;
+	rl->rate *= factor;
+	if (rl->rate < rl->floor)
+		rl->rate = rl->floor;
+	rl->ssthresh = rl->rate;
+	if (rl->tokens > 0)
+		rl->tokens = 0;
+	rl->last_cut = now;
+	rl->cuts++;
+}
+
+static void sample_restart(struct ratelimit *rl, double now)
+{
+	rl->samp_start = now;
+	rl->samp_sent = 0;
+	rl->samp_thr = 0;
+}
+
+/* In noise mode a window decides: a throttled share clearly above the noise (3 standard
+ * deviations of a sample this size, at least 5 points) is our rate and cuts; anything else
+ * is noise, and the window counts as clean for probing. The estimate follows the windows. */
+static void noisy_window(struct ratelimit *rl, double now)
+{
+	double n = (double)rl->win_sent;
+	double share = n > 0 ? (double)rl->win_thr / n : 0;
+	double p = rl->noise;
+	double margin = 3 * sqrt(p * (1 - p) / (n > 0 ? n : 1));
+	if (rl->win_thr > 0 && share > p + (margin > 0.05 ? margin : 0.05)) {
+		cut(rl, now, RATELIMIT_DECREASE);
+		return;
+	}
+	if (rl->window_waited)
+		increase(rl);
+	/* The estimate only fades here (rising with the share would let a rate above the quota
+	 * pass for noise); a stronger noise is found again by the sample test. */
+	if (rl->win_sent >= 5 && share < p) {
+		rl->noise = 0.9 * p + 0.1 * share;
+		if (rl->noise < RATELIMIT_NOISE_MIN / 2) {
+			/* faded: back to cutting at the first 429 */
+			rl->noise = 0;
+			rl->have_prev = false;
+			sample_restart(rl, now);
+		}
+	}
+}
+
+/* The noise test, once the sample is big enough (see ratelimit.h). */
+static void noise_sample(struct ratelimit *rl, double now)
+{
+	double dt = now - rl->samp_start;
+	if (rl->samp_sent < RATELIMIT_NOISE_SAMPLE || !(dt > 0))
+		return;
+	unsigned long thr = rl->samp_thr < rl->samp_sent ? rl->samp_thr : rl->samp_sent;
+	double send = (double)rl->samp_sent / dt;
+	double acc = (double)(rl->samp_sent - thr) / dt;
+	double share = (double)thr / (double)rl->samp_sent;
+	/* Both samples throttled: a sample below the quota (or drawing on the server's saved-up
+	 * burst) says nothing about how the quota answers. */
+	if (rl->have_prev && share >= RATELIMIT_NOISE_MIN && share <= RATELIMIT_NOISE_MAX &&
+	    rl->prev_share >= RATELIMIT_NOISE_MIN && send < 0.9 * rl->prev_send &&
+	    rl->prev_acc > 0) {
+		/* A quota lets the same through per second (ratio 1); noise the same share
+		 * (ratio r): nearer r than 1 is noise. */
+		double r = send / rl->prev_send;
+		if (acc / rl->prev_acc < (1 + r) / 2) {
+			double back = rl->peak > rl->rate ? rl->peak : rl->rate;
+			if (rl->ceiling > 0 && back > rl->ceiling)
+				back = rl->ceiling;
+			if (share > rl->noise)
+				rl->noise = share;
+			rl->noise_found++;
+			rl->rate = back;
+			rl->ssthresh = rl->ceiling > 0 ? rl->ceiling : INFINITY;
+			rl->last_cut_rate = 0;
+			rl->streak = 0;
+			rl->have_prev = false;
+			sample_restart(rl, now);
+			return;
+		}
+	}
+	rl->prev_send = send;
+	rl->prev_acc = acc;
+	rl->prev_share = share;
+	rl->have_prev = true;
+	sample_restart(rl, now);
+}
+
 static void tick(struct ratelimit *rl, double now)
 {
 	if (now - rl->window_start < window_len(rl))
 		return;
-	if (rl->adaptive && rl->window_waited && !rl->window_throttled)
+	if (rl->adaptive && rl->noise > 0)
+		noisy_window(rl, now);
+	else if (rl->adaptive && rl->window_waited && !rl->window_throttled)
 		increase(rl);
 	if (!rl->window_throttled)
 		rl->streak = 0;
+	if (rl->adaptive && rl->noise == 0)
+		noise_sample(rl, now);
 	rl->window_start = now;
 	rl->window_waited = false;
 	rl->window_throttled = false;
+	rl->win_sent = 0;
+	rl->win_thr = 0;
 }
 
 double ratelimit_take(struct ratelimit *rl, double now)
 {
 	refill(rl, now);
 	tick(rl, now);
+	/* A sample ends when it is big enough, not at a window's end: at low rates a window is
+	 * long, and the noise test is what gets a falsely low rate back up. */
+	if (rl->adaptive && rl->noise == 0)
+		noise_sample(rl, now);
 	if (rl->tokens >= 1) {
 		rl->tokens -= 1;
+		rl->win_sent++;
+		rl->samp_sent++;
 		return 0;
 	}
 	rl->window_waited = true;
@@ -107,7 +213,10 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 	tick(rl, now);
 	rl->throttles++;
 	rl->window_throttled = true;
-	if (!rl->adaptive)
+	rl->win_thr++;
+	rl->samp_thr++;
+	/* With noise recognised, windows decide (noisy_window), not single 429s. */
+	if (!rl->adaptive || rl->noise > 0)
 		return;
 	/* Every request in flight when the quota was crossed comes back 429: one cut per window. */
 	if (rl->signals > 0 && now - rl->last_cut < RATELIMIT_WINDOW)
@@ -123,20 +232,15 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 		rl->last_cut = now;
 		return;
 	}
-	rl->last_cut_rate = rl->rate;
 	/* Throttled window after throttled window: the quota is far below, get there quickly. */
-	static const double cut[] = { RATELIMIT_DECREASE, 0.75, 0.65 };
-	rl->rate *= cut[rl->streak < 2 ? rl->streak : 2];
+	static const double factor[] = { RATELIMIT_DECREASE, 0.75, 0.65 };
+	cut(rl, now, factor[rl->streak < 2 ? rl->streak : 2]);
 	rl->streak++;
-	if (rl->rate < rl->floor)
-		rl->rate = rl->floor;
-	rl->ssthresh = rl->rate;
-	/* Stop sending for a moment so the server's bucket refills; saved-up tokens would send a
-	 * burst straight into the same wall. */
-	if (rl->tokens > 0)
-		rl->tokens = 0;
-	rl->last_cut = now;
-	rl->cuts++;
+}
+
+bool ratelimit_settled(const struct ratelimit *rl)
+{
+	return !rl->adaptive || rl->ceiling > 0 || rl->rate >= rl->ssthresh || rl->noise > 0;
 }
 
 double ratelimit_rate(const struct ratelimit *rl)

@@ -19,7 +19,20 @@
  *     per cent a window, faster while well below the rate where the last throttle happened.
  * `ceiling` caps the rate (a quota the user told us with --rate: recover to it, never probe past
  * it, and take a lone 429 at it for jitter: pause without cutting); 0 means no ceiling (probe for
- * a raised quota). `floor` is the lowest rate a cut reaches. */
+ * a raised quota). `floor` is the lowest rate a cut reaches.
+ *
+ * Throttling that is not about our rate (a service or proxy answering 429 to a share of all
+ * requests at random, or another tool's bursts) would otherwise pin the rate to the floor, since
+ * every window then holds a 429. So the limiter compares two consecutive samples of
+ * RATELIMIT_NOISE_SAMPLE requests each: throttling that answers to our rate lets the same number
+ * of requests through per second however fast we send (share = 1 - quota/rate), noise lets the
+ * same share through (accepted throughput falls with the rate). When the rate fell between the
+ * samples and the accepted throughput fell with it, the throttles are noise: the rate goes back
+ * to where the first cut happened and from then on a window cuts it only when its throttled
+ * share is clearly above the noise (3 standard deviations of a sample that size). The noise
+ * estimate fades with quieter windows (and is dropped when it is gone) and rises only when the
+ * sample test finds a stronger noise. A share above RATELIMIT_NOISE_MAX
+ * is never taken for noise: a service refusing nearly everything is not sent more. */
 struct ratelimit {
 	double rate;          /* tokens per second now */
 	double burst;         /* bucket depth, >= 1 */
@@ -38,10 +51,23 @@ struct ratelimit {
 	unsigned long cuts;      /* decreases applied */
 	unsigned streak;         /* consecutive windows with a cut */
 	unsigned long signals;   /* throttle signals acted on (at most one a window) */
+	/* noise detection (see above) */
+	unsigned long win_sent, win_thr; /* requests and throttles in this window */
+	double peak;             /* the highest rate a cut started from */
+	double samp_start;       /* clock when the current sample began (-1: none) */
+	unsigned long samp_sent, samp_thr;
+	bool have_prev;          /* the previous sample below is complete */
+	double prev_send, prev_acc; /* its send and accepted throughput, per second */
+	double prev_share;       /* and its throttled share */
+	double noise;            /* share throttled whatever the rate; 0: none seen */
+	unsigned long noise_found; /* times throttling was recognised as noise */
 };
 
 #define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 3-5 tokens' time) */
 #define RATELIMIT_DECREASE 0.85  /* multiplicative decrease on throttling */
+#define RATELIMIT_NOISE_SAMPLE 8 /* requests a sample for the noise test */
+#define RATELIMIT_NOISE_MIN 0.05  /* a throttled share below this is not worth calling noise */
+#define RATELIMIT_NOISE_MAX 0.7   /* nor one above this: the service refuses nearly everything */
 
 /* rate > 0, burst >= 1 (smaller values are raised to it). The bucket starts full. */
 void ratelimit_init(struct ratelimit *rl, double rate, double burst, bool adaptive, double ceiling,
@@ -56,6 +82,10 @@ void ratelimit_refund(struct ratelimit *rl);
 
 /* The service said 429 / ThrottlingException to a request made under this bucket. */
 void ratelimit_throttled(struct ratelimit *rl, double now);
+
+/* True once the rate is worth an estimate: fixed, capped by a stated quota, or past its first
+ * slow start. */
+bool ratelimit_settled(const struct ratelimit *rl);
 
 /* The current rate, tokens per second. */
 double ratelimit_rate(const struct ratelimit *rl);
