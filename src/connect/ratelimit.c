@@ -130,11 +130,14 @@ static void noise_sample(struct ratelimit *rl, double now)
 	double send = (double)rl->samp_sent / dt;
 	double acc = (double)(rl->samp_sent - thr) / dt;
 	double share = (double)thr / (double)rl->samp_sent;
-	/* Both samples throttled: a sample below the quota (or drawing on the server's saved-up
-	 * burst) says nothing about how the quota answers. */
-	if (rl->have_prev && share >= RATELIMIT_NOISE_MIN && share <= RATELIMIT_NOISE_MAX &&
-	    rl->prev_share >= RATELIMIT_NOISE_MIN && send < 0.9 * rl->prev_send &&
-	    rl->prev_acc > 0) {
+	/* Only once the rate fell to half where throttling began (what noise does; a quota holds
+	 * it near the quota), from two samples both throttled and neither refused nearly whole: a
+	 * sample below the quota says nothing about how the quota answers, and one that let one
+	 * or two through measures no throughput. */
+	bool band = share >= RATELIMIT_NOISE_MIN && share <= RATELIMIT_NOISE_MAX;
+	if (rl->have_prev && band && rl->prev_share >= RATELIMIT_NOISE_MIN &&
+	    rl->prev_share <= RATELIMIT_NOISE_MAX && send < 0.9 * rl->prev_send &&
+	    rl->prev_acc > 0 && rl->rate <= rl->peak / 2) {
 		/* A quota lets the same through per second (ratio 1); noise the same share
 		 * (ratio r): nearer r than 1 is noise. */
 		double r = send / rl->prev_send;

@@ -26,8 +26,9 @@
  * every window then holds a 429. So the limiter compares two consecutive samples of
  * RATELIMIT_NOISE_SAMPLE requests each: throttling that answers to our rate lets the same number
  * of requests through per second however fast we send (share = 1 - quota/rate), noise lets the
- * same share through (accepted throughput falls with the rate). When the rate fell between the
- * samples and the accepted throughput fell with it, the throttles are noise: the rate goes back
+ * same share through (accepted throughput falls with the rate). When the rate has fallen to half
+ * where throttling began, fell further between the samples and the accepted throughput fell
+ * with it, the throttles are noise: the rate goes back
  * to where the first cut happened and from then on a window cuts it only when its throttled
  * share is clearly above the noise (3 standard deviations of a sample that size). The noise
  * estimate fades with quieter windows (and is dropped when it is gone) and rises only when the
