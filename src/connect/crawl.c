@@ -1056,9 +1056,7 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 		if (!c.estimated && st->approx_total >= 0) {
 			/* The estimate waits for rates worth quoting: stated, or found. */
 			update_stats(&c, now);
-			if (st->rates_settled || st->elapsed >= CRAWL_ESTIMATE_WAIT ||
-			    ((c.search.done || c.search.failed) &&
-			     (!c.list.active || c.list.done || c.list.failed))) {
+			if (st->rates_settled || st->elapsed >= CRAWL_ESTIMATE_WAIT) {
 				c.estimated = true;
 				if (o->progress)
 					o->progress(o->progress_ctx, CRAWL_EVENT_ESTIMATE, st);

@@ -84,8 +84,8 @@ struct crawl_stats {
 enum crawl_event {
 	CRAWL_EVENT_TICK,     /* about four times a second */
 	CRAWL_EVENT_ESTIMATE, /* once: the first SearchUsers page told the size and the rates are
-			       * settled (stated, or found by the adaptive rate; at the latest
-			       * after CRAWL_ESTIMATE_WAIT seconds or when the listings end) */
+			       * settled (stated, or found by the adaptive rate), at the latest
+			       * CRAWL_ESTIMATE_WAIT seconds into the crawl, or as it ends */
 };
 
 #define CRAWL_ESTIMATE_WAIT 5.0
