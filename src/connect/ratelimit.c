@@ -114,7 +114,6 @@ static void noisy_window(struct ratelimit *rl, double now)
 		if (rl->noise < RATELIMIT_NOISE_MIN / 2) {
 			/* faded: back to cutting at the first 429 */
 			rl->noise = 0;
-			rl->have_prev = false;
 			sample_restart(rl, now);
 		}
 	}
@@ -124,44 +123,69 @@ static void noisy_window(struct ratelimit *rl, double now)
 static void noise_sample(struct ratelimit *rl, double now)
 {
 	double dt = now - rl->samp_start;
-	if (rl->samp_sent < RATELIMIT_NOISE_SAMPLE || !(dt > 0))
+	/* A trial's samples are longer, a second at least: one throttle more or less, or the
+	 * burst the server saved up, must not decide it. */
+	unsigned long need = rl->trial ? 2 * RATELIMIT_NOISE_SAMPLE : RATELIMIT_NOISE_SAMPLE;
+	if (rl->samp_sent < need || !(dt > 0) || (rl->trial && dt < 1.0))
 		return;
 	unsigned long thr = rl->samp_thr < rl->samp_sent ? rl->samp_thr : rl->samp_sent;
 	double send = (double)rl->samp_sent / dt;
 	double acc = (double)(rl->samp_sent - thr) / dt;
 	double share = (double)thr / (double)rl->samp_sent;
-	/* Only once the rate fell to half where throttling began (what noise does; a quota holds
-	 * it near the quota), from two samples both throttled and neither refused nearly whole: a
-	 * sample below the quota says nothing about how the quota answers, and one that let one
-	 * or two through measures no throughput. */
 	bool band = share >= RATELIMIT_NOISE_MIN && share <= RATELIMIT_NOISE_MAX;
-	if (rl->have_prev && band && rl->prev_share >= RATELIMIT_NOISE_MIN &&
-	    rl->prev_share <= RATELIMIT_NOISE_MAX && send < 0.9 * rl->prev_send &&
-	    rl->prev_acc > 0 && rl->rate <= rl->peak / 2) {
-		/* A quota lets the same through per second (ratio 1); noise the same share
-		 * (ratio r): nearer r than 1 is noise. */
-		double r = send / rl->prev_send;
-		if (acc / rl->prev_acc < (1 + r) / 2) {
-			double back = rl->peak > rl->rate ? rl->peak : rl->rate;
-			if (rl->ceiling > 0 && back > rl->ceiling)
-				back = rl->ceiling;
-			if (share > rl->noise)
-				rl->noise = share;
+	sample_restart(rl, now);
+	if (rl->trial == 1) {
+		/* Phase 1 measured the low rate without cuts: throttled there too? */
+		if (!band) {
+			rl->trial = 0; /* under a quota, or refused nearly whole: not noise */
+			return;
+		}
+		rl->trial = 2;
+		rl->trial_share = share;
+		rl->trial_send = send;
+		rl->trial_acc = acc;
+		/* Phase 2 sends twice as fast (no faster: under a quota each request above it is
+		 * a throttle we cause). */
+		double up = 2 * rl->rate;
+		if (rl->ceiling > 0 && up > rl->ceiling)
+			up = rl->ceiling;
+		if (up < 1.5 * rl->rate) {
+			rl->trial = 0; /* at the stated quota already: nothing to learn */
+			return;
+		}
+		rl->rate = up;
+		return;
+	}
+	if (rl->trial == 2) {
+		rl->trial = 0;
+		/* Noise refuses the same share at the higher rate, so proportionally more gets
+		 * through; a quota refuses more and lets the same through. Halfway decides. */
+		double ratio = rl->trial_send > 0 ? send / rl->trial_send : 1;
+		if (ratio >= 1.5 && share <= RATELIMIT_NOISE_MAX &&
+		    acc >= rl->trial_acc * (1 + ratio) / 2) {
+			rl->noise = share > rl->trial_share ? share : rl->trial_share;
 			rl->noise_found++;
-			rl->rate = back;
 			rl->ssthresh = rl->ceiling > 0 ? rl->ceiling : INFINITY;
 			rl->last_cut_rate = 0;
 			rl->streak = 0;
-			rl->have_prev = false;
-			sample_restart(rl, now);
 			return;
 		}
+		/* A quota after all: back down, and no new trial for a while, longer each time
+		 * (each costs a sample's worth of throttles). */
+		rl->rate = rl->trial_rate;
+		cut(rl, now, RATELIMIT_DECREASE);
+		rl->no_trial_before =
+			now + 20.0 * (double)(1UL << (rl->trials_failed < 6 ? rl->trials_failed : 6));
+		rl->trials_failed++;
+		return;
 	}
-	rl->prev_send = send;
-	rl->prev_acc = acc;
-	rl->prev_share = share;
-	rl->have_prev = true;
-	sample_restart(rl, now);
+	/* A trial starts when the rate was cut well below where throttling began and the
+	 * throttles go on (what noise does; a quota's throttles stop near the quota). */
+	if (band && now >= rl->no_trial_before && rl->rate <= 0.75 * rl->peak) {
+		rl->trial = 1;
+		rl->trial_rate = rl->rate;
+		rl->trials++;
+	}
 }
 
 static void tick(struct ratelimit *rl, double now)
@@ -218,8 +242,9 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 	rl->window_throttled = true;
 	rl->win_thr++;
 	rl->samp_thr++;
-	/* With noise recognised, windows decide (noisy_window), not single 429s. */
-	if (!rl->adaptive || rl->noise > 0)
+	/* With noise recognised, windows decide (noisy_window), not single 429s; during a trial
+	 * its samples decide (a cut would spoil the measurement). */
+	if (!rl->adaptive || rl->noise > 0 || rl->trial)
 		return;
 	/* Every request in flight when the quota was crossed comes back 429: one cut per window. */
 	if (rl->signals > 0 && now - rl->last_cut < RATELIMIT_WINDOW)
@@ -238,7 +263,10 @@ void ratelimit_throttled(struct ratelimit *rl, double now)
 	/* Throttled window after throttled window: the quota is far below, get there quickly. */
 	static const double factor[] = { RATELIMIT_DECREASE, 0.75, 0.65 };
 	cut(rl, now, factor[rl->streak < 2 ? rl->streak : 2]);
-	rl->streak++;
+	/* ... but only while most of the window is refused: windows losing a few requests each,
+	 * as to noise, cut gently, so the noise test has samples before the floor. */
+	if (rl->win_sent == 0 || 2 * rl->win_thr >= rl->win_sent)
+		rl->streak++;
 }
 
 bool ratelimit_settled(const struct ratelimit *rl)

@@ -57,9 +57,11 @@ struct ratelimit {
 	double peak;             /* the highest rate a cut started from */
 	double samp_start;       /* clock when the current sample began (-1: none) */
 	unsigned long samp_sent, samp_thr;
-	bool have_prev;          /* the previous sample below is complete */
-	double prev_send, prev_acc; /* its send and accepted throughput, per second */
-	double prev_share;       /* and its throttled share */
+	int trial;               /* 1: measuring the low rate, 2: twice that; 0: no trial */
+	double trial_rate;       /* the rate the trial started from */
+	double trial_share, trial_send, trial_acc; /* phase 1's share and throughputs (per s) */
+	unsigned long trials, trials_failed; /* trials made, and those that found a quota */
+	double no_trial_before;  /* clock: backing off after a failed trial */
 	double noise;            /* share throttled whatever the rate; 0: none seen */
 	unsigned long noise_found; /* times throttling was recognised as noise */
 };
