@@ -23,17 +23,21 @@
  *
  * Throttling that is not about our rate (a service or proxy answering 429 to a share of all
  * requests at random, or another tool's bursts) would otherwise pin the rate to the floor, since
- * every window then holds a 429. So the limiter compares two consecutive samples of
- * RATELIMIT_NOISE_SAMPLE requests each: throttling that answers to our rate lets the same number
- * of requests through per second however fast we send (share = 1 - quota/rate), noise lets the
- * same share through (accepted throughput falls with the rate). When the rate has fallen to half
- * where throttling began, fell further between the samples and the accepted throughput fell
- * with it, the throttles are noise: the rate goes back
- * to where the first cut happened and from then on a window cuts it only when its throttled
- * share is clearly above the noise (3 standard deviations of a sample that size). The noise
- * estimate fades with quieter windows (and is dropped when it is gone) and rises only when the
- * sample test finds a stronger noise. A share above RATELIMIT_NOISE_MAX
- * is never taken for noise: a service refusing nearly everything is not sent more. */
+ * every window then holds a 429. Throttling that answers to our rate lets the same number of
+ * requests through per second however fast we send (share = 1 - quota/rate); noise lets the
+ * same share through. The limiter keeps samples of RATELIMIT_NOISE_SAMPLE requests; when one
+ * taken at 3/4 of the rate where throttling began or less is still throttled (a share between
+ * RATELIMIT_NOISE_MIN and RATELIMIT_NOISE_MAX), it runs a trial: a sample of twice the size
+ * and a second at least at that rate, without cuts, then one at twice the rate. When the second
+ * let through at least halfway between as much (a quota) and twice as much (noise), the
+ * throttling is noise: the rate stays up and from then on a window cuts it only when its
+ * throttled share is clearly above the noise (2 standard deviations of a sample that size, at
+ * least 5 points), slow start again allowed. Otherwise it was a quota: the rate goes back below
+ * where the trial started and the next trial waits 20 s, then 40, 80... A cut escalates (0.75,
+ * 0.65) only while most of a window is refused, so noise lowers the rate gently enough for a
+ * trial to happen first. The noise estimate fades with quieter windows and is dropped when it
+ * is gone. A share above RATELIMIT_NOISE_MAX is never taken for noise: a service refusing
+ * nearly everything is not sent more. */
 struct ratelimit {
 	double rate;          /* tokens per second now */
 	double burst;         /* bucket depth, >= 1 */
