@@ -113,7 +113,7 @@ static const char script[] =
 	"\tfor (; built < upto; built++) {\n"
 	"\t\tvar c = C[built], n = '', e = '', u = '', v = '';\n"
 	"\t\tc[3].forEach(function (m) { u += m[1] + '\\n'; e += m[2] + '\\n'; n += m[3] + ' ' + m[4] + '\\n'; });\n"
-	"\t\tc[4].forEach(function (p) { p[3].forEach(function (x) { v += K[x[0]][1] + ': ' + x[2] + '\\n'; }); });\n"
+	"\t\tc[4].forEach(function (p) { p[3].forEach(function (x) { v += (x[3] ? '' : K[x[0]][1] + ': ') + x[2] + '\\n'; }); });\n"
 	"\t\tvar all = fold(n + '\\u0001' + e + '\\u0001' + u + '\\u0001' + v), h = all.split('\\u0001');\n"
 	"\t\th.all = all;\n"
 	"\t\thay[built] = h;\n"

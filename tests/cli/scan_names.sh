@@ -48,6 +48,7 @@ ok_if "analyze --instance names the routing profile too" grep -q '"detail":"Same
 
 # 3. Listings denied: the scan completes with a warning, and the evidence falls back to ids.
 rm -rf "$XDG_CACHE_HOME"
+rm -f "$TMP/emu.out" # emu_start reads the URL from it: not the last server's
 emu_start --data "$TMP/inst.json" --verify-sigv4 --deny ListRoutingProfiles,ListSecurityProfiles,ListUserHierarchyGroups ||
 	{ not_ok "emulator starts"; done_testing; exit; }
 expect_rc "scan with the listings denied completes (exit 0)" 0 \
