@@ -285,11 +285,17 @@ static void list_names(const struct connect_scan_request *rq,
 		if (r == CD_OK)
 			r = cache_names_put(cache, (enum name_kind)k, &t, (double)time(NULL), nerr,
 					    sizeof nerr);
-		if (r != CD_OK)
-			note(ev, CONNECT_SCAN_WARN, "%s names not listed (%s%s%s); the reports show their ids",
+		if (r == CD_OK)
+			note(ev, CONNECT_SCAN_INFO, "%s names: %zu (%s, %zu request%s)",
+			     name_kind_label((enum name_kind)k), t.n[k], api_op_name(op), requests,
+			     requests == 1 ? "" : "s");
+		else
+			note(ev, CONNECT_SCAN_WARN, "%s names not listed (%s%s%s); %s",
 			     name_kind_label((enum name_kind)k), nerr,
 			     r == CD_AUTH ? ": allow connect:" : "",
-			     r == CD_AUTH ? api_op_name(op) : "");
+			     r == CD_AUTH ? api_op_name(op) : "",
+			     k == NAME_SECURITY_PROFILE ? "the evidence leaves them out"
+							: "the reports show their ids");
 		names_clear(&t, (enum name_kind)k);
 	}
 	names_release(&t);
