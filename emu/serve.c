@@ -16,8 +16,9 @@
 #define EMU_DEFAULT_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 enum {
-	O_AKID, O_BURST, O_DATA, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE, O_INSTANCE, O_LATENCY,
-	O_MUTATE, O_DENY, O_PORT, O_RATE, O_REGION, O_RESOURCES, O_SECRET, O_SEED, O_TOKEN, O_SLOW, O_TRUTH, O_USERS,
+	O_AKID, O_BURST, O_DATA, O_DENY, O_DENY_SQ, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE,
+	O_INSTANCE, O_LATENCY, O_MUTATE, O_PORT, O_RATE, O_REGION, O_RESOURCES, O_SECRET, O_SEED,
+	O_TOKEN, O_SLOW, O_TRUTH, O_USERS,
 	O_VERBOSE, O_VERIFY,
 };
 
@@ -26,6 +27,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "burst", 0, "API=B", O_BURST, "bucket size per operation (bare number: all; default max(1, rate))" },
 	{ "data", 0, "FILE", O_DATA, "serve the instance in FILE ({\"InstanceId\",\"Region\",\"Users\":[...]})" },
 	{ "deny", 0, "LIST", O_DENY, "operations answered 403 AccessDeniedException, e.g. ListRoutingProfiles,ListSecurityProfiles" },
+	{ "deny-service-quotas", 0, NULL, O_DENY_SQ, "answer ListServiceQuotas with AccessDeniedException (a caller without servicequotas:ListServiceQuotas)" },
 	{ "dup-rate", 0, "F", O_DUP_RATE, "share of planted second accounts with --users (default 0.05)" },
 	{ "fault-kinds", 0, "LIST", O_FAULT_KINDS, "faults to inject: 500,503,drop,truncate,slow (default all)" },
 	{ "fault-rate", 0, "F", O_FAULT_RATE, "share of API requests answered with a fault (0..1)" },
@@ -50,7 +52,7 @@ struct serve_cfg {
 	const char *data, *resources, *truth, *instance_id, *region, *akid, *secret, *token, *fault_kinds;
 	unsigned long long users, seed, port, latency_ms, slow_ms;
 	double dup_rate, fault_rate, mutate_rate;
-	bool users_set, verify, verbose;
+	bool users_set, verify, verbose, deny_sq;
 	bool deny[EMU_OP_COUNT];
 	struct emu_quota *quota;
 };
@@ -85,6 +87,7 @@ static enum cd_result serve_opt(void *ctx, int id, const char *arg, char *err, s
 				p++;
 		}
 		return CD_OK;
+	case O_DENY_SQ: c->deny_sq = true; return CD_OK;
 	case O_VERBOSE: c->verbose = true; return CD_OK;
 	case O_DUP_RATE: return cli_double("dup-rate", arg, 0, 0.5, &c->dup_rate, err, errlen);
 	case O_FAULT_RATE: return cli_double("fault-rate", arg, 0, 1, &c->fault_rate, err, errlen);
@@ -289,7 +292,8 @@ static enum cd_result serve_run(int argc, char **argv)
 	struct emu_server_opts so = {
 		.port = (uint16_t)c.port, .store = store, .resources = res, .quota = &quota,
 		.fault = c.fault_rate > 0 ? &fault : NULL, .auth = c.verify ? &auth : NULL,
-		.latency_ms = (unsigned)c.latency_ms, .mutate_rate = c.mutate_rate, .seed = c.seed,
+		.latency_ms = (unsigned)c.latency_ms, .deny_service_quotas = c.deny_sq,
+		.mutate_rate = c.mutate_rate, .seed = c.seed,
 		.on_reply = c.verbose ? log_reply : NULL,
 	};
 	memcpy(so.deny, c.deny, sizeof so.deny);
@@ -327,7 +331,9 @@ const struct cli_cmd emu_cmd_serve = {
 		"Serves ListUsers, DescribeUser, SearchUsers and ListInstances (and, for plan/apply/"
 		"restore, DeleteUser, CreateUser, ListQuickConnects, DescribeQuickConnect, "
 		"DeleteQuickConnect, ListUserProficiencies, AssociateUserProficiencies) as the Amazon Connect "
-		"REST JSON API does, for clients pointed at it with --endpoint-url. Per-operation "
+		"REST JSON API does, for clients pointed at it with --endpoint-url, and on the same "
+		"port Service Quotas' ListServiceQuotas for 'connect' with the --rate/--burst it "
+		"enforces. Per-operation "
 		"quotas (429 ThrottlingException), injected faults, SigV4 checks and changes while "
 		"serving are opt-in. Admin endpoint: GET /_emu/stats, POST /_emu/reset-stats, "
 		"/_emu/mutate, /_emu/users/ID, /_emu/credentials, GET /_emu/resources, "

@@ -17,6 +17,7 @@
 
 #include "aws/sigv4.h"
 #include "emu_page.h"
+#include "emu_quotas.h"
 #include "emu_search.h"
 #include "jsonesc.h"
 #include "server_act.h"
@@ -41,6 +42,7 @@ struct emu_server {
 	unsigned latency_ms;
 	uint64_t page_key;
 	bool verify;
+	bool deny_service_quotas;
 	/* Accepted credentials; /_emu/credentials rotates them while serving. */
 	pthread_mutex_t auth_lock;
 	char akid[AUTH_STR_MAX], secret[AUTH_STR_MAX], token[AUTH_STR_MAX], old_token[AUTH_STR_MAX];
@@ -51,6 +53,7 @@ struct emu_server {
 	struct op_counters ops[EMU_OP_COUNT];
 	bool deny[EMU_OP_COUNT];
 	atomic_ulong auth_failures, unknown, admin, request_id;
+	atomic_ulong sq_requests, sq_denied; /* Service Quotas (ListServiceQuotas) */
 	/* the change ticker */
 	double mutate_rate;
 	uint64_t rng;
@@ -345,10 +348,12 @@ enum cd_result emu_server_stats(struct emu_server *s, struct buf *out)
 			       "\"auth_failures\":%lu,\"unknown_requests\":%lu,\"admin_requests\":%lu,"
 			       "\"users\":%zu,\"deleted_users\":%zu,\"described_users\":%zu,"
 			       "\"described_more_than_once\":%zu,\"changes\":{\"modified\":%zu,"
-			       "\"created\":%zu,\"deleted\":%zu}}",
+			       "\"created\":%zu,\"deleted\":%zu},"
+			       "\"service_quotas\":{\"requests\":%lu,\"denied\":%lu}}",
 			       writes, req, thr, flt, errs, atomic_load(&s->auth_failures),
 			       atomic_load(&s->unknown), atomic_load(&s->admin), c.users, c.deleted,
-			       c.described, c.described_again, c.modified, c.created, c.deleted);
+			       c.described, c.described_again, c.modified, c.created, c.deleted,
+			       atomic_load(&s->sq_requests), atomic_load(&s->sq_denied));
 	return r;
 }
 
@@ -363,6 +368,8 @@ static void reset_stats(struct emu_server *s)
 	atomic_store(&s->auth_failures, 0);
 	atomic_store(&s->unknown, 0);
 	atomic_store(&s->admin, 0);
+	atomic_store(&s->sq_requests, 0);
+	atomic_store(&s->sq_denied, 0);
 	emu_store_reset_counts(s->store);
 }
 
@@ -473,8 +480,9 @@ static const char *conn_header(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
-static bool authorised(struct emu_server *s, struct MHD_Connection *c, const char *method,
-		       const char *path, const char *query, const struct buf *body, struct reply *rp)
+static bool authorised(struct emu_server *s, struct MHD_Connection *c, const char *service,
+		       const char *method, const char *path, const char *query,
+		       const struct buf *body, struct reply *rp)
 {
 	char msg[512];
 	/* Copies, so a rotation in another thread cannot change strings under the check. */
@@ -493,6 +501,7 @@ static bool authorised(struct emu_server *s, struct MHD_Connection *c, const cha
 	struct emu_auth_request rq = {
 		.method = method, .path = path, .query = query, .body = body->data,
 		.body_len = body->len, .header = conn_header, .ctx = c, .now = time(NULL),
+		.service = service,
 	};
 	const char *name = emu_auth_check(&a, &rq, msg, sizeof msg);
 	if (!name)
@@ -525,6 +534,36 @@ static void sleep_ms(unsigned ms)
 		;
 }
 
+/* Service Quotas on the same port (emu_quotas.c): counted apart from the Connect operations,
+ * signed for "servicequotas", never throttled or faulted. */
+static void service_quotas(struct emu_server *s, struct MHD_Connection *c, const char *method,
+			   const char *path, const char *query, struct req *rq, const char *target,
+			   struct reply *rp)
+{
+	atomic_fetch_add(&s->sq_requests, 1);
+	if (s->latency_ms)
+		sleep_ms(s->latency_ms);
+	if (strcmp(method, "POST") || strcmp(path, "/")) {
+		atomic_fetch_add(&s->unknown, 1);
+		reply_error(rp, 404, "UnknownOperationException", "message",
+			    "Service Quotas is POST / (connect-emu got %.8s %.200s)", method, path);
+		return;
+	}
+	if (rq->too_big) {
+		reply_error(rp, 413, "RequestEntityTooLargeException", "message",
+			    "the request body is larger than %u bytes", BODY_MAX);
+		return;
+	}
+	if (s->verify && !authorised(s, c, EMU_SQ_SIGNING_NAME, method, path, query, &rq->body, rp))
+		return;
+	static const struct emu_quota none;
+	rp->status = emu_quotas_answer(s->quota ? s->quota : &none, s->deny_service_quotas,
+				       s->region, target, rq->body.data, rq->body.len, &rp->body,
+				       &rp->error);
+	if (rp->error && !strcmp(rp->error, "AccessDeniedException"))
+		atomic_fetch_add(&s->sq_denied, 1);
+}
+
 static void handle(struct emu_server *s, struct MHD_Connection *c, const char *method,
 		   struct req *rq, struct reply *rp)
 {
@@ -540,6 +579,11 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	pathbuf[plen] = '\0';
 	if (!strncmp(pathbuf, "/_emu/", 6)) {
 		admin(s, method, pathbuf, rq->body.data, rq->body.len, rp);
+		return;
+	}
+	const char *target = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Amz-Target");
+	if (emu_quotas_is_target(target)) {
+		service_quotas(s, c, method, pathbuf, query, rq, target, rp);
 		return;
 	}
 	int n = split_path(pathbuf, seg, 4);
@@ -571,7 +615,7 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 			    "the request body is larger than %u bytes", BODY_MAX);
 		return;
 	}
-	if (s->verify && !authorised(s, c, method, pathbuf, query, &rq->body, rp))
+	if (s->verify && !authorised(s, c, "connect", method, pathbuf, query, &rq->body, rp))
 		return;
 	if (s->quota && !emu_quota_take(s->quota, (enum emu_op)op, emu_now())) {
 		atomic_fetch_add(&oc->throttles, 1);
@@ -836,6 +880,7 @@ enum cd_result emu_server_start(const struct emu_server_opts *o, struct emu_serv
 	memcpy(s->deny, o->deny, sizeof s->deny);
 	s->resources = o->resources;
 	s->latency_ms = o->latency_ms;
+	s->deny_service_quotas = o->deny_service_quotas;
 	s->page_key = o->seed * 0x9e3779b97f4a7c15ULL + 0x7a6e;
 	s->mutate_rate = o->mutate_rate;
 	s->on_reply = o->on_reply;

@@ -23,6 +23,7 @@ struct emu_server_opts {
 	const struct emu_auth *auth; /* NULL: signatures are not checked */
 	unsigned latency_ms;        /* added to every API reply */
 	bool deny[EMU_OP_COUNT];    /* answered 403 AccessDeniedException (serve --deny) */
+	bool deny_service_quotas;   /* ListServiceQuotas answers AccessDeniedException */
 	double mutate_rate;         /* random changes per second (0: none) */
 	uint64_t seed;              /* page-token key and change choices */
 	/* Called after each request is answered (NULL: none), from the connection's thread: the

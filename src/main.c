@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cmd/commands.h"
+#include "cmd/signals.h"
 #include "log.h"
 #include "result.h"
 
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
 		log_error("unknown command '%s' (try 'connect-dupes --help')", argv[1]);
 		return EXIT_USAGE;
 	}
+	cmd_signals_catch(false); /* a signal leaves no temporary behind (scan softens this) */
 	enum cd_result r = cmd->run(argc - 2, argv + 2);
 	return result_exit_code(r);
 }

@@ -23,8 +23,8 @@ static const struct cli_opt cache_opts[] = {
 	{ "all", 0, NULL, OPT_ALL, "prune: delete the caches of every instance" },
 	{ "cache", 0, "FILE", OPT_CACHE,
 	  "the cache file (default: INSTANCE-ID.db in the cache folder)" },
-	{ "instance", 0, "ID|ARN", OPT_INSTANCE,
-	  "the instance whose cache to use (default: $CONNECT_INSTANCE_ID)" },
+	{ "instance", 0, "ID|ARN|ALIAS", OPT_INSTANCE,
+	  "the instance whose cache to use (default: $CONNECT_INSTANCE_ID); an alias is one a scan used" },
 	{ "output", 'o', "FILE", OPT_OUTPUT, "export: write to FILE (0600) instead of stdout" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "only errors" },
 	{ "verbose", 'v', NULL, OPT_VERBOSE, "info: list every recorded failure" },
@@ -70,8 +70,9 @@ static enum cd_result pick_path(const struct cache_args *a, char *path, size_t p
 		snprintf(err, errlen, "which cache? give --instance ID or --cache FILE");
 		return CD_USAGE;
 	}
-	/* An alias would need ListInstances, and this command never uses the network. */
-	return cache_default_path(inst, path, pathlen, err, errlen);
+	/* Offline: an alias is found in the caches (a scan by alias records it), never with
+	 * ListInstances: this command never uses the network. */
+	return cache_find(inst, path, pathlen, err, errlen);
 }
 
 static void fmt_time(double t, char *out, size_t outlen)

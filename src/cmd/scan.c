@@ -7,6 +7,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/signals.h"
 #include "connect/scan.h"
 #include "log.h"
 #include "pipeline.h"
@@ -22,6 +23,7 @@ enum {
 	SCAN_ID_NO_ADAPTIVE,
 	SCAN_ID_NO_CACHE,
 	SCAN_ID_PROFILE,
+	SCAN_ID_QUOTA_SHARE,
 	SCAN_ID_RATE,
 	SCAN_ID_MAX_AGE,
 	SCAN_ID_REFRESH,
@@ -57,6 +59,9 @@ static const struct cli_opt scan_opts[] = {
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
+	{ "quota-share", 0, "F", SCAN_ID_QUOTA_SHARE,
+	  "use at most this share (0 < F <= 1) of each API quota Service Quotas lists, so the "
+	  "account's other callers keep the rest (default 0.8)" },
 	{ "rate", 0, "API=N", SCAN_ID_RATE,
 	  "requests/s for an operation (DescribeUser, ListUsers, SearchUsers), or N for all; repeatable" },
 	{ "refresh", 0, NULL, SCAN_ID_REFRESH, "describe every user again, even if cached and unchanged" },
@@ -75,6 +80,7 @@ struct scan_args {
 	double max_age; /* seconds, 0: none */
 	double rate[API_NOPS], burst[API_NOPS];
 	bool rate_given[API_NOPS];
+	double quota_share;
 	unsigned concurrency, retries;
 	double timeout;
 };
@@ -197,6 +203,14 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 	case SCAN_ID_PROFILE:
 		a->profile = arg;
 		break;
+	case SCAN_ID_QUOTA_SHARE:
+		r = cli_double("quota-share", arg, 0, 1, &a->quota_share, err, errlen);
+		if (r == CD_OK && !(a->quota_share > 0)) {
+			snprintf(err, errlen, "option '--quota-share' takes a share above 0 and at most 1, "
+				 "not '%s'", arg);
+			r = CD_USAGE;
+		}
+		break;
 	case SCAN_ID_RATE:
 	case SCAN_ID_BURST:
 		r = parse_quota(a, id == SCAN_ID_BURST, arg, err, errlen);
@@ -222,22 +236,9 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 
 /* --- what the scan says while it runs: the events of connect/scan.h, as log lines ----------- */
 
-static volatile sig_atomic_t scan_stop;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	scan_stop = 1;
-	/* A second Ctrl-C is the default action: the user insists. */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-}
-
 struct scan_ui {
 	double last_log;      /* elapsed at the last periodic progress line */
 	size_t last_thousand; /* users done at the last "every 1,000" line */
-	struct sigaction old_int, old_term;
-	bool handlers;        /* ours are installed */
 };
 
 static void on_note(void *ctx, enum connect_scan_level level, const char *text)
@@ -266,30 +267,11 @@ static void on_progress(void *ctx, const char *line, size_t users, double elapse
 	}
 }
 
-/* Ctrl-C during the fetch stops it and keeps what arrived; at any other time it kills. */
-static void restore_signals(struct scan_ui *u)
-{
-	if (!u->handlers)
-		return;
-	sigaction(SIGINT, &u->old_int, NULL);
-	sigaction(SIGTERM, &u->old_term, NULL);
-	u->handlers = false;
-}
-
 static void on_fetching(void *ctx, bool begin)
 {
-	struct scan_ui *u = ctx;
-	if (!begin) {
+	(void)ctx;
+	if (!begin)
 		log_progress_done();
-		restore_signals(u);
-		return;
-	}
-	struct sigaction sa = { .sa_handler = on_sigint };
-	sigemptyset(&sa.sa_mask);
-	scan_stop = 0;
-	sigaction(SIGINT, &sa, &u->old_int);
-	sigaction(SIGTERM, &sa, &u->old_term);
-	u->handlers = true;
 }
 
 /* --- the command -------------------------------------------------------------------------- */
@@ -300,7 +282,7 @@ static enum cd_result scan_run(int argc, char **argv)
 	char err[1024];
 	bool help = false;
 	size_t npos = 0;
-	struct scan_args a = { .adaptive = true };
+	struct scan_args a = { .adaptive = true, .quota_share = 0.8 };
 	struct connect_scan_outcome oc;
 	struct scan_failure *failed = NULL;
 	struct scan_ui ui = { 0 };
@@ -348,18 +330,21 @@ static enum cd_result scan_run(int argc, char **argv)
 		.max_attempts_env = getenv("AWS_MAX_ATTEMPTS"),
 		.cache_path = a.cache,
 		.no_cache = a.no_cache,
-		.stop = &scan_stop,
+		.stop = &cmd_signal_stop,
 	};
 	for (int i = 0; i < API_NOPS; i++) {
 		rq.rate[i] = a.rate[i];
 		rq.burst[i] = a.burst[i];
 		rq.rate_given[i] = a.rate_given[i];
 	}
+	rq.quota_share = a.quota_share;
 	struct connect_scan_events ev = {
 		.ctx = &ui, .note = on_note, .progress = on_progress, .fetching = on_fetching,
 	};
+	/* From here the first SIGINT or SIGTERM stops the fetch and the partial reports are
+	 * written (exit 3); a second one removes the temporaries and kills (cmd/signals.h). */
+	cmd_signals_catch(true);
 	rc = connect_scan(&rq, &ev, &oc, err, sizeof err);
-	restore_signals(&ui);
 	if (rc != CD_OK) {
 		if (err[0])
 			log_error("%s", err);
@@ -388,6 +373,10 @@ static enum cd_result scan_run(int argc, char **argv)
 	rc = pipeline_run(&oc.users, &a.report, &facts, NULL);
 	if (rc == CD_OK && oc.fetch != CD_OK)
 		rc = oc.fetch;
+	if ((rc == CD_OK || rc == CD_DUPLICATES) && cmd_signal_stop)
+		/* Asked to stop while the reports were being written: they are complete, but the
+		 * caller asked for an end, and 0 would say nothing happened. */
+		rc = CD_INTERRUPTED;
 out:
 	free(failed);
 	connect_scan_outcome_release(&oc);
@@ -400,15 +389,18 @@ const struct cli_cmd cmd_scan = {
 	.summary = "fetch every user of a Connect instance and find duplicates",
 	.description =
 		"Lists the instance's users with SearchUsers and ListUsers and describes those that\n"
-		"need it with DescribeUser, all three at once, each at its API quota (published\n"
-		"defaults, --rate to override; the rate adapts to throttling and to raised quotas).\n"
+		"need it with DescribeUser, all three at once, each at a share of its API quota\n"
+		"(read from Service Quotas, --quota-share of it; --rate to override; without\n"
+		"servicequotas:ListServiceQuotas the rate adapts to throttling and raised quotas).\n"
 		"Everything fetched goes into a cache as it arrives, so an interrupted scan resumes\n"
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"
 		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).\n"
-		"Exit status: 0 complete, 1 duplicates with --fail-on-duplicates, 2 usage error or\n"
-		"unknown instance, 3 incomplete (reports partial; run again to resume), 4 AWS\n"
-		"authentication or permission error, 5 local I/O error.",
+		"Ctrl-C or SIGTERM stops the fetch and writes partial reports; a second one kills.\n"
+		"Exit status: 0 complete, 1 duplicates with --fail-on-duplicates, 2 usage error,\n"
+		"unknown instance or a Region that does not resolve (nothing written), 3 incomplete\n"
+		"or interrupted (reports partial; run again to resume), 4 AWS authentication or\n"
+		"permission error, 5 local I/O error (no report kept).",
 	.opts = scan_opts,
 	.nopts = CLI_ARRAY_LEN(scan_opts),
 	.run = scan_run,
