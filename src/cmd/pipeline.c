@@ -129,6 +129,7 @@ static void groups_facts_of(const struct run *r, struct groups_facts *g)
 	g->inst.account = known(f ? f->account : NULL, r->arn_account);
 	g->inst.origin = origin[f && f->origin <= SCAN_ORIGIN_SCAN ? f->origin : SCAN_ORIGIN_FILES];
 	g->inst.source = known(f ? f->source : NULL, "");
+	g->names = f ? f->names : NULL;
 	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
 	g->csv = formats & PIPE_FMT_CSV;
 	g->json = formats & PIPE_FMT_JSON;
