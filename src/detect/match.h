@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "buf.h"
+#include "detect/fsmodel.h"
 #include "model/user.h"
 #include "result.h"
 
@@ -90,6 +91,12 @@ struct match_stats {
 	size_t duplicates, possible;
 	size_t by_kind[MK_COUNT]; /* duplicate pairs carrying each kind of evidence */
 	double secs[MATCH_STAGES]; /* wall seconds per stage (enum match_stage), for the log */
+	struct fs_model model;   /* the estimated model (m, u per level, lambda, EM iterations) */
+	double prior_bits;       /* log2(lambda / (1 - lambda)) */
+	double pairs_total;      /* all pairs of users, n(n-1)/2 */
+	size_t sampled;          /* non-candidate pairs compared to estimate u */
+	size_t name_m_pairs;     /* identifier-joined candidates the names' m was counted on */
+	double lambda_candidates; /* P(one person) among the candidate pairs (EM) */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

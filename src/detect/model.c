@@ -1,0 +1,475 @@
+/* model.c -- the Fellegi-Sunter model of match_run: each candidate pair's comparison levels,
+ * u and m estimated from the instance (random pairs + EM, fsmodel.c), term-frequency weights,
+ * and the scored pairs.
+ *
+ * The population the model describes is every pair of users. The candidate pairs (blocking)
+ * are all counted; the pairs blocking did not make are represented by a deterministic random
+ * sample of them, each standing for (all pairs - candidates) / sample pairs. EM over that
+ * population estimates m, u and the prior lambda = P(two users are one person) together: u
+ * comes out as the share of each level among the pairs that are not one person (Splink's
+ * random-pair u), m and lambda from the candidates that are. Exact agreement on a name, an
+ * address or a username is then weighted by the value's own frequency (term frequency), not
+ * the average. */
+#include "detect/match_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "grow.h"
+
+/* Non-candidate pairs compared to estimate u (all of them when there are fewer). */
+#define MODEL_SAMPLE 1000000u
+#define MODEL_SEED 0x9E3779B97F4A7C15ull
+/* Pseudo-pairs pulling the names' m towards the start values (few identifier-joined pairs). */
+#define NAME_M_PSEUDO 20.0
+
+/* Name smoothing: the frequencies of name parts are shrunk towards a typical name's share
+ * (NAME_PRIOR_USERS pseudo-users): in a 12-user instance every name is "1 in 12", which says
+ * nothing about how common it is among people. */
+#define NAME_PRIOR_USERS 1000.0
+#define NAME_PRIOR_FIRST (1.0 / 500)
+#define NAME_PRIOR_LAST (1.0 / 2000)
+
+/* Start values of EM (also where its pseudo-counts pull a level no pair reaches). u starts at
+ * the level's share in the whole population (measured), m here: "a second account of one
+ * person mostly agrees, sometimes slips". */
+static const struct {
+	const char *name;
+	uint8_t nlevels;
+	const char *levels[FS_MAX_LEVELS];
+	double m[FS_MAX_LEVELS];
+} comps[MODEL_NCOMP] = {
+	[C_NAME] = { "name", 8,
+		     { "null", "exact", "swapped", "nickname_or_initial", "osa1", "osa2_or_jw", "one_part", "different" },
+		     { 0, 0.70, 0.03, 0.05, 0.08, 0.05, 0.04, 0.05 } },
+	[C_EMAIL] = { "email", EL_COUNT,
+		      { "null", "exact", "local_same_org", "local_other_domain", "local_near_org", "local_near_other", "different" },
+		      { 0, 0.50, 0.10, 0.05, 0.10, 0.02, 0.23 } },
+	[C_USER] = { "username", UL_COUNT,
+		     { "null", "exact", "handle", "near", "different" },
+		     { 0, 0.30, 0.20, 0.20, 0.30 } },
+	[C_PHONE] = { "phone", 3, { "null", "same", "different" }, { 0, 0.5, 0.5 } },
+	[C_DIR] = { "directory", 3, { "null", "same", "different" }, { 0, 0.8, 0.2 } },
+	[C_JOB] = { "job", 6,
+		    { "null", "team_and_profiles", "team", "routing_profile", "hierarchy_group", "different" },
+		    { 0, 0.30, 0.20, 0.20, 0.10, 0.20 } },
+};
+
+const char *model_comparison_name(unsigned k)
+{
+	return k < MODEL_NCOMP ? comps[k].name : "unknown";
+}
+
+static int has_phone(const struct feat *f)
+{
+	return f->mobile != NONE || f->desk != NONE;
+}
+
+void model_levels(const struct ctx *c, uint32_t ia, uint32_t ib, const struct match_cmp *m,
+		  uint8_t *lv)
+{
+	const struct feat *a = &c->f[ia], *b = &c->f[ib];
+	static const uint8_t name_lv[] = {
+		[NL_NONE] = 0, [NL_SAME] = 1, [NL_UMLAUT] = 1, [NL_SPLIT] = 1, [NL_SWAPPED] = 2,
+		[NL_NICKNAME] = 3, [NL_INITIAL] = 3, [NL_TYPO1] = 4, [NL_TYPO2] = 5,
+		[NL_PARTIAL] = 6, [NL_DIFFERENT] = 7,
+	};
+	lv[C_NAME] = name_lv[m->name];
+	lv[C_EMAIL] = m->email_lv;
+	lv[C_USER] = m->user_lv;
+	lv[C_PHONE] = !has_phone(a) || !has_phone(b) ? 0 : m->phone ? 1 : 2;
+	lv[C_DIR] = a->dir == NONE || b->dir == NONE ? 0 : m->directory ? 1 : 2;
+	int comparable = (a->routing != NONE && b->routing != NONE) || (a->hier != NONE && b->hier != NONE);
+	lv[C_JOB] = !comparable ? 0 :
+		    m->job == JOB_TEAM ? (m->same_teamrole ? 1 : 2) :
+		    m->job == JOB_ROUTING ? 3 :
+		    m->job == JOB_HIER ? 4 : 5;
+}
+
+/* --- union-find over the users joined by an identifier (same address, username, directory
+ * id): one person's accounts count once when a name's carriers are counted. */
+static uint32_t uf_find(uint32_t *p, uint32_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static int is_cand(const uint64_t *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == x;
+}
+
+/* The letters-only name test of every user's handles (compare.c reads c->derived). */
+static enum cd_result model_derived(struct ctx *c)
+{
+	size_t n = c->users->n;
+	if (!(c->derived = calloc(n ? n : 1, 1)))
+		return CD_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct user *u = &c->users->v[i];
+		if (!u->first_name[0] && !u->last_name[0])
+			continue;
+		if (u->username[0] && handle_from_name(u->username, u->first_name, u->last_name))
+			c->derived[i] |= DERIVED_USER;
+		if (u->email[0] && handle_from_name(u->email, u->first_name, u->last_name))
+			c->derived[i] |= DERIVED_EMAIL;
+	}
+	return CD_OK;
+}
+
+/* Carriers of each full name, one person's identifier-joined accounts counted once. */
+static enum cd_result name_carriers(struct ctx *c, uint32_t *parent, uint32_t **out)
+{
+	size_t n = c->users->n, k = 0, nn = c->t[T_CNAME].n;
+	uint64_t *v = malloc((n ? n : 1) * sizeof(*v));
+	uint32_t *cc = calloc(nn ? nn : 1, sizeof(*cc));
+	enum cd_result r = CD_OK;
+	if (!v || !cc) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	/* only accounts an identifier can tell apart count: two accounts with a name and nothing
+	 * else may be one person (that is what is being asked) */
+	for (size_t i = 0; i < n; i++)
+		if (c->f[i].cname != NONE &&
+		    (c->f[i].email != NONE || c->f[i].dir != NONE || has_phone(&c->f[i])))
+			v[k++] = key2(c->f[i].cname, uf_find(parent, (uint32_t)i));
+	if ((r = radix_u64(v, k)) != CD_OK)
+		goto out;
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			cc[v[i] >> 32]++;
+out:
+	free(v);
+	if (r != CD_OK) {
+		free(cc);
+		cc = NULL;
+	}
+	*out = cc;
+	return r;
+}
+
+static void model_init(struct fs_model *fm)
+{
+	memset(fm, 0, sizeof(*fm));
+	fm->ncomp = MODEL_NCOMP;
+	for (unsigned k = 0; k < MODEL_NCOMP; k++) {
+		struct fs_comparison *x = &fm->c[k];
+		x->name = comps[k].name;
+		x->nlevels = comps[k].nlevels;
+		for (unsigned l = 0; l < x->nlevels; l++) {
+			x->level_names[l] = comps[k].levels[l];
+			x->m[l] = comps[k].m[l];
+		}
+	}
+}
+
+/* Smoothed share of people carrying a first / last name of count users. */
+static double share(double count, double n, double prior)
+{
+	return (count + NAME_PRIOR_USERS * prior) / (n + NAME_PRIOR_USERS);
+}
+
+/* The u of this pair's level of comparison k: the value's own frequency for exact agreement on
+ * a name, an address or a username, the level's average otherwise. */
+static double pair_u(const struct ctx *c, const struct fs_model *fm, const struct model_pair *mp,
+		     unsigned k, const uint32_t *carriers, double *tf)
+{
+	const struct fs_comparison *x = &fm->c[k];
+	uint8_t l = mp->lv[k];
+	double n = (double)c->users->n, u = x->u[l];
+	const struct feat *a = &c->f[mp->a], *b = &c->f[mp->b];
+	*tf = 0;
+	if (k == C_NAME && (l == 1 || l == 2)) {
+		double fa = share(a->first != NONE ? c->t[T_FIRST].count[a->first] : 0, n, NAME_PRIOR_FIRST) *
+			    share(a->last != NONE ? c->t[T_LAST].count[a->last] : 0, n, NAME_PRIOR_LAST);
+		double fb = share(b->first != NONE ? c->t[T_FIRST].count[b->first] : 0, n, NAME_PRIOR_FIRST) *
+			    share(b->last != NONE ? c->t[T_LAST].count[b->last] : 0, n, NAME_PRIOR_LAST);
+		/* exact: the name's frequency; swapped: the usual order's (the commoner), the
+		 * swapped one being rare because it is the slip */
+		double f = fa > fb ? fa : fb;
+		/* never below what the instance shows: the other people (told apart by an
+		 * identifier) carrying the name */
+		uint32_t ca = a->cname != NONE ? carriers[a->cname] : 0, cb = b->cname != NONE ? carriers[b->cname] : 0;
+		uint32_t cmax = ca > cb ? ca : cb;
+		if (cmax > 1 && f < (cmax - 1) / n)
+			f = (cmax - 1) / n;
+		*tf = f;
+		u = f;
+	} else if ((k == C_EMAIL && l == EL_EXACT) || (k == C_USER && l == UL_EXACT)) {
+		/* a mailbox or login shared by more accounts than the pair (a team mailbox) says
+		 * less: the others carrying it */
+		if (mp->idcount > 2 && u < (mp->idcount - 2) / n)
+			u = (mp->idcount - 2) / n;
+		*tf = u;
+	}
+	return u;
+}
+
+double model_pair_weight(const struct ctx *c, const struct fs_model *fm, const struct model_pair *mp,
+			 unsigned k, const uint32_t *carriers, double *tf)
+{
+	uint8_t l = mp->lv[k];
+	*tf = 0;
+	if (l == 0 || l >= fm->c[k].nlevels)
+		return 0;
+	double u = pair_u(c, fm, mp, k, carriers, tf);
+	double w = log2(fm->c[k].m[l] / u);
+	return w;
+}
+
+static void add_ev(struct match_pair *p, enum match_kind k, double w)
+{
+	if (p->nev < MATCH_MAX_EVIDENCE) {
+		p->ev[p->nev].kind = (uint8_t)k;
+		p->ev[p->nev].weight = (float)w;
+		p->nev++;
+	}
+}
+
+/* The pair's evidence for the reports: one entry per agreeing comparison (and the names'
+ * disagreement), with the model's weight. */
+static void model_evidence(const struct match_cmp *m, const uint8_t *lv, const double *w,
+			   struct match_pair *p)
+{
+	static const enum match_kind addr[] = { [ADDR_EMAIL] = MK_EMAIL, [ADDR_SECONDARY] = MK_EMAIL_SECONDARY,
+						[ADDR_USERNAME_EMAIL] = MK_USERNAME_EMAIL, [ADDR_NONE] = MK_EMAIL };
+	if (lv[C_EMAIL] == EL_EXACT)
+		add_ev(p, addr[m->addr], w[C_EMAIL]);
+	else if (lv[C_EMAIL] >= EL_LOCAL_ORG && lv[C_EMAIL] <= EL_NEAR_OTHER)
+		add_ev(p, MK_HANDLE, w[C_EMAIL]);
+	if (lv[C_USER] == UL_EXACT)
+		add_ev(p, MK_USERNAME, w[C_USER]);
+	else if (lv[C_USER] == UL_HANDLE || lv[C_USER] == UL_NEAR)
+		add_ev(p, MK_HANDLE, w[C_USER]);
+	if (lv[C_DIR] == 1)
+		add_ev(p, MK_DIRECTORY, w[C_DIR]);
+	if (lv[C_PHONE] == 1)
+		add_ev(p, MK_PHONE, w[C_PHONE]);
+	switch (lv[C_NAME]) {
+	case 1: add_ev(p, MK_NAME, w[C_NAME]); break;
+	case 2: add_ev(p, MK_NAME_SWAPPED, w[C_NAME]); break;
+	case 3: add_ev(p, m->name == NL_NICKNAME ? MK_NICKNAME : MK_NAME_INITIAL, w[C_NAME]); break;
+	case 4: case 5: add_ev(p, MK_NAME_TYPO, w[C_NAME]); break;
+	case 6: case 7: add_ev(p, MK_NAME_DIFFERENT, w[C_NAME]); break;
+	default: break;
+	}
+	if (lv[C_JOB] == 1 || lv[C_JOB] == 2) {
+		add_ev(p, MK_ROUTING, w[C_JOB] / 2);
+		add_ev(p, MK_HIERARCHY, w[C_JOB] / 2);
+	} else if (lv[C_JOB] == 3) {
+		add_ev(p, MK_ROUTING, w[C_JOB]);
+	} else if (lv[C_JOB] == 4) {
+		add_ev(p, MK_HIERARCHY, w[C_JOB]);
+	}
+}
+
+/* Levels of one pair, and the count of the agreeing identifier. */
+static void compare_levels(const struct ctx *c, uint32_t a, uint32_t b, struct model_pair *mp,
+			   struct match_cmp *m)
+{
+	compare_pair(c, a, b, m);
+	mp->a = a;
+	mp->b = b;
+	model_levels(c, a, b, m, mp->lv);
+	mp->idcount = m->addr != ADDR_NONE ? m->addr_count : m->username ? m->username_count : 0;
+}
+
+enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	size_t n = c->users->n, nc = 0;
+	struct model_pair *mp = NULL;
+	uint32_t *parent = NULL, *carriers = NULL;
+	struct fs_patterns pat;
+	struct fs_model *fm = &res->stats.model;
+	fs_patterns_init(&pat, MODEL_NCOMP);
+	model_init(fm);
+	/* unique candidates (sorted already) */
+	for (size_t i = 0; i < c->cand.n; i++)
+		if (i == 0 || c->cand.v[i] != c->cand.v[i - 1])
+			c->cand.v[nc++] = c->cand.v[i];
+	c->cand.n = nc;
+	res->stats.candidates = nc;
+	if ((r = model_derived(c)) != CD_OK)
+		goto out;
+	if (!(mp = malloc((nc ? nc : 1) * sizeof(*mp))) || !(parent = malloc(n * sizeof(*parent)))) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		parent[i] = (uint32_t)i;
+	for (size_t i = 0; i < nc && r == CD_OK; i++) {
+		struct match_cmp m;
+		compare_levels(c, (uint32_t)(c->cand.v[i] >> 32), (uint32_t)c->cand.v[i], &mp[i], &m);
+		if (mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT || mp[i].lv[C_DIR] == 1)
+			parent[uf_find(parent, mp[i].a)] = uf_find(parent, mp[i].b);
+		r = fs_patterns_add(&pat, mp[i].lv, 1.0);
+	}
+	if (r != CD_OK || (r = name_carriers(c, parent, &carriers)) != CD_OK)
+		goto out;
+	/* the pairs blocking did not make: all of them, or a sample */
+	double all = (double)n * (double)(n - 1) / 2, rest = all - (double)nc;
+	size_t sampled = 0;
+	struct fs_patterns rp;
+	fs_patterns_init(&rp, MODEL_NCOMP);
+	if (rest <= MODEL_SAMPLE) {
+		for (uint32_t a = 0; a < n && r == CD_OK; a++)
+			for (uint32_t b = a + 1; b < n && r == CD_OK; b++) {
+				if (is_cand(c->cand.v, nc, key2(a, b)))
+					continue;
+				struct model_pair x;
+				struct match_cmp m;
+				compare_levels(c, a, b, &x, &m);
+				r = fs_patterns_add(&rp, x.lv, 1.0);
+				sampled++;
+			}
+	} else {
+		uint64_t seed = MODEL_SEED;
+		for (size_t k = 0; k < MODEL_SAMPLE && r == CD_OK; k++) {
+			uint32_t a = (uint32_t)(splitmix(&seed) % n), b = (uint32_t)(splitmix(&seed) % n);
+			if (a == b)
+				continue;
+			if (a > b) {
+				uint32_t t = a;
+				a = b;
+				b = t;
+			}
+			if (is_cand(c->cand.v, nc, key2(a, b)))
+				continue;
+			struct model_pair x;
+			struct match_cmp m;
+			compare_levels(c, a, b, &x, &m);
+			r = fs_patterns_add(&rp, x.lv, 1.0);
+			sampled++;
+		}
+	}
+	double w = sampled ? rest / (double)sampled : 0;
+	/* u: each level's share among all pairs (the candidates, counted, and the rest,
+	 * sampled); nearly all of them are different people (Splink's random-pair u) */
+	for (unsigned k = 0; k < MODEL_NCOMP; k++) {
+		double tot[FS_MAX_LEVELS] = { 0 }, s = 0;
+		for (size_t j = 0; j < pat.n; j++)
+			tot[pat.levels[j * MODEL_NCOMP + k]] += pat.count[j];
+		for (size_t j = 0; j < rp.n; j++)
+			tot[rp.levels[j * MODEL_NCOMP + k]] += rp.count[j] * w;
+		for (unsigned l = 1; l < fm->c[k].nlevels; l++)
+			s += tot[l];
+		for (unsigned l = 1; l < fm->c[k].nlevels; l++) {
+			double u = s > 0 ? tot[l] / s : 1.0 / fm->c[k].nlevels;
+			fm->c[k].u[l] = u < 1.0 / all ? 1.0 / all : u;
+		}
+		fm->c[k].fixed_u = true;
+	}
+	fs_patterns_release(&rp);
+	if (r != CD_OK)
+		goto out;
+	res->stats.sampled = sampled;
+	res->stats.pairs_total = all;
+	/* m of the names from the candidates an identifier joins (nearly all one person; the
+	 * blocking on names would skew their m in the EM below) */
+	{
+		double cnt[FS_MAX_LEVELS] = { 0 }, s = 0;
+		for (size_t i = 0; i < nc; i++)
+			if (mp[i].lv[C_NAME] && (mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT ||
+						 mp[i].lv[C_DIR] == 1)) {
+				cnt[mp[i].lv[C_NAME]]++;
+				s++;
+			}
+		struct fs_comparison *x = &fm->c[C_NAME];
+		for (unsigned l = 1; l < x->nlevels; l++)
+			x->m[l] = (cnt[l] + NAME_M_PSEUDO * comps[C_NAME].m[l]) / (s + NAME_M_PSEUDO);
+		x->fixed_m = true;
+		res->stats.name_m_pairs = (size_t)s;
+	}
+	/* m of the rest and lambda among the candidates by EM, the names left out (fixed above) */
+	{
+		struct fs_patterns ep;
+		fs_patterns_init(&ep, MODEL_NCOMP);
+		for (size_t j = 0; j < pat.n && r == CD_OK; j++) {
+			uint8_t lv[MODEL_NCOMP];
+			memcpy(lv, pat.levels + j * MODEL_NCOMP, MODEL_NCOMP);
+			lv[C_NAME] = 0;
+			r = fs_patterns_add(&ep, lv, pat.count[j]);
+		}
+		struct fs_em_opts eo;
+		fs_em_opts_init(&eo);
+		eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
+		eo.max_iter = 50;
+		eo.tol = 1e-4;
+		char e2[160];
+		fm->lambda = 0.5;
+		if (r == CD_OK && nc && fs_em(fm, &ep, &eo, e2, sizeof e2) != CD_OK)
+			fm->iterations = 0; /* nothing comparable: start values stand */
+		fs_patterns_release(&ep);
+		res->stats.lambda_candidates = fm->lambda;
+		/* the prior among all pairs: the candidates' share of them that are one person */
+		fm->lambda = fm->lambda * (double)nc / all;
+		if (!(fm->lambda > 0))
+			fm->lambda = 1.0 / all;
+		for (unsigned k = 0; k < MODEL_NCOMP; k++)
+			for (unsigned l = 1; l < fm->c[k].nlevels; l++)
+				if (fm->c[k].m[l] < 1e-4)
+					fm->c[k].m[l] = 1e-4;
+	}
+	double prior = log2(fm->lambda / (1 - fm->lambda));
+	res->stats.prior_bits = prior;
+	for (size_t i = 0; i < nc && r == CD_OK; i++) {
+		struct match_pair p;
+		struct match_cmp m;
+		double wk[MODEL_NCOMP], tf;
+		memset(&p, 0, sizeof(p));
+		p.a = mp[i].a;
+		p.b = mp[i].b;
+		for (unsigned k = 0; k < MODEL_NCOMP; k++) {
+			wk[k] = model_pair_weight(c, fm, &mp[i], k, carriers, &tf);
+			p.score += (float)wk[k];
+		}
+		p.confidence = (float)fs_probability(prior + p.score);
+		if (p.confidence < c->opts->possible)
+			continue;
+		compare_pair(c, p.a, p.b, &m);
+		model_evidence(&m, mp[i].lv, wk, &p);
+		if ((r = ARRAY_GROW(res->v, res->n + 1, res->cap, GROW_MAX_ELEMS)) != CD_OK)
+			break;
+		res->v[res->n++] = p;
+		if (match_is_duplicate(&p, c->opts)) {
+			res->stats.duplicates++;
+			for (size_t e = 0; e < p.nev; e++)
+				if (p.ev[e].weight > 0)
+					res->stats.by_kind[p.ev[e].kind]++;
+		} else {
+			res->stats.possible++;
+		}
+	}
+out:
+	if (r != CD_OK && err && errlen && !err[0] && r != CD_NOMEM)
+		snprintf(err, errlen, "model estimation failed");
+	fs_patterns_release(&pat);
+	free(mp);
+	free(parent);
+	free(carriers);
+	free(c->derived);
+	c->derived = NULL;
+	return r;
+}
