@@ -232,6 +232,9 @@ static int cp_eq(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
 	return nx == ny && memcmp(x, y, nx * sizeof(*x)) == 0;
 }
 
+static size_t handle_letters(const char *s, uint32_t *out);
+static int same_letters(const char *x, const char *y);
+
 /* Handles within one edit (4+ letters), or Jaro-Winkler >= 0.9 (6+ letters). */
 static int near_handle(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
 {
@@ -266,6 +269,9 @@ static int compare_email(const struct feat *a, const struct feat *b, const struc
 		lv = EL_DIFFERENT;
 	if (derived && (lv == EL_LOCAL_OTHER || lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER))
 		return EL_NULL;
+	if ((lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER) && m->name != NL_NONE &&
+	    same_letters(ua->email, ub->email))
+		return EL_NULL; /* "hanako.suzuki" / "hanakosuzuki65": a namesake's numbered mailbox */
 	return lv;
 }
 
@@ -284,6 +290,13 @@ static size_t handle_letters(const char *s, uint32_t *out)
 	return k;
 }
 
+static int same_letters(const char *x, const char *y)
+{
+	uint32_t a[FUZZY_MAX], b[FUZZY_MAX];
+	size_t na = handle_letters(x, a), nb = handle_letters(y, b);
+	return na >= 3 && cp_eq(a, na, b, nb);
+}
+
 /* The username level (enum cmp_user); derived as for compare_email: both usernames are built
  * from the names, so anything short of the same login repeats the names. */
 static int compare_user(const struct feat *a, const struct feat *b, const struct user *ua,
@@ -299,7 +312,11 @@ static int compare_user(const struct feat *a, const struct feat *b, const struct
 		return UL_HANDLE;
 	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
 	size_t nx = handle_letters(ua->username, x), ny = handle_letters(ub->username, y);
-	if ((nx >= 3 && cp_eq(x, nx, y, ny)) || near_handle(x, nx, y, ny))
+	if (nx >= 3 && cp_eq(x, nx, y, ny))
+		/* equal but for digits and punctuation: what a login system gives a namesake, so
+		 * only where no name says more */
+		return m->name != NL_NONE ? UL_NULL : UL_NEAR;
+	if (near_handle(x, nx, y, ny))
 		return UL_NEAR;
 	return UL_DIFFERENT;
 }

@@ -97,6 +97,7 @@ struct match_stats {
 	size_t sampled;          /* non-candidate pairs compared to estimate u */
 	size_t name_m_pairs;     /* identifier-joined candidates the names' m was counted on */
 	double lambda_candidates; /* P(one person) among the candidate pairs (EM) */
+	unsigned em_iterations;  /* over all rounds */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

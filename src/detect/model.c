@@ -21,8 +21,12 @@
 /* Non-candidate pairs compared to estimate u (all of them when there are fewer). */
 #define MODEL_SAMPLE 1000000u
 #define MODEL_SEED 0x9E3779B97F4A7C15ull
+/* Rounds of EM and u corrected for the pairs that are one person. */
+#define MODEL_ROUNDS 3
 /* Pseudo-pairs pulling the names' m towards the start values (few identifier-joined pairs). */
 #define NAME_M_PSEUDO 20.0
+/* Identifier-joined pairs from which the names' m counts as measured. */
+#define NAME_M_MIN 50
 
 /* Name smoothing: the frequencies of name parts are shrunk towards a typical name's share
  * (NAME_PRIOR_USERS pseudo-users): in a 12-user instance every name is "1 in 12", which says
@@ -127,11 +131,15 @@ static enum cd_result model_derived(struct ctx *c)
 		return CD_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct user *u = &c->users->v[i];
-		if (!u->first_name[0] && !u->last_name[0])
+		const struct feat *f = &c->f[i];
+		/* the normalised names: "José" made "jose" as a login would */
+		const char *fn = f->first != NONE ? c->t[T_FIRST].str[f->first] : "";
+		const char *ln = f->last != NONE ? c->t[T_LAST].str[f->last] : "";
+		if (!fn[0] && !ln[0])
 			continue;
-		if (u->username[0] && handle_from_name(u->username, u->first_name, u->last_name))
+		if (u->username[0] && handle_from_name(u->username, fn, ln))
 			c->derived[i] |= DERIVED_USER;
-		if (u->email[0] && handle_from_name(u->email, u->first_name, u->last_name))
+		if (u->email[0] && handle_from_name(u->email, fn, ln))
 			c->derived[i] |= DERIVED_EMAIL;
 	}
 	return CD_OK;
@@ -184,6 +192,27 @@ static void model_init(struct fs_model *fm)
 	}
 }
 
+/* u of every level: its count among all pairs less the expected pairs of one person
+ * (matched * m), over the pairs of different people; never below one pair in all. */
+static void set_u(struct fs_model *fm, double tot[][FS_MAX_LEVELS], double matched, double all,
+		  const bool *measured)
+{
+	for (unsigned k = 0; k < MODEL_NCOMP; k++) {
+		struct fs_comparison *x = &fm->c[k];
+		if (matched > 0 && !measured[k])
+			continue; /* m is a start value: taking its pairs out would be a guess */
+		double v[FS_MAX_LEVELS] = { 0 }, s = 0;
+		for (unsigned l = 1; l < x->nlevels; l++) {
+			v[l] = tot[k][l] - matched * x->m[l] * (tot[k][l] > 0 ? 1 : 0);
+			if (v[l] < 1.0)
+				v[l] = 1.0;
+			s += v[l];
+		}
+		for (unsigned l = 1; l < x->nlevels; l++)
+			x->u[l] = s > 0 ? v[l] / s : 1.0 / x->nlevels;
+	}
+}
+
 /* Smoothed share of people carrying a first / last name of count users. */
 static double share(double count, double n, double prior)
 {
@@ -201,10 +230,11 @@ static double pair_u(const struct ctx *c, const struct fs_model *fm, const struc
 	const struct feat *a = &c->f[mp->a], *b = &c->f[mp->b];
 	*tf = 0;
 	if (k == C_NAME && (l == 1 || l == 2)) {
-		double fa = share(a->first != NONE ? c->t[T_FIRST].count[a->first] : 0, n, NAME_PRIOR_FIRST) *
-			    share(a->last != NONE ? c->t[T_LAST].count[a->last] : 0, n, NAME_PRIOR_LAST);
-		double fb = share(b->first != NONE ? c->t[T_FIRST].count[b->first] : 0, n, NAME_PRIOR_FIRST) *
-			    share(b->last != NONE ? c->t[T_LAST].count[b->last] : 0, n, NAME_PRIOR_LAST);
+		/* a missing part agrees with anyone's: only the present part is evidence */
+		double fa = (a->first != NONE ? share(c->t[T_FIRST].count[a->first], n, NAME_PRIOR_FIRST) : 1.0) *
+			    (a->last != NONE ? share(c->t[T_LAST].count[a->last], n, NAME_PRIOR_LAST) : 1.0);
+		double fb = (b->first != NONE ? share(c->t[T_FIRST].count[b->first], n, NAME_PRIOR_FIRST) : 1.0) *
+			    (b->last != NONE ? share(c->t[T_LAST].count[b->last], n, NAME_PRIOR_LAST) : 1.0);
 		/* exact: the name's frequency; swapped: the usual order's (the commoner), the
 		 * swapped one being rare because it is the slip */
 		double f = fa > fb ? fa : fb;
@@ -366,21 +396,18 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	}
 	double w = sampled ? rest / (double)sampled : 0;
 	/* u: each level's share among all pairs (the candidates, counted, and the rest,
-	 * sampled); nearly all of them are different people (Splink's random-pair u) */
+	 * sampled), first as it is, then less the pairs that are one person (below) */
+	double tot[MODEL_NCOMP][FS_MAX_LEVELS];
+	memset(tot, 0, sizeof(tot));
 	for (unsigned k = 0; k < MODEL_NCOMP; k++) {
-		double tot[FS_MAX_LEVELS] = { 0 }, s = 0;
 		for (size_t j = 0; j < pat.n; j++)
-			tot[pat.levels[j * MODEL_NCOMP + k]] += pat.count[j];
+			tot[k][pat.levels[j * MODEL_NCOMP + k]] += pat.count[j];
 		for (size_t j = 0; j < rp.n; j++)
-			tot[rp.levels[j * MODEL_NCOMP + k]] += rp.count[j] * w;
-		for (unsigned l = 1; l < fm->c[k].nlevels; l++)
-			s += tot[l];
-		for (unsigned l = 1; l < fm->c[k].nlevels; l++) {
-			double u = s > 0 ? tot[l] / s : 1.0 / fm->c[k].nlevels;
-			fm->c[k].u[l] = u < 1.0 / all ? 1.0 / all : u;
-		}
+			tot[k][rp.levels[j * MODEL_NCOMP + k]] += rp.count[j] * w;
 		fm->c[k].fixed_u = true;
 	}
+	bool measured[MODEL_NCOMP] = { false }, name_measured = false;
+	set_u(fm, tot, 0, all, measured);
 	fs_patterns_release(&rp);
 	if (r != CD_OK)
 		goto out;
@@ -401,9 +428,11 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			x->m[l] = (cnt[l] + NAME_M_PSEUDO * comps[C_NAME].m[l]) / (s + NAME_M_PSEUDO);
 		x->fixed_m = true;
 		res->stats.name_m_pairs = (size_t)s;
+		name_measured = s >= NAME_M_MIN;
 	}
-	/* m of the rest and lambda among the candidates by EM, the names left out (fixed above) */
-	{
+	/* m of the rest and lambda among the candidates by EM, the names left out (fixed above);
+	 * then u again without the pairs that are one person, and EM again */
+	for (int round = 0; round < MODEL_ROUNDS && r == CD_OK; round++) {
 		struct fs_patterns ep;
 		fs_patterns_init(&ep, MODEL_NCOMP);
 		for (size_t j = 0; j < pat.n && r == CD_OK; j++) {
@@ -418,19 +447,31 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		eo.max_iter = 50;
 		eo.tol = 1e-4;
 		char e2[160];
-		fm->lambda = 0.5;
-		if (r == CD_OK && nc && fs_em(fm, &ep, &eo, e2, sizeof e2) != CD_OK)
-			fm->iterations = 0; /* nothing comparable: start values stand */
+		fm->lambda = round ? res->stats.lambda_candidates : 0.5;
+		int em_ok = r == CD_OK && nc && fs_em(fm, &ep, &eo, e2, sizeof e2) == CD_OK;
 		fs_patterns_release(&ep);
-		res->stats.lambda_candidates = fm->lambda;
-		/* the prior among all pairs: the candidates' share of them that are one person */
-		fm->lambda = fm->lambda * (double)nc / all;
+		res->stats.em_iterations += fm->iterations;
+		if (em_ok) {
+			res->stats.lambda_candidates = fm->lambda;
+			/* the prior among all pairs: the candidates' share that are one person */
+			fm->lambda = fm->lambda * (double)nc / all;
+		} else {
+			/* nothing but names to go by (no other field is compared): the prior cannot be
+			 * told from the names' m and u, so half the candidates are taken to be one
+			 * person (blocking makes a candidate of every pair with similar names) */
+			fm->lambda = nc ? 0.5 * (double)nc / all : 1.0 / all;
+			res->stats.lambda_candidates = nc ? fm->lambda * all / (double)nc : 0;
+		}
 		if (!(fm->lambda > 0))
 			fm->lambda = 1.0 / all;
 		for (unsigned k = 0; k < MODEL_NCOMP; k++)
 			for (unsigned l = 1; l < fm->c[k].nlevels; l++)
 				if (fm->c[k].m[l] < 1e-4)
 					fm->c[k].m[l] = 1e-4;
+		for (unsigned k = 1; k < MODEL_NCOMP; k++)
+			measured[k] = em_ok;
+		measured[C_NAME] = name_measured;
+		set_u(fm, tot, fm->lambda * all, all, measured);
 	}
 	double prior = log2(fm->lambda / (1 - fm->lambda));
 	res->stats.prior_bits = prior;
