@@ -345,6 +345,34 @@ int handle_from_name(const char *handle, const char *first, const char *last)
 	return 0;
 }
 
+/* Two name parts on their own: 0 a side has none, 1 equal, 2 nickname or initial, 3 within two
+ * edits (one below 5 letters) or Jaro-Winkler >= 0.9, 4 different. */
+static int compare_part(const struct ctx *c, int t, uint32_t x, uint32_t y)
+{
+	if (x == NONE || y == NONE)
+		return 0;
+	if (x == y)
+		return 1;
+	const char *a = c->t[t].str[x], *b = c->t[t].str[y];
+	if (initial_of(a, b) || (t == T_FIRST && nick_related(c->nick, a, b)))
+		return 2;
+	uint32_t p[FUZZY_MAX], q[FUZZY_MAX];
+	size_t np = norm_codepoints(a, p, FUZZY_MAX), nq = norm_codepoints(b, q, FUZZY_MAX);
+	size_t mn = np < nq ? np : nq;
+	int bound = mn >= 5 ? 2 : 1;
+	if (mn >= 3 && (fuzzy_osa(p, np, q, nq, bound) <= bound || fuzzy_jaro_winkler(p, np, q, nq) >= 0.9))
+		return 3;
+	return 4;
+}
+
+void compare_parts(const struct ctx *c, uint32_t ia, uint32_t ib, uint8_t *first, uint8_t *last)
+{
+	const struct feat *a = &c->f[ia], *b = &c->f[ib];
+	*first = (uint8_t)compare_part(c, T_FIRST, a->first, b->first);
+	int l = compare_part(c, T_LAST, a->last, b->last);
+	*last = (uint8_t)(l >= 2 ? l - 1 : l); /* no nicknames of family names */
+}
+
 void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m)
 {
 	const struct feat *a = &c->f[ia], *b = &c->f[ib];

@@ -32,7 +32,7 @@ void match_opts_init(struct match_opts *o, enum match_mode mode)
 {
 	o->mode = mode;
 	o->threshold = MATCH_DEFAULT_THRESHOLD;
-	o->possible = mode == MATCH_THOROUGH ? 0.2 : MATCH_DEFAULT_POSSIBLE;
+	o->possible = mode == MATCH_THOROUGH ? 0.01 : MATCH_DEFAULT_POSSIBLE;
 	o->block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_BLOCK_CAP : MATCH_DEFAULT_BLOCK_CAP;
 	o->name_block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_NAME_BLOCK_CAP :
 						     MATCH_DEFAULT_NAME_BLOCK_CAP;

@@ -63,7 +63,7 @@ struct match_opts {
 };
 
 #define MATCH_DEFAULT_THRESHOLD 0.7
-#define MATCH_DEFAULT_POSSIBLE 0.5
+#define MATCH_DEFAULT_POSSIBLE 0.05
 /* Past these sizes a shared value cannot be evidence any more (rarity takes its weight to
  * zero: an identifier shared by 100 accounts is a team mailbox or a switchboard number, a name
  * shared by 32 gives nothing), so pairing its users would only cost time. */
@@ -98,6 +98,7 @@ struct match_stats {
 	size_t name_m_pairs;     /* identifier-joined candidates the names' m was counted on */
 	double lambda_candidates; /* P(one person) among the candidate pairs (EM) */
 	unsigned em_iterations;  /* over all rounds */
+	struct fs_model parts_model; /* first/last EM (when the names' m came from it; else ncomp 0) */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

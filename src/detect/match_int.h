@@ -204,6 +204,10 @@ enum cmp_user {
 #define DERIVED_EMAIL 2u
 
 void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m);
+/* The first and last names compared on their own (model.c estimates the names' m from them
+ * where no identifier joins pairs): first 0 null, 1 equal, 2 nickname or initial, 3 near,
+ * 4 different; last 0 null, 1 equal, 2 near, 3 different. */
+void compare_parts(const struct ctx *c, uint32_t ia, uint32_t ib, uint8_t *first, uint8_t *last);
 /* True when the letters of a handle are its user's name in a usual login pattern. */
 int handle_from_name(const char *handle, const char *first, const char *last);
 
@@ -215,6 +219,7 @@ enum { C_NAME, C_EMAIL, C_USER, C_PHONE, C_DIR, C_JOB, MODEL_NCOMP };
 struct model_pair {
 	uint32_t a, b;
 	uint8_t lv[MODEL_NCOMP];
+	uint8_t first, last; /* compare_parts */
 	uint32_t idcount; /* users carrying the agreeing address or username */
 };
 

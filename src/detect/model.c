@@ -322,7 +322,94 @@ static void compare_levels(const struct ctx *c, uint32_t a, uint32_t b, struct m
 	mp->a = a;
 	mp->b = b;
 	model_levels(c, a, b, m, mp->lv);
+	compare_parts(c, a, b, &mp->first, &mp->last);
 	mp->idcount = m->addr != ADDR_NONE ? m->addr_count : m->username ? m->username_count : 0;
+}
+
+/* (first, last, full name) levels of one pair, for parts_em. */
+static enum cd_result aux_add(struct fs_patterns *p, const struct model_pair *x, double w)
+{
+	uint8_t lv[3] = { x->first, x->last, x->lv[C_NAME] };
+	if (x->lv[C_NAME] == 2)
+		lv[0] = lv[1] = 1; /* swapped: the parts agree crosswise */
+	return fs_patterns_add(p, lv, w);
+}
+
+/* The names' m where no identifier joins enough pairs: EM over all pairs (the candidates and
+ * the weighted sample in *aux) with the first and the last name as two comparisons, u fixed at
+ * their shares among all pairs (less the pairs of one person, a second round), m and lambda
+ * free. Two comparisons with known u identify m and lambda, which one full-name comparison
+ * cannot. Then each pattern's probability of being one person counts its full-name level into
+ * cnt (expected pairs of one person per level); *lambda the prior among all pairs. */
+static enum cd_result parts_em(const struct fs_patterns *aux, double all, double *cnt,
+			       double *lambda, struct fs_model *pm)
+{
+	static const double m0[2][FS_MAX_LEVELS] = { { 0, 0.85, 0.05, 0.07, 0.03 }, { 0, 0.85, 0.10, 0.05 } };
+	static const char *const fl[] = { "null", "exact", "nickname_or_initial", "near", "different" };
+	static const char *const ll[] = { "null", "exact", "near", "different" };
+	double tot[3][FS_MAX_LEVELS];
+	memset(tot, 0, sizeof(tot));
+	memset(pm, 0, sizeof(*pm));
+	pm->ncomp = 3;
+	for (size_t j = 0; j < aux->n; j++)
+		for (unsigned k = 0; k < 3; k++)
+			tot[k][aux->levels[j * 3 + k]] += aux->count[j];
+	for (unsigned k = 0; k < 3; k++) {
+		struct fs_comparison *x = &pm->c[k];
+		x->name = k == 0 ? "first_name" : k == 1 ? "last_name" : "name";
+		x->nlevels = k == 0 ? 5 : k == 1 ? 4 : comps[C_NAME].nlevels;
+		x->fixed_u = true;
+		for (unsigned l = 0; l < x->nlevels; l++) {
+			x->level_names[l] = k == 0 ? fl[l] : k == 1 ? ll[l] : comps[C_NAME].levels[l];
+			x->m[l] = k < 2 ? m0[k][l] : 1;
+			x->u[l] = k < 2 ? (tot[k][l] > 1 ? tot[k][l] : 1) : 1;
+		}
+		if (k == 2)
+			x->fixed_m = true; /* a passenger: weight 0, counted below */
+	}
+	struct fs_em_opts eo;
+	fs_em_opts_init(&eo);
+	eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
+	eo.max_iter = 50;
+	eo.tol = 1e-4;
+	char err[160];
+	unsigned iters = 0;
+	for (int round = 0; round < 2; round++) {
+		if (round) {
+			/* u less the pairs of one person */
+			for (unsigned k = 0; k < 2; k++) {
+				struct fs_comparison *x = &pm->c[k];
+				for (unsigned l = 1; l < x->nlevels; l++) {
+					double v = tot[k][l] - pm->lambda * all * x->m[l];
+					x->u[l] = v > 1 ? v : 1;
+				}
+			}
+		}
+		for (unsigned k = 0; k < 2; k++) {
+			struct fs_comparison *x = &pm->c[k];
+			double s = 0;
+			for (unsigned l = 1; l < x->nlevels; l++)
+				s += x->u[l];
+			for (unsigned l = 1; l < x->nlevels; l++)
+				x->u[l] /= s;
+		}
+		if (!round)
+			pm->lambda = 1e-3;
+		if (fs_em(pm, aux, &eo, err, sizeof err) != CD_OK)
+			return CD_USAGE;
+		iters += pm->iterations;
+	}
+	pm->iterations = iters;
+	double lp = log2(pm->lambda / (1 - pm->lambda)), matched = 0;
+	for (size_t j = 0; j < aux->n; j++) {
+		const uint8_t *g = aux->levels + j * 3;
+		double w = lp + fs_weight(pm, 0, g[0]) + fs_weight(pm, 1, g[1]);
+		double post = fs_probability(w) * aux->count[j];
+		cnt[g[2]] += post;
+		matched += post;
+	}
+	*lambda = matched / all;
+	return matched > 0 ? CD_OK : CD_USAGE;
 }
 
 enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, size_t errlen)
@@ -331,9 +418,11 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	size_t n = c->users->n, nc = 0;
 	struct model_pair *mp = NULL;
 	uint32_t *parent = NULL, *carriers = NULL;
-	struct fs_patterns pat;
+	struct fs_patterns pat, aux, auxr;
 	struct fs_model *fm = &res->stats.model;
 	fs_patterns_init(&pat, MODEL_NCOMP);
+	fs_patterns_init(&aux, 3);
+	fs_patterns_init(&auxr, 3);
 	model_init(fm);
 	/* unique candidates (sorted already) */
 	for (size_t i = 0; i < c->cand.n; i++)
@@ -355,6 +444,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		if (mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT || mp[i].lv[C_DIR] == 1)
 			parent[uf_find(parent, mp[i].a)] = uf_find(parent, mp[i].b);
 		r = fs_patterns_add(&pat, mp[i].lv, 1.0);
+		if (r == CD_OK)
+			r = aux_add(&aux, &mp[i], 1.0);
 	}
 	if (r != CD_OK || (r = name_carriers(c, parent, &carriers)) != CD_OK)
 		goto out;
@@ -363,6 +454,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	size_t sampled = 0;
 	struct fs_patterns rp;
 	fs_patterns_init(&rp, MODEL_NCOMP);
+	
 	if (rest <= MODEL_SAMPLE) {
 		for (uint32_t a = 0; a < n && r == CD_OK; a++)
 			for (uint32_t b = a + 1; b < n && r == CD_OK; b++) {
@@ -372,6 +464,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 				struct match_cmp m;
 				compare_levels(c, a, b, &x, &m);
 				r = fs_patterns_add(&rp, x.lv, 1.0);
+				if (r == CD_OK)
+					r = aux_add(&auxr, &x, 1.0);
 				sampled++;
 			}
 	} else {
@@ -391,10 +485,14 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			struct match_cmp m;
 			compare_levels(c, a, b, &x, &m);
 			r = fs_patterns_add(&rp, x.lv, 1.0);
+			if (r == CD_OK)
+				r = aux_add(&auxr, &x, 1.0);
 			sampled++;
 		}
 	}
 	double w = sampled ? rest / (double)sampled : 0;
+	for (size_t j = 0; j < auxr.n && r == CD_OK; j++)
+		r = fs_patterns_add(&aux, auxr.levels + j * 3, auxr.count[j] * w);
 	/* u: each level's share among all pairs (the candidates, counted, and the rest,
 	 * sampled), first as it is, then less the pairs that are one person (below) */
 	double tot[MODEL_NCOMP][FS_MAX_LEVELS];
@@ -414,7 +512,9 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	res->stats.sampled = sampled;
 	res->stats.pairs_total = all;
 	/* m of the names from the candidates an identifier joins (nearly all one person; the
-	 * blocking on names would skew their m in the EM below) */
+	 * blocking on names would skew their m in the EM below); where too few are, from the
+	 * first and last names compared apart, by EM over all pairs (parts_em) */
+	double lambda_parts = 0;
 	{
 		double cnt[FS_MAX_LEVELS] = { 0 }, s = 0;
 		for (size_t i = 0; i < nc; i++)
@@ -423,12 +523,20 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 				cnt[mp[i].lv[C_NAME]]++;
 				s++;
 			}
+		res->stats.name_m_pairs = (size_t)s;
 		struct fs_comparison *x = &fm->c[C_NAME];
+		if (s >= NAME_M_MIN) {
+			name_measured = true;
+		} else if (r == CD_OK && parts_em(&aux, all, cnt, &lambda_parts, &res->stats.parts_model) == CD_OK) {
+			double t = 0;
+			for (unsigned l = 1; l < x->nlevels; l++)
+				t += cnt[l];
+			s = t;
+			name_measured = true;
+		}
 		for (unsigned l = 1; l < x->nlevels; l++)
 			x->m[l] = (cnt[l] + NAME_M_PSEUDO * comps[C_NAME].m[l]) / (s + NAME_M_PSEUDO);
 		x->fixed_m = true;
-		res->stats.name_m_pairs = (size_t)s;
-		name_measured = s >= NAME_M_MIN;
 	}
 	/* m of the rest and lambda among the candidates by EM, the names left out (fixed above);
 	 * then u again without the pairs that are one person, and EM again */
@@ -456,10 +564,10 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			/* the prior among all pairs: the candidates' share that are one person */
 			fm->lambda = fm->lambda * (double)nc / all;
 		} else {
-			/* nothing but names to go by (no other field is compared): the prior cannot be
-			 * told from the names' m and u, so half the candidates are taken to be one
-			 * person (blocking makes a candidate of every pair with similar names) */
-			fm->lambda = nc ? 0.5 * (double)nc / all : 1.0 / all;
+			/* nothing but names to go by (no other field is compared): the prior of the
+			 * first/last EM (parts_em), or, without one, half the candidates taken to be
+			 * one person (blocking makes a candidate of every pair with similar names) */
+			fm->lambda = lambda_parts > 0 ? lambda_parts : nc ? 0.5 * (double)nc / all : 1.0 / all;
 			res->stats.lambda_candidates = nc ? fm->lambda * all / (double)nc : 0;
 		}
 		if (!(fm->lambda > 0))
@@ -507,6 +615,8 @@ out:
 	if (r != CD_OK && err && errlen && !err[0] && r != CD_NOMEM)
 		snprintf(err, errlen, "model estimation failed");
 	fs_patterns_release(&pat);
+	fs_patterns_release(&aux);
+	fs_patterns_release(&auxr);
 	free(mp);
 	free(parent);
 	free(carriers);
