@@ -229,11 +229,16 @@ void model_levels(const struct ctx *c, uint32_t ia, uint32_t ib, const struct ma
 /* Estimates the model over c->cand (sorted; made unique here) and fills res with the pairs
  * at or above opts->possible. */
 enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, size_t errlen);
+/* What term-frequency weights read: users per full name (identifier-joined accounts once) and
+ * the average name frequency of each near name level. */
+struct model_tf {
+	const uint32_t *carriers;
+	double mean[FS_MAX_LEVELS];
+};
 /* log2(m/u) of comparison k for this pair, u its term frequency where there is one (*tf, 0
- * when the level's average u was used); carriers: users per full name (identifier-joined
- * accounts once). */
+ * when the level's average u was used). */
 double model_pair_weight(const struct ctx *c, const struct fs_model *fm, const struct model_pair *mp,
-			 unsigned k, const uint32_t *carriers, double *tf);
+			 unsigned k, const struct model_tf *tfs, double *tf);
 const char *model_comparison_name(unsigned k);
 
 #endif

@@ -221,8 +221,25 @@ static double share(double count, double n, double prior)
 
 /* The u of this pair's level of comparison k: the value's own frequency for exact agreement on
  * a name, an address or a username, the level's average otherwise. */
+/* The frequency of a pair's name for term-frequency weights: the commoner of the two (a
+ * typo's or a swapped order's spelling is rare because it is the slip), a missing part
+ * agreeing with anyone's (only the present part is evidence). */
+static double name_freq(const struct ctx *c, const struct feat *a, const struct feat *b)
+{
+	double n = (double)c->users->n;
+	double fa = (a->first != NONE ? share(c->t[T_FIRST].count[a->first], n, NAME_PRIOR_FIRST) : 1.0) *
+		    (a->last != NONE ? share(c->t[T_LAST].count[a->last], n, NAME_PRIOR_LAST) : 1.0);
+	double fb = (b->first != NONE ? share(c->t[T_FIRST].count[b->first], n, NAME_PRIOR_FIRST) : 1.0) *
+		    (b->last != NONE ? share(c->t[T_LAST].count[b->last], n, NAME_PRIOR_LAST) : 1.0);
+	return fa > fb ? fa : fb;
+}
+
+/* The u of this pair's level of comparison k: the value's own frequency for exact agreement on
+ * a name, an address or a username; for the near name levels the level's u scaled by the name's
+ * frequency relative to the level's average (a slip in a common name meets another person more
+ * often); the level's u otherwise. */
 static double pair_u(const struct ctx *c, const struct fs_model *fm, const struct model_pair *mp,
-		     unsigned k, const uint32_t *carriers, double *tf)
+		     unsigned k, const struct model_tf *tfs, double *tf)
 {
 	const struct fs_comparison *x = &fm->c[k];
 	uint8_t l = mp->lv[k];
@@ -230,22 +247,21 @@ static double pair_u(const struct ctx *c, const struct fs_model *fm, const struc
 	const struct feat *a = &c->f[mp->a], *b = &c->f[mp->b];
 	*tf = 0;
 	if (k == C_NAME && (l == 1 || l == 2)) {
-		/* a missing part agrees with anyone's: only the present part is evidence */
-		double fa = (a->first != NONE ? share(c->t[T_FIRST].count[a->first], n, NAME_PRIOR_FIRST) : 1.0) *
-			    (a->last != NONE ? share(c->t[T_LAST].count[a->last], n, NAME_PRIOR_LAST) : 1.0);
-		double fb = (b->first != NONE ? share(c->t[T_FIRST].count[b->first], n, NAME_PRIOR_FIRST) : 1.0) *
-			    (b->last != NONE ? share(c->t[T_LAST].count[b->last], n, NAME_PRIOR_LAST) : 1.0);
-		/* exact: the name's frequency; swapped: the usual order's (the commoner), the
-		 * swapped one being rare because it is the slip */
-		double f = fa > fb ? fa : fb;
+		double f = name_freq(c, a, b);
 		/* never below what the instance shows: the other people (told apart by an
 		 * identifier) carrying the name */
-		uint32_t ca = a->cname != NONE ? carriers[a->cname] : 0, cb = b->cname != NONE ? carriers[b->cname] : 0;
+		uint32_t ca = a->cname != NONE ? tfs->carriers[a->cname] : 0;
+		uint32_t cb = b->cname != NONE ? tfs->carriers[b->cname] : 0;
 		uint32_t cmax = ca > cb ? ca : cb;
 		if (cmax > 1 && f < (cmax - 1) / n)
 			f = (cmax - 1) / n;
 		*tf = f;
 		u = f;
+	} else if (k == C_NAME && l >= 3 && l <= 5 && tfs->mean[l] > 0) {
+		*tf = name_freq(c, a, b);
+		u = x->u[l] * *tf / tfs->mean[l];
+		if (u > 0.5)
+			u = 0.5;
 	} else if ((k == C_EMAIL && l == EL_EXACT) || (k == C_USER && l == UL_EXACT)) {
 		/* a mailbox or login shared by more accounts than the pair (a team mailbox) says
 		 * less: the others carrying it */
@@ -257,15 +273,30 @@ static double pair_u(const struct ctx *c, const struct fs_model *fm, const struc
 }
 
 double model_pair_weight(const struct ctx *c, const struct fs_model *fm, const struct model_pair *mp,
-			 unsigned k, const uint32_t *carriers, double *tf)
+			 unsigned k, const struct model_tf *tfs, double *tf)
 {
 	uint8_t l = mp->lv[k];
 	*tf = 0;
 	if (l == 0 || l >= fm->c[k].nlevels)
 		return 0;
-	double u = pair_u(c, fm, mp, k, carriers, tf);
-	double w = log2(fm->c[k].m[l] / u);
-	return w;
+	double u = pair_u(c, fm, mp, k, tfs, tf);
+	return log2(fm->c[k].m[l] / u);
+}
+
+/* The average name frequency of the candidates at each near name level (pair_u). The geometric
+ * mean: weights are logarithms, so the level's average weight stays its m/u. */
+static void tf_means(const struct ctx *c, const struct model_pair *mp, size_t nc, struct model_tf *tfs)
+{
+	double sum[FS_MAX_LEVELS] = { 0 }, cnt[FS_MAX_LEVELS] = { 0 };
+	for (size_t i = 0; i < nc; i++) {
+		uint8_t l = mp[i].lv[C_NAME];
+		if (l >= 3 && l <= 5) {
+			sum[l] += log(name_freq(c, &c->f[mp[i].a], &c->f[mp[i].b]));
+			cnt[l]++;
+		}
+	}
+	for (unsigned l = 0; l < FS_MAX_LEVELS; l++)
+		tfs->mean[l] = cnt[l] > 0 ? exp(sum[l] / cnt[l]) : 0;
 }
 
 static void add_ev(struct match_pair *p, enum match_kind k, double w)
@@ -583,6 +614,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	}
 	double prior = log2(fm->lambda / (1 - fm->lambda));
 	res->stats.prior_bits = prior;
+	struct model_tf tfs = { .carriers = carriers };
+	tf_means(c, mp, nc, &tfs);
 	for (size_t i = 0; i < nc && r == CD_OK; i++) {
 		struct match_pair p;
 		struct match_cmp m;
@@ -591,7 +624,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		p.a = mp[i].a;
 		p.b = mp[i].b;
 		for (unsigned k = 0; k < MODEL_NCOMP; k++) {
-			wk[k] = model_pair_weight(c, fm, &mp[i], k, carriers, &tf);
+			wk[k] = model_pair_weight(c, fm, &mp[i], k, &tfs, &tf);
 			p.score += (float)wk[k];
 		}
 		p.confidence = (float)fs_probability(prior + p.score);
