@@ -21,6 +21,11 @@
 /* Non-candidate pairs compared to estimate u (all of them when there are fewer). */
 #define MODEL_SAMPLE 1000000u
 #define MODEL_SEED 0x9E3779B97F4A7C15ull
+/* Pseudo-pairs pulling u towards typical values (comps[].u): a 12-user instance has 66 pairs,
+ * too few to say how often strangers share a phone; at 10,000 users they weigh nothing. */
+#define U_PSEUDO 1000.0
+/* Pseudo-counts pulling EM's m towards its start values, for the same reason. */
+#define M_PSEUDO 10.0
 /* Rounds of EM and u corrected for the pairs that are one person. */
 #define MODEL_ROUNDS 3
 /* Pseudo-pairs pulling the names' m towards the start values (few identifier-joined pairs). */
@@ -43,21 +48,26 @@ static const struct {
 	uint8_t nlevels;
 	const char *levels[FS_MAX_LEVELS];
 	double m[FS_MAX_LEVELS];
+	double u[FS_MAX_LEVELS]; /* where u leans in a small instance (U_PSEUDO pairs' worth) */
 } comps[MODEL_NCOMP] = {
 	[C_NAME] = { "name", 8,
 		     { "null", "exact", "swapped", "nickname_or_initial", "osa1", "osa2_or_jw", "one_part", "different" },
-		     { 0, 0.70, 0.03, 0.05, 0.08, 0.05, 0.04, 0.05 } },
+		     { 0, 0.70, 0.03, 0.05, 0.08, 0.05, 0.04, 0.05 },
+		     { 0, 1e-4, 1e-6, 1e-5, 1e-5, 2e-5, 5e-3, 0.995 } },
 	[C_EMAIL] = { "email", EL_COUNT,
 		      { "null", "exact", "local_same_org", "local_other_domain", "local_near_org", "local_near_other", "different" },
-		      { 0, 0.50, 0.10, 0.05, 0.10, 0.02, 0.23 } },
+		      { 0, 0.50, 0.10, 0.05, 0.10, 0.02, 0.23 },
+		      { 0, 1e-6, 1e-6, 1e-5, 1e-5, 1e-4, 0.9999 } },
 	[C_USER] = { "username", UL_COUNT,
 		     { "null", "exact", "handle", "near", "different" },
-		     { 0, 0.30, 0.20, 0.20, 0.30 } },
-	[C_PHONE] = { "phone", 3, { "null", "same", "different" }, { 0, 0.5, 0.5 } },
-	[C_DIR] = { "directory", 3, { "null", "same", "different" }, { 0, 0.8, 0.2 } },
+		     { 0, 0.30, 0.20, 0.20, 0.30 },
+		     { 0, 1e-6, 1e-6, 1e-4, 0.9999 } },
+	[C_PHONE] = { "phone", 3, { "null", "same", "different" }, { 0, 0.5, 0.5 }, { 0, 1e-5, 1 } },
+	[C_DIR] = { "directory", 3, { "null", "same", "different" }, { 0, 0.8, 0.2 }, { 0, 1e-6, 1 } },
 	[C_JOB] = { "job", 6,
 		    { "null", "team_and_profiles", "team", "routing_profile", "hierarchy_group", "different" },
-		    { 0, 0.30, 0.20, 0.20, 0.10, 0.20 } },
+		    { 0, 0.30, 0.20, 0.20, 0.10, 0.20 },
+		    { 0, 0.01, 0.02, 0.05, 0.05, 0.87 } },
 };
 
 const char *model_comparison_name(unsigned k)
@@ -206,6 +216,7 @@ static void set_u(struct fs_model *fm, double tot[][FS_MAX_LEVELS], double match
 			v[l] = tot[k][l] - matched * x->m[l] * (tot[k][l] > 0 ? 1 : 0);
 			if (v[l] < 1.0)
 				v[l] = 1.0;
+			v[l] += U_PSEUDO * comps[k].u[l];
 			s += v[l];
 		}
 		for (unsigned l = 1; l < x->nlevels; l++)
@@ -299,6 +310,9 @@ static void tf_means(const struct ctx *c, const struct model_pair *mp, size_t nc
 		tfs->mean[l] = cnt[l] > 0 ? exp(sum[l] / cnt[l]) : 0;
 }
 
+/* Job agreement under this many bits is not listed as evidence (it still counts). */
+#define MIN_JOB_BITS 0.5
+
 static void add_ev(struct match_pair *p, enum match_kind k, double w)
 {
 	if (p->nev < MATCH_MAX_EVIDENCE) {
@@ -335,7 +349,9 @@ static void model_evidence(const struct match_cmp *m, const uint8_t *lv, const d
 	case 6: case 7: add_ev(p, MK_NAME_DIFFERENT, w[C_NAME]); break;
 	default: break;
 	}
-	if (lv[C_JOB] == 1 || lv[C_JOB] == 2) {
+	if (w[C_JOB] < MIN_JOB_BITS) {
+		/* a job shared so widely it says nothing: not shown as evidence */
+	} else if (lv[C_JOB] == 1 || lv[C_JOB] == 2) {
 		add_ev(p, MK_ROUTING, w[C_JOB] / 2);
 		add_ev(p, MK_HIERARCHY, w[C_JOB] / 2);
 	} else if (lv[C_JOB] == 3) {
@@ -585,6 +601,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
 		eo.max_iter = 50;
 		eo.tol = 1e-4;
+		eo.pseudo = M_PSEUDO;
 		char e2[160];
 		fm->lambda = round ? res->stats.lambda_candidates : 0.5;
 		int em_ok = r == CD_OK && nc && fs_em(fm, &ep, &eo, e2, sizeof e2) == CD_OK;
