@@ -267,11 +267,15 @@ static int compare_email(const struct feat *a, const struct feat *b, const struc
 		lv = dom_near ? EL_NEAR_ORG : EL_NEAR_OTHER;
 	else
 		lv = EL_DIFFERENT;
+	/* One mailbox name at an organisation is one person, unless the names say two (Mark /
+	 * Mary Quill, "m.quill"): then it is a common pattern, as at unrelated domains. */
+	if (lv == EL_LOCAL_ORG && (m->name == NL_PARTIAL || m->name == NL_DIFFERENT))
+		lv = EL_LOCAL_OTHER;
 	if (derived && (lv == EL_LOCAL_OTHER || lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER))
 		return EL_NULL;
-	if ((lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER) && m->name != NL_NONE &&
-	    same_letters(ua->email, ub->email))
-		return EL_NULL; /* "hanako.suzuki" / "hanakosuzuki65": a namesake's numbered mailbox */
+	if ((lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER) && same_letters(ua->email, ub->email))
+		return EL_DIFFERENT; /* "hanako.suzuki" / "hanakosuzuki65", "bg12" / "bg13": a
+		                      * namesake's numbered mailbox or a numbered series, not a slip */
 	return lv;
 }
 
@@ -294,7 +298,7 @@ static int same_letters(const char *x, const char *y)
 {
 	uint32_t a[FUZZY_MAX], b[FUZZY_MAX];
 	size_t na = handle_letters(x, a), nb = handle_letters(y, b);
-	return na >= 3 && cp_eq(a, na, b, nb);
+	return na >= 2 && cp_eq(a, na, b, nb);
 }
 
 /* The username level (enum cmp_user); derived as for compare_email: both usernames are built
@@ -312,10 +316,10 @@ static int compare_user(const struct feat *a, const struct feat *b, const struct
 		return UL_HANDLE;
 	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
 	size_t nx = handle_letters(ua->username, x), ny = handle_letters(ub->username, y);
-	if (nx >= 3 && cp_eq(x, nx, y, ny))
-		/* equal but for digits and punctuation: what a login system gives a namesake, so
-		 * only where no name says more */
-		return m->name != NL_NONE ? UL_NULL : UL_NEAR;
+	if (nx >= 2 && cp_eq(x, nx, y, ny))
+		/* equal but for digits and punctuation: what a login system gives a namesake, or
+		 * a numbered series ("agent12", "agent13"): two logins, not a slip */
+		return UL_DIFFERENT;
 	if (near_handle(x, nx, y, ny))
 		return UL_NEAR;
 	return UL_DIFFERENT;

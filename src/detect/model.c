@@ -26,6 +26,12 @@
 #define U_PSEUDO 1000.0
 /* Pseudo-counts pulling EM's m towards its start values, for the same reason. */
 #define M_PSEUDO 10.0
+/* An identifier carried by more accounts than this joins none of them for counting a name's
+ * carriers (a team mailbox is not one person). */
+#define JOIN_MAX 4
+/* Sane bounds: pairs of one person per account, and the first/last EM's m of exact agreement. */
+#define MAX_PAIRS_PER_USER 3.0
+#define PARTS_M_EXACT_MIN 0.4
 /* Rounds of EM and u corrected for the pairs that are one person. */
 #define MODEL_ROUNDS 3
 /* Pseudo-pairs pulling the names' m towards the start values (few identifier-joined pairs). */
@@ -349,7 +355,11 @@ static void model_evidence(const struct match_cmp *m, const uint8_t *lv, const d
 	case 6: case 7: add_ev(p, MK_NAME_DIFFERENT, w[C_NAME]); break;
 	default: break;
 	}
-	if (w[C_JOB] < MIN_JOB_BITS) {
+	if (lv[C_JOB] == 5) {
+		/* different teams count against: shown on what differs */
+		add_ev(p, MK_ROUTING, w[C_JOB] / 2);
+		add_ev(p, MK_HIERARCHY, w[C_JOB] / 2);
+	} else if (w[C_JOB] < MIN_JOB_BITS) {
 		/* a job shared so widely it says nothing: not shown as evidence */
 	} else if (lv[C_JOB] == 1 || lv[C_JOB] == 2) {
 		add_ev(p, MK_ROUTING, w[C_JOB] / 2);
@@ -447,16 +457,23 @@ static enum cd_result parts_em(const struct fs_patterns *aux, double all, double
 		iters += pm->iterations;
 	}
 	pm->iterations = iters;
-	double lp = log2(pm->lambda / (1 - pm->lambda)), matched = 0;
+	double lp = log2(pm->lambda / (1 - pm->lambda)), matched = 0, c2[FS_MAX_LEVELS] = { 0 };
 	for (size_t j = 0; j < aux->n; j++) {
 		const uint8_t *g = aux->levels + j * 3;
 		double w = lp + fs_weight(pm, 0, g[0]) + fs_weight(pm, 1, g[1]);
 		double post = fs_probability(w) * aux->count[j];
-		cnt[g[2]] += post;
+		c2[g[2]] += post;
 		matched += post;
 	}
+	/* sane: one person's accounts mostly spell both names right; else the EM found some
+	 * other structure (a family of look-alike names) and the start values stand */
+	if (pm->c[0].m[1] < PARTS_M_EXACT_MIN || pm->c[1].m[1] < PARTS_M_EXACT_MIN || !(matched > 0)) {
+		pm->ncomp = 0;
+		return CD_USAGE;
+	}
+	memcpy(cnt, c2, sizeof(c2));
 	*lambda = matched / all;
-	return matched > 0 ? CD_OK : CD_USAGE;
+	return CD_OK;
 }
 
 enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, size_t errlen)
@@ -488,7 +505,9 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	for (size_t i = 0; i < nc && r == CD_OK; i++) {
 		struct match_cmp m;
 		compare_levels(c, (uint32_t)(c->cand.v[i] >> 32), (uint32_t)c->cand.v[i], &mp[i], &m);
-		if (mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT || mp[i].lv[C_DIR] == 1)
+		/* joined by an identifier of their own (a team mailbox joins nobody) */
+		if ((mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT || mp[i].lv[C_DIR] == 1) &&
+		    mp[i].idcount <= JOIN_MAX)
 			parent[uf_find(parent, mp[i].a)] = uf_find(parent, mp[i].b);
 		r = fs_patterns_add(&pat, mp[i].lv, 1.0);
 		if (r == CD_OK)
@@ -620,6 +639,12 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		}
 		if (!(fm->lambda > 0))
 			fm->lambda = 1.0 / all;
+		/* sane bound: no more pairs of one person than MAX_PAIRS_PER_USER per account
+		 * (a set where every candidate looks alike cannot say how many are one person) */
+		if (fm->lambda * all > MAX_PAIRS_PER_USER * (double)n)
+			fm->lambda = MAX_PAIRS_PER_USER * (double)n / all;
+		if (fm->lambda > 0.5)
+			fm->lambda = 0.5;
 		for (unsigned k = 0; k < MODEL_NCOMP; k++)
 			for (unsigned l = 1; l < fm->c[k].nlevels; l++)
 				if (fm->c[k].m[l] < 1e-4)
@@ -633,6 +658,12 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	res->stats.prior_bits = prior;
 	struct model_tf tfs = { .carriers = carriers };
 	tf_means(c, mp, nc, &tfs);
+	if (getenv("CD_MODEL_DEBUG")) {
+		fprintf(stderr, "lambda %g (%.2f bits) iter %u conv %d cand %zu sampled %zu\n", fm->lambda, prior, fm->iterations, fm->converged, nc, sampled);
+		for (unsigned k = 0; k < MODEL_NCOMP; k++)
+			for (unsigned l = 1; l < fm->c[k].nlevels; l++)
+				fprintf(stderr, "  %-9s %-20s m %.4f u %.3g w %.2f\n", fm->c[k].name, fm->c[k].level_names[l], fm->c[k].m[l], fm->c[k].u[l], fs_weight(fm, k, l));
+	} /*DBG1*/
 	for (size_t i = 0; i < nc && r == CD_OK; i++) {
 		struct match_pair p;
 		struct match_cmp m;
@@ -645,6 +676,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			p.score += (float)wk[k];
 		}
 		p.confidence = (float)fs_probability(prior + p.score);
+		if (getenv("CD_MODEL_DEBUG") && getenv("CD_MODEL_DEBUG")[0] == '2')
+			fprintf(stderr, "P %s %s lv %u%u%u%u%u%u w %.1f %.1f %.1f %.1f %.1f %.1f score %.2f p %.3f\n", c->users->v[p.a].id, c->users->v[p.b].id, mp[i].lv[0], mp[i].lv[1], mp[i].lv[2], mp[i].lv[3], mp[i].lv[4], mp[i].lv[5], wk[0], wk[1], wk[2], wk[3], wk[4], wk[5], p.score, p.confidence); /*DBG2*/
 		if (p.confidence < c->opts->possible)
 			continue;
 		compare_pair(c, p.a, p.b, &m);
