@@ -658,12 +658,6 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	res->stats.prior_bits = prior;
 	struct model_tf tfs = { .carriers = carriers };
 	tf_means(c, mp, nc, &tfs);
-	if (getenv("CD_MODEL_DEBUG")) {
-		fprintf(stderr, "lambda %g (%.2f bits) iter %u conv %d cand %zu sampled %zu\n", fm->lambda, prior, fm->iterations, fm->converged, nc, sampled);
-		for (unsigned k = 0; k < MODEL_NCOMP; k++)
-			for (unsigned l = 1; l < fm->c[k].nlevels; l++)
-				fprintf(stderr, "  %-9s %-20s m %.4f u %.3g w %.2f\n", fm->c[k].name, fm->c[k].level_names[l], fm->c[k].m[l], fm->c[k].u[l], fs_weight(fm, k, l));
-	} /*DBG1*/
 	for (size_t i = 0; i < nc && r == CD_OK; i++) {
 		struct match_pair p;
 		struct match_cmp m;
@@ -676,8 +670,6 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			p.score += (float)wk[k];
 		}
 		p.confidence = (float)fs_probability(prior + p.score);
-		if (getenv("CD_MODEL_DEBUG") && getenv("CD_MODEL_DEBUG")[0] == '2')
-			fprintf(stderr, "P %s %s lv %u%u%u%u%u%u w %.1f %.1f %.1f %.1f %.1f %.1f score %.2f p %.3f\n", c->users->v[p.a].id, c->users->v[p.b].id, mp[i].lv[0], mp[i].lv[1], mp[i].lv[2], mp[i].lv[3], mp[i].lv[4], mp[i].lv[5], wk[0], wk[1], wk[2], wk[3], wk[4], wk[5], p.score, p.confidence); /*DBG2*/
 		if (p.confidence < c->opts->possible)
 			continue;
 		compare_pair(c, p.a, p.b, &m);
