@@ -483,6 +483,10 @@ static enum cd_result stage_summary(struct run *r)
 		.dir = r->dir,
 		.files = r->file_ptrs,
 		.nfiles = r->nfiles,
+		.model = r->o->match.mode != MATCH_CLASSIC,
+		.clusters = r->clusters.n,
+		.cluster_accounts = r->clusters.users_in_clusters,
+		.possible = r->match.stats.possible,
 		.partial = partial(r),
 		.nfailed = r->facts ? r->facts->nfailed : 0,
 	};
@@ -551,8 +555,11 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->lock);
 	free(q);
-	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] +
-		       r.match.stats.duplicates;
+	/* what counts: the model's clusters; the classic pairs only where the model did not run
+	 * (two namesakes with nothing else in common are a classic pair, not a duplicate) */
+	size_t total = o->match.mode == MATCH_CLASSIC ?
+			       r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] :
+			       r.clusters.n;
 	if (res) {
 		snprintf(res->dir, sizeof res->dir, "%s", r.dir);
 		memcpy(res->ts, r.ts, sizeof res->ts);

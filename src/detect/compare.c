@@ -310,6 +310,11 @@ static int compare_user(const struct feat *a, const struct feat *b, const struct
 		return UL_NULL;
 	if (same(a->uname, b->uname))
 		return UL_EXACT;
+	/* a username that is its own e-mail's local part agrees as the e-mails do: counted
+	 * there, once */
+	if (m->email_lv >= EL_LOCAL_ORG && m->email_lv <= EL_NEAR_OTHER &&
+	    (same(a->l_user, a->l_email) || same(b->l_user, b->l_email)))
+		return UL_NULL;
 	if (derived)
 		return UL_NULL;
 	if (same(a->l_user, b->l_user) || same(a->l_user, b->l_email) || same(a->l_email, b->l_user))

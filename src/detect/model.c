@@ -153,9 +153,16 @@ static enum cd_result model_derived(struct ctx *c)
 		const char *ln = f->last != NONE ? c->t[T_LAST].str[f->last] : "";
 		if (!fn[0] && !ln[0])
 			continue;
-		if (u->username[0] && handle_from_name(u->username, fn, ln))
+		/* a name in another script (Олена, 花子) is romanised into its handles in ways
+		 * not checked here: its handles are taken as built from it */
+		int latin = 0;
+		for (const char *q = fn; *q && !latin; q++)
+			latin = (*q >= 'a' && *q <= 'z');
+		for (const char *q = ln; *q && !latin; q++)
+			latin = (*q >= 'a' && *q <= 'z');
+		if (u->username[0] && (!latin || handle_from_name(u->username, fn, ln)))
 			c->derived[i] |= DERIVED_USER;
-		if (u->email[0] && handle_from_name(u->email, fn, ln))
+		if (u->email[0] && (!latin || handle_from_name(u->email, fn, ln)))
 			c->derived[i] |= DERIVED_EMAIL;
 	}
 	return CD_OK;
