@@ -20,6 +20,7 @@
 #include "report/groups.h"
 #include "report/json.h"
 #include "report/output.h"
+#include "report/model.h"
 #include "report/summary.h"
 
 #define PIPE_MAX_FILES 16
@@ -92,6 +93,11 @@ static void write_possible_csv(FILE *f, const struct run *r)
 	report_possible_csv(f, &g, r->o->csv_raw);
 }
 
+static void write_model_json(FILE *f, const struct run *r)
+{
+	report_model_json(f, &r->match, &r->o->match, r->users->n, r->ts);
+}
+
 static void write_html(FILE *f, const struct run *r)
 {
 	struct groups_facts g;
@@ -128,6 +134,8 @@ static const struct report {
 	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
 	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
 	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
+	{ "model", "json", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, false, true, false,
+	  write_model_json },
 	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
 };
@@ -501,10 +509,11 @@ static enum cd_result stage_summary(struct run *r)
 		log_info("%.*s", (int)n, line);
 		line += n + (line[n] == '\n');
 	}
-	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC)
-		log_info("%s matching: %zu clusters of duplicate accounts (%zu accounts), %zu possible "
-			 "pairs to review", match_mode_name(r->o->match.mode), r->clusters.n,
-			 r->clusters.users_in_clusters, r->match.stats.possible);
+	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC) {
+		buf_reset(&b);
+		if (report_model_line(&b, &r->match) == CD_OK)
+			log_info("%s", buf_str(&b));
+	}
 	buf_release(&b);
 	return rc;
 }

@@ -99,6 +99,7 @@ struct match_stats {
 	double lambda_candidates; /* P(one person) among the candidate pairs (EM) */
 	unsigned em_iterations;  /* over all rounds */
 	struct fs_model parts_model; /* first/last EM (when the names' m came from it; else ncomp 0) */
+	const char *name_m_source; /* "identifier_pairs", "first_last_em" or "start_values" */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

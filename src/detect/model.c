@@ -598,14 +598,18 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			}
 		res->stats.name_m_pairs = (size_t)s;
 		struct fs_comparison *x = &fm->c[C_NAME];
+		res->stats.name_m_source = "start_values";
 		if (s >= NAME_M_MIN) {
 			name_measured = true;
+			res->stats.name_m_source = "identifier_pairs";
 		} else if (r == CD_OK && parts_em(&aux, all, cnt, &lambda_parts, &res->stats.parts_model) == CD_OK) {
 			double t = 0;
 			for (unsigned l = 1; l < x->nlevels; l++)
 				t += cnt[l];
 			s = t;
 			name_measured = true;
+			res->stats.name_m_source = "first_last_em";
+			res->stats.em_iterations += res->stats.parts_model.iterations;
 		}
 		for (unsigned l = 1; l < x->nlevels; l++)
 			x->m[l] = (cnt[l] + NAME_M_PSEUDO * comps[C_NAME].m[l]) / (s + NAME_M_PSEUDO);
@@ -642,7 +646,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			 * first/last EM (parts_em), or, without one, half the candidates taken to be
 			 * one person (blocking makes a candidate of every pair with similar names) */
 			fm->lambda = lambda_parts > 0 ? lambda_parts : nc ? 0.5 * (double)nc / all : 1.0 / all;
-			res->stats.lambda_candidates = nc ? fm->lambda * all / (double)nc : 0;
+			res->stats.lambda_candidates = nc ? fmin(1.0, fm->lambda * all / (double)nc) : 0;
 		}
 		if (!(fm->lambda > 0))
 			fm->lambda = 1.0 / all;
