@@ -19,7 +19,7 @@
 #include "grow.h"
 
 /* Non-candidate pairs compared to estimate u (all of them when there are fewer). */
-#define MODEL_SAMPLE 1000000u
+#define MODEL_SAMPLE 250000u
 #define MODEL_SEED 0x9E3779B97F4A7C15ull
 /* Pseudo-pairs pulling u towards typical values (comps[].u): a 12-user instance has 66 pairs,
  * too few to say how often strangers share a phone; at 10,000 users they weigh nothing. */
@@ -380,13 +380,15 @@ static void model_evidence(const struct match_cmp *m, const uint8_t *lv, const d
 
 /* Levels of one pair, and the count of the agreeing identifier. */
 static void compare_levels(const struct ctx *c, uint32_t a, uint32_t b, struct model_pair *mp,
-			   struct match_cmp *m)
+			   struct match_cmp *m, int parts)
 {
 	compare_pair(c, a, b, m);
 	mp->a = a;
 	mp->b = b;
 	model_levels(c, a, b, m, mp->lv);
-	compare_parts(c, a, b, &mp->first, &mp->last);
+	mp->first = mp->last = 0;
+	if (parts)
+		compare_parts(c, a, b, &mp->first, &mp->last);
 	mp->idcount = m->addr != ADDR_NONE ? m->addr_count : m->username ? m->username_count : 0;
 }
 
@@ -490,6 +492,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	struct model_pair *mp = NULL;
 	uint32_t *parent = NULL, *carriers = NULL;
 	struct fs_patterns pat, aux, auxr;
+	size_t joined = 0;
 	struct fs_model *fm = &res->stats.model;
 	fs_patterns_init(&pat, MODEL_NCOMP);
 	fs_patterns_init(&aux, 3);
@@ -511,14 +514,21 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		parent[i] = (uint32_t)i;
 	for (size_t i = 0; i < nc && r == CD_OK; i++) {
 		struct match_cmp m;
-		compare_levels(c, (uint32_t)(c->cand.v[i] >> 32), (uint32_t)c->cand.v[i], &mp[i], &m);
+		compare_levels(c, (uint32_t)(c->cand.v[i] >> 32), (uint32_t)c->cand.v[i], &mp[i], &m, 0);
 		/* joined by an identifier of their own (a team mailbox joins nobody) */
 		if ((mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT || mp[i].lv[C_DIR] == 1) &&
 		    mp[i].idcount <= JOIN_MAX)
 			parent[uf_find(parent, mp[i].a)] = uf_find(parent, mp[i].b);
 		r = fs_patterns_add(&pat, mp[i].lv, 1.0);
-		if (r == CD_OK)
-			r = aux_add(&aux, &mp[i], 1.0);
+		if (mp[i].lv[C_NAME] && (mp[i].lv[C_EMAIL] == EL_EXACT || mp[i].lv[C_USER] == UL_EXACT ||
+					 mp[i].lv[C_DIR] == 1))
+			joined++;
+	}
+	/* the first/last comparisons only where the names' m cannot come from joined pairs */
+	int need_parts = joined < NAME_M_MIN;
+	for (size_t i = 0; i < nc && r == CD_OK && need_parts; i++) {
+		compare_parts(c, mp[i].a, mp[i].b, &mp[i].first, &mp[i].last);
+		r = aux_add(&aux, &mp[i], 1.0);
 	}
 	if (r != CD_OK || (r = name_carriers(c, parent, &carriers)) != CD_OK)
 		goto out;
@@ -535,9 +545,9 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 					continue;
 				struct model_pair x;
 				struct match_cmp m;
-				compare_levels(c, a, b, &x, &m);
+				compare_levels(c, a, b, &x, &m, need_parts);
 				r = fs_patterns_add(&rp, x.lv, 1.0);
-				if (r == CD_OK)
+				if (r == CD_OK && need_parts)
 					r = aux_add(&auxr, &x, 1.0);
 				sampled++;
 			}
@@ -556,9 +566,9 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 				continue;
 			struct model_pair x;
 			struct match_cmp m;
-			compare_levels(c, a, b, &x, &m);
+			compare_levels(c, a, b, &x, &m, need_parts);
 			r = fs_patterns_add(&rp, x.lv, 1.0);
-			if (r == CD_OK)
+			if (r == CD_OK && need_parts)
 				r = aux_add(&auxr, &x, 1.0);
 			sampled++;
 		}
