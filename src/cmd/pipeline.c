@@ -134,7 +134,7 @@ static const struct report {
 	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
 	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
 	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
-	{ "model", "json", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, false, true, false,
+	{ "model", "json", PIPE_FMT_JSON, false, true, false,
 	  write_model_json },
 	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
