@@ -6,6 +6,7 @@
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_scan,
 	&cmd_analyze,
+	&cmd_explain,
 	&cmd_cache,
 	&cmd_instances,
 	&cmd_whoami,

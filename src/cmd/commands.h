@@ -6,6 +6,7 @@
 
 extern const struct cli_cmd cmd_analyze;
 extern const struct cli_cmd cmd_cache;
+extern const struct cli_cmd cmd_explain;
 extern const struct cli_cmd cmd_instances;
 extern const struct cli_cmd cmd_scan;
 extern const struct cli_cmd cmd_whoami;

@@ -30,6 +30,7 @@ const char *const table_what[T_COUNT] = {
 
 void match_opts_init(struct match_opts *o, enum match_mode mode)
 {
+	memset(o, 0, sizeof(*o));
 	o->mode = mode;
 	o->threshold = MATCH_DEFAULT_THRESHOLD;
 	o->possible = mode == MATCH_THOROUGH ? 0.01 : MATCH_DEFAULT_POSSIBLE;

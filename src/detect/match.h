@@ -60,6 +60,11 @@ struct match_opts {
 	size_t block_cap;    /* users per identifier key (e-mail, phone...) before the key is
 	                      * skipped (0: default) */
 	size_t name_block_cap; /* the same for name keys (0: default) */
+	/* explain: when set, match_run appends the waterfall of the pair (explain_a,
+	 * explain_b) (user indexes) to it: prior, each comparison's level and weight, total,
+	 * probability, band, and which blocking keys the two share (connect-dupes explain) */
+	struct buf *explain;
+	uint32_t explain_a, explain_b;
 };
 
 #define MATCH_DEFAULT_THRESHOLD 0.7

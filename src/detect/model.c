@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "grow.h"
+#include "detect/fuzzy.h"
+#include "detect/normalize.h"
 
 /* Non-candidate pairs compared to estimate u (all of them when there are fewer). */
 #define MODEL_SAMPLE 250000u
@@ -485,6 +487,106 @@ static enum cd_result parts_em(const struct fs_patterns *aux, double all, double
 	return CD_OK;
 }
 
+
+/* Blocking keys the pair shares (why it was or was not a candidate), for explain. */
+static enum cd_result explain_keys(const struct ctx *c, uint32_t a, uint32_t b, struct buf *o)
+{
+	const struct feat *x = &c->f[a], *y = &c->f[b];
+	enum cd_result r = CD_OK;
+	int any = 0;
+#define KEY(cond, what, tb, id, cap)                                                              \
+	do {                                                                                     \
+		if (r == CD_OK && (cond)) {                                                      \
+			uint32_t k_ = c->t[tb].count ? c->t[tb].count[id] : 0;                     \
+			r = buf_printf(o, "  shared key: %s (%u users%s)\n", what, k_,             \
+				       k_ > (cap) ? ", over the cap: no pairs from it" : "");   \
+			any = 1;                                                                 \
+		}                                                                                \
+	} while (0)
+	KEY(x->email != NONE && (x->email == y->email || x->email == y->sec || x->email == y->uaddr),
+	    "e-mail address", T_ADDR, x->email, c->cap);
+	KEY(x->sec != NONE && (x->sec == y->email || x->sec == y->sec), "secondary e-mail", T_ADDR,
+	    x->sec, c->cap);
+	KEY(x->uaddr != NONE && (x->uaddr == y->email || x->uaddr == y->sec), "username address",
+	    T_ADDR, x->uaddr, c->cap);
+	KEY(x->uname != NONE && x->uname == y->uname, "username", T_UNAME, x->uname, c->cap);
+	KEY(x->l_user != NONE && (x->l_user == y->l_user || x->l_user == y->l_email), "mailbox name / handle",
+	    T_LOCAL, x->l_user, c->cap);
+	KEY(x->l_email != NONE && x->l_email != x->l_user && (x->l_email == y->l_user || x->l_email == y->l_email),
+	    "mailbox name", T_LOCAL, x->l_email, c->cap);
+	KEY(x->mobile != NONE && (x->mobile == y->mobile || x->mobile == y->desk), "phone", T_PHONE,
+	    x->mobile, c->cap);
+	KEY(x->desk != NONE && x->desk != x->mobile && (x->desk == y->mobile || x->desk == y->desk),
+	    "phone", T_PHONE, x->desk, c->cap);
+	KEY(x->dir != NONE && x->dir == y->dir, "directory user id", T_DIR, x->dir, c->cap);
+	KEY(x->swap != NONE && x->swap == y->swap, "full name (either order)", T_SWAP, x->swap, c->name_cap);
+#undef KEY
+	for (size_t i = 0; i < x->nnick && r == CD_OK; i++)
+		for (size_t j = 0; j < y->nnick && r == CD_OK; j++)
+			if (x->nick[i] == y->nick[j]) {
+				r = buf_printf(o, "  shared key: nickname group + last name\n");
+				any = 1;
+			}
+	if (r == CD_OK && x->cname != NONE && y->cname != NONE && x->cname != y->cname) {
+		uint32_t p[FUZZY_MAX], q[FUZZY_MAX];
+		size_t np = norm_codepoints(c->t[T_CNAME].str[x->cname], p, FUZZY_MAX);
+		size_t nq = norm_codepoints(c->t[T_CNAME].str[y->cname], q, FUZZY_MAX);
+		int bound = c->opts->mode == MATCH_THOROUGH && np >= 9 && nq >= 9 ? 2 : 1;
+		if (np >= 5 && nq >= 5 && fuzzy_osa(p, np, q, nq, bound) <= bound) {
+			r = buf_printf(o, "  shared key: full names within %d edit%s (deletion keys)\n",
+				       bound, bound > 1 ? "s" : "");
+			any = 1;
+		}
+	}
+	if (r == CD_OK && !any)
+		r = buf_printf(o, "  no blocking key in common: never compared by analyze\n");
+	return r;
+}
+
+/* The waterfall of one pair (opts->explain). */
+static enum cd_result explain_pair(struct ctx *c, const struct fs_model *fm, double prior,
+				   const struct model_tf *tfs, int candidate, struct buf *o)
+{
+	uint32_t a = c->opts->explain_a, b = c->opts->explain_b;
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	struct model_pair x;
+	struct match_cmp m;
+	compare_levels(c, a, b, &x, &m, 0);
+	enum cd_result r = buf_printf(o, "prior: lambda %.3g (1 in %.0f pairs of users) %+.2f bits\n",
+				      fm->lambda, 1.0 / fm->lambda, prior);
+	double total = prior;
+	for (unsigned k = 0; k < MODEL_NCOMP && r == CD_OK; k++) {
+		double tf, w = model_pair_weight(c, fm, &x, k, tfs, &tf);
+		uint8_t l = x.lv[k];
+		total += w;
+		if (l == 0) {
+			r = buf_printf(o, "%-10s %-22s %+7.2f bits (a side has no value)\n", fm->c[k].name,
+				       fm->c[k].level_names[0], 0.0);
+			continue;
+		}
+		r = buf_printf(o, "%-10s %-22s %+7.2f bits (m %.3g, u %.3g", fm->c[k].name,
+			       fm->c[k].level_names[l], w, fm->c[k].m[l], fm->c[k].u[l]);
+		if (r == CD_OK && tf > 0)
+			r = buf_printf(o, "; term frequency: u %.3g for this value", tf);
+		if (r == CD_OK)
+			r = buf_printf(o, ")\n");
+	}
+	double p = fs_probability(total);
+	if (r == CD_OK)
+		r = buf_printf(o, "total: %+.2f bits, probability %.4f: %s\n", total, p,
+			       p >= c->opts->threshold ? "duplicate" :
+			       p >= c->opts->possible ? "possible (review)" : "not reported");
+	if (r == CD_OK)
+		r = buf_printf(o, "candidate: %s\n", candidate ? "yes" : "no");
+	if (r == CD_OK)
+		r = explain_keys(c, a, b, o);
+	return r;
+}
+
 enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, size_t errlen)
 {
 	enum cd_result r = CD_OK;
@@ -664,6 +766,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		 * (a set where every candidate looks alike cannot say how many are one person) */
 		if (fm->lambda * all > MAX_PAIRS_PER_USER * (double)n)
 			fm->lambda = MAX_PAIRS_PER_USER * (double)n / all;
+		if (fm->lambda < 1.0 / all)
+			fm->lambda = 1.0 / all; /* at least one pair of one person in the instance */
 		if (fm->lambda > 0.5)
 			fm->lambda = 0.5;
 		for (unsigned k = 0; k < MODEL_NCOMP; k++)
@@ -679,6 +783,13 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	res->stats.prior_bits = prior;
 	struct model_tf tfs = { .carriers = carriers };
 	tf_means(c, mp, nc, &tfs);
+	if (c->opts->explain && c->opts->explain_a < n && c->opts->explain_b < n &&
+	    c->opts->explain_a != c->opts->explain_b) {
+		uint32_t ea = c->opts->explain_a, eb = c->opts->explain_b;
+		int cand = is_cand(c->cand.v, nc, ea < eb ? key2(ea, eb) : key2(eb, ea));
+		if ((r = explain_pair(c, fm, prior, &tfs, cand, c->opts->explain)) != CD_OK)
+			goto out;
+	}
 	for (size_t i = 0; i < nc && r == CD_OK; i++) {
 		struct match_pair p;
 		struct match_cmp m;

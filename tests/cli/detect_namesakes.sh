@@ -34,6 +34,18 @@ add "$TMP/two.json" "jsmith77:john.smith77@anycompany.com" "jsmith78:jsmith78@ex
 expect_eq "two John Smiths with their own e-mails and usernames: --fail-on-duplicates exits 0" "$?" 0
 expect_grep "the classic name rule still lists them" 'jsmith77' "$(ls "$TMP"/o2/duplicate_users_*.csv)"
 expect_no_grep "they are in no cluster" 'jsmith7' "$(ls "$TMP"/o2/duplicate_groups_*.json)"
+# explain: the waterfall of that pair
+"$CD_BIN" explain -q 00000000-0000-4000-8000-000000000001 00000000-0000-4000-8000-000000000002 \
+	"$TMP/two.json" >"$TMP/explain.out" 2>&1
+expect_eq "explain of the two John Smiths exits 0" "$?" 0
+sed 's/^/# /' "$TMP/explain.out"
+expect_grep "explain shows the prior" '^prior: lambda .* bits$' "$TMP/explain.out"
+expect_grep "... the name level with its term frequency" '^name +exact +[+-][0-9.]+ bits \(m .*term frequency' "$TMP/explain.out"
+expect_grep "... the e-mails' disagreement" '^email +different +-[0-9.]+ bits' "$TMP/explain.out"
+expect_grep "... the total and the band" '^total: .* bits, probability [0-9.]+: (possible \(review\)|not reported)$' "$TMP/explain.out"
+expect_grep "... why they were a candidate" 'shared key: full name \(either order\)' "$TMP/explain.out"
+expect_rc "explain of an unknown Id is a usage error" 2 "$CD_BIN" explain -q nobody \
+	00000000-0000-4000-8000-000000000002 "$TMP/two.json"
 add "$TMP/three.json" "jsmith77:john.smith77@anycompany.com" "jsmith78:jsmith78@exampletravel.net" \
 	"john.smith77:John.Smith77+connect@anycompany.com"
 "$CD_BIN" analyze -q "$TMP/three.json" -o "$TMP/o3" --fail-on-duplicates
