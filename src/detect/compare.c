@@ -143,6 +143,12 @@ static void compare_names(const struct ctx *c, const struct feat *a, const struc
 			NAME(NL_INITIAL, minu(cfa, cfb), n15, 0);
 		return;
 	}
+	/* a differing initial ("D. Williams" / "L. Williams") is another name, not a slip */
+	if ((last_eq && ((fa[0] && !fa[utf8_len1(fa)]) || (fb[0] && !fb[utf8_len1(fb)]))) ||
+	    (first_eq && ((la[0] && !la[utf8_len1(la)]) || (lb[0] && !lb[utf8_len1(lb)])))) {
+		NAME(NL_PARTIAL, 0, 0, 0);
+		return;
+	}
 	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
 	size_t nx = norm_codepoints(c->t[T_CNAME].str[a->cname], x, FUZZY_MAX);
 	size_t ny = norm_codepoints(c->t[T_CNAME].str[b->cname], y, FUZZY_MAX);
