@@ -82,6 +82,18 @@ static int umlaut_variants(const struct user *x, const struct user *y)
 	return same_name;
 }
 
+/* True when a normalised name has a Latin letter. */
+static int has_latin(const char *f, const char *l)
+{
+	for (const char *q = f; *q; q++)
+		if (*q >= 'a' && *q <= 'z')
+			return 1;
+	for (const char *q = l; *q; q++)
+		if (*q >= 'a' && *q <= 'z')
+			return 1;
+	return 0;
+}
+
 /* The name level of a pair, and the part frequencies its chance agreement is taken from. */
 static void compare_names(const struct ctx *c, const struct feat *a, const struct feat *b,
 			  const struct user *ua, const struct user *ub, struct match_cmp *m)
@@ -94,6 +106,10 @@ static void compare_names(const struct ctx *c, const struct feat *a, const struc
 	const char *lb = b->last != NONE ? c->t[T_LAST].str[b->last] : "";
 	uint32_t cfa = cnt(c, T_FIRST, a->first), cla = cnt(c, T_LAST, a->last);
 	uint32_t cfb = cnt(c, T_FIRST, b->first), clb = cnt(c, T_LAST, b->last);
+	/* Names in two scripts (Андрей Иванов / Andrey Ivanov, 美咲 山本 / Misaki Yamamoto) cannot
+	 * be compared without transliteration: null, neither agreement nor disagreement. */
+	if (has_latin(fa, la) != has_latin(fb, lb))
+		return;
 #define NAME(level, f, l, cc) \
 	do { m->name = (level); m->name_first = (f); m->name_last = (l); m->name_count = (cc); } while (0)
 	if (a->cname == b->cname && strcmp(fa, fb) == 0) {

@@ -286,6 +286,13 @@ static double pair_u(const struct ctx *c, const struct fs_model *fm, const struc
 	} else if (k == C_NAME && l >= 3 && l <= 5 && tfs->mean[l] > 0) {
 		*tf = name_freq(c, a, b);
 		u = x->u[l] * *tf / tfs->mean[l];
+		/* a slip of a name several people carry ("Andrxej Nowak") is as near to each of
+		 * them: the chance it meets another is at least the other carriers' share */
+		uint32_t ca = a->cname != NONE ? tfs->carriers[a->cname] : 0;
+		uint32_t cb = b->cname != NONE ? tfs->carriers[b->cname] : 0;
+		uint32_t cmax = ca > cb ? ca : cb;
+		if (cmax > 1 && u < (cmax - 1) / n)
+			u = (cmax - 1) / n;
 		if (u > 0.5)
 			u = 0.5;
 	} else if ((k == C_EMAIL && l == EL_EXACT) || (k == C_USER && l == UL_EXACT)) {
