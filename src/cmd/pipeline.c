@@ -22,6 +22,7 @@
 #include "report/groups.h"
 #include "report/json.h"
 #include "report/output.h"
+#include "report/model.h"
 #include "report/summary.h"
 
 #define PIPE_MAX_FILES 16
@@ -156,6 +157,11 @@ static void write_clusters_csv(FILE *f, const struct run *r)
 	report_clusters_csv(f, &g, r->o->csv_raw);
 }
 
+static void write_model_json(FILE *f, const struct run *r)
+{
+	report_model_json(f, &r->match, &r->o->match, r->users->n, r->ts);
+}
+
 static void write_html(FILE *f, const struct run *r)
 {
 	struct groups_facts g;
@@ -193,6 +199,8 @@ static const struct report {
 	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
 	{ "duplicate_clusters", "csv", PIPE_FMT_CSV, false, true, false, write_clusters_csv },
 	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
+	{ "model", "json", PIPE_FMT_JSON, false, true, false,
+	  write_model_json },
 	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
 };
@@ -577,6 +585,10 @@ static enum cd_result stage_summary(struct run *r)
 		.dir = r->dir,
 		.files = r->file_ptrs,
 		.nfiles = r->nfiles,
+		.model = r->o->match.mode != MATCH_CLASSIC,
+		.clusters = r->clusters.n,
+		.cluster_accounts = r->clusters.users_in_clusters,
+		.possible = r->match.stats.possible,
 		.partial = partial(r),
 		.nfailed = r->facts ? r->facts->nfailed : 0,
 	};
@@ -591,10 +603,11 @@ static enum cd_result stage_summary(struct run *r)
 		log_info("%.*s", (int)n, line);
 		line += n + (line[n] == '\n');
 	}
-	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC)
-		log_info("%s matching: %zu clusters of duplicate accounts (%zu accounts), %zu possible "
-			 "pairs to review", match_mode_name(r->o->match.mode), r->clusters.n,
-			 r->clusters.users_in_clusters, r->match.stats.possible);
+	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC) {
+		buf_reset(&b);
+		if (report_model_line(&b, &r->match) == CD_OK)
+			log_info("%s", buf_str(&b));
+	}
 	buf_release(&b);
 	return rc;
 }
@@ -655,8 +668,11 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->lock);
 	free(q);
-	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] +
-		       r.match.stats.duplicates;
+	/* what counts: the model's clusters; the classic pairs only where the model did not run
+	 * (two namesakes with nothing else in common are a classic pair, not a duplicate) */
+	size_t total = o->match.mode == MATCH_CLASSIC ?
+			       r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] :
+			       r.clusters.n;
 	if (res) {
 		snprintf(res->dir, sizeof res->dir, "%s", r.dir);
 		memcpy(res->ts, r.ts, sizeof res->ts);

@@ -14,8 +14,11 @@ enum cd_result summary_format(struct buf *out, const struct summary_facts *s)
 	if (rc == CD_OK && s->partial)
 		rc = buf_printf(out, "users missing: %zu (listed in the log and failed_users csv)\n",
 				s->nfailed);
+	if (rc == CD_OK && s->model)
+		rc = buf_printf(out, "duplicate clusters: %zu (%zu accounts), possible pairs to review: %zu\n",
+				s->clusters, s->cluster_accounts, s->possible);
 	if (rc == CD_OK)
-		rc = buf_printf(out, "duplicate pairs: %zu\n", total);
+		rc = buf_printf(out, s->model ? "classic rule pairs: %zu\n" : "duplicate pairs: %zu\n", total);
 	for (int k = 0; k < RULE_COUNT && rc == CD_OK; k++)
 		rc = buf_printf(out, "  %-26s %zu\n", label[k], s->pairs[k]);
 	if (rc == CD_OK)

@@ -15,6 +15,10 @@ struct summary_facts {
 	const char *dir;               /* the output folder */
 	const char *const *files;      /* file names written there, in order */
 	size_t nfiles;
+	bool model;                    /* the model ran (not --match classic): its clusters are
+	                                * the headline, the classic pairs follow */
+	size_t clusters, cluster_accounts, possible; /* the model's clusters, their accounts, and
+	                                              * the possible pairs to review */
 	bool partial;                  /* some users could not be fetched */
 	size_t nfailed;
 };
