@@ -63,7 +63,7 @@ struct jr {
 	int fd;
 	bool eof;                   /* read(2) said end of file (or the input cap was reached) */
 	char *win;
-	size_t wcap;
+	size_t wcap, wfirst;
 	uint64_t consumed, total;   /* bytes dropped from the window, bytes read */
 	size_t base_line, base_col;
 	const char *doc;            /* the current document's '{' while it has no users yet */
@@ -778,7 +778,7 @@ static bool refill(struct jr *r, const char **keep, bool fill)
 	size_t ddoc = r->doc ? (size_t)(r->doc - k) : 0;
 	r->consumed += (uint64_t)(k - r->base);
 	if (have > r->wcap / 2 || !r->win) {
-		size_t ncap = r->win ? r->wcap * 2 : first_window;
+		size_t ncap = r->win ? r->wcap * 2 : r->wfirst;
 		char *nw = malloc(ncap);
 		if (!nw)
 			return oom(r, CD_NOMEM);
@@ -1140,6 +1140,10 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 		goto out;
 	}
 	r.fd = fd;
+	/* a small file gets a window of its size (the fuzzers load thousands a second) */
+	r.wfirst = first_window;
+	if (S_ISREG(st.st_mode) && first_window == JR_WINDOW && (uint64_t)st.st_size < JR_WINDOW)
+		r.wfirst = (size_t)st.st_size + 64;
 	r.base = r.p = r.end = "";
 	r.base_line = r.base_col = 1;
 	r.path = path;
