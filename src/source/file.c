@@ -949,10 +949,10 @@ static bool unit(struct jr *r, enum unit u)
 		}
 		if (r->eof || r->rc != CD_INPUT || r->whole_msg || !truncated(r, start))
 			return false;
+		r->fail_at = NULL; /* the failure was the window's end, not the input's */
 		if ((size_t)(r->end - start) >= JR_VALUE_MAX)
 			return fail(r, start, "%s is larger than %zu bytes",
 				    u == UNIT_USER ? "a user" : "a value", (size_t)JR_VALUE_MAX);
-		r->fail_at = NULL;
 		r->rc = CD_OK;
 		r->p = start;
 		if (!refill(r, &start, true) && r->fail_at)

@@ -195,6 +195,11 @@ static void errors(void **state)
 	ERR("[] x", ":1:4:", "unexpected text after the array");
 	ERR("{\"User\":{\"Id\":\"a\"}} [", ":1:21:", "expected '{'");
 	ERR("42", ":1:1:", "expected a JSON array or object of users, found a number");
+	/* Not JSON at all: said of the input, at its first byte, without reading on. */
+	ERR("\0\0\0", "' is not JSON: ", "first byte 0x00 at 1:1");
+	ERR("\n  x[]", "' is not JSON: ", "first byte 0x78 at 2:3");
+	ERR("\xEF\xBB\xBF\x1f\x8b", "' is not JSON: ", "first byte 0x1f at 1:2");
+	ERR("PK\x03\x04", "' is not JSON: ", "first byte 0x50 at 1:1");
 	ERR("[{\"Id\":\"a\\u0000\"}]", ":1:10:", "\\u0000");
 	ERR("[{\"Id\":\"a\\ud800\"}]", ":1:10:", "unpaired surrogate");
 	ERR("[{\"Id\":\"a\\q\"}]", ":1:10:", "bad escape");
