@@ -16,6 +16,8 @@
 #include "detect/cluster.h"
 #include "log.h"
 #include "outfile.h"
+#include "detect/notdup.h"
+#include "report/clusters_csv.h"
 #include "report/csv.h"
 #include "report/groups.h"
 #include "report/json.h"
@@ -43,7 +45,49 @@ struct run {
 	bool log_open;
 	struct report_queue *writers;      /* started after stage_prepare (stage_reports) */
 	struct rules_job *rules;           /* the classic rules (stage_detect, stage_match) */
+	/* The instance as the users' ARNs name it (arn_instance): "" none, "(several)" mixed. */
+	char arn_id[128], arn_region[64], arn_account[64];
+	struct notdup *notdup;             /* --not-duplicates: reviewed pairs never joined */
 };
+
+/* One ARN field into out: the first value seen, "(several)" once another differs. */
+static void arn_field(char *out, size_t cap, const char *v, size_t n, bool first)
+{
+	if (first) {
+		snprintf(out, cap, "%.*s", (int)n, v);
+	} else if (out[0] != '(' && (strlen(out) != n || memcmp(out, v, n) != 0)) {
+		snprintf(out, cap, "(several)");
+	}
+}
+
+/* Reads the instance id, Region and account out of the users' ARNs,
+ * arn:PARTITION:connect:REGION:ACCOUNT:instance/ID/agent/UID, for the reports' headers when the
+ * source does not say (an export file). Users without an ARN are passed over. */
+static void arn_instance(struct run *r)
+{
+	bool first = true;
+	for (size_t i = 0; i < r->users->n; i++) {
+		const char *a = r->users->v[i].arn, *f[6];
+		size_t k = 0;
+		f[k++] = a;
+		for (const char *p = a; *p && k < 6; p++)
+			if (*p == ':')
+				f[k++] = p + 1;
+		if (k < 6 || strncmp(a, "arn:", 4) != 0 || strncmp(f[2], "connect:", 8) != 0 ||
+		    strncmp(f[5], "instance/", 9) != 0)
+			continue;
+		const char *id = f[5] + 9;
+		arn_field(r->arn_region, sizeof r->arn_region, f[3], (size_t)(f[4] - f[3] - 1), first);
+		arn_field(r->arn_account, sizeof r->arn_account, f[4], (size_t)(f[5] - f[4] - 1), first);
+		arn_field(r->arn_id, sizeof r->arn_id, id, strcspn(id, "/"), first);
+		first = false;
+	}
+}
+
+static const char *known(const char *given, const char *derived)
+{
+	return given && *given ? given : derived;
+}
 
 static void write_users_csv(FILE *f, const struct run *r)
 {
@@ -76,6 +120,18 @@ static void groups_facts_of(const struct run *r, struct groups_facts *g)
 	g->opts = &r->o->match;
 	g->ts = r->ts;
 	g->partial = partial(r);
+	g->nfailed = r->facts ? r->facts->nfailed : 0;
+	const struct scan_facts *f = r->facts;
+	static const char *const origin[] = { "files", "cache", "scan" };
+	g->inst.id = known(f ? f->instance_id : NULL, r->arn_id);
+	g->inst.alias = known(f ? f->instance_alias : NULL, "");
+	g->inst.region = known(f ? f->region : NULL, r->arn_region);
+	g->inst.account = known(f ? f->account : NULL, r->arn_account);
+	g->inst.origin = origin[f && f->origin <= SCAN_ORIGIN_SCAN ? f->origin : SCAN_ORIGIN_FILES];
+	g->inst.source = known(f ? f->source : NULL, "");
+	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
+	g->csv = formats & PIPE_FMT_CSV;
+	g->json = formats & PIPE_FMT_JSON;
 }
 
 static void write_groups_json(FILE *f, const struct run *r)
@@ -90,6 +146,13 @@ static void write_possible_csv(FILE *f, const struct run *r)
 	struct groups_facts g;
 	groups_facts_of(r, &g);
 	report_possible_csv(f, &g, r->o->csv_raw);
+}
+
+static void write_clusters_csv(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_clusters_csv(f, &g, r->o->csv_raw);
 }
 
 static void write_html(FILE *f, const struct run *r)
@@ -127,6 +190,7 @@ static const struct report {
 	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, false, write_pairs_json },
 	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
 	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
+	{ "duplicate_clusters", "csv", PIPE_FMT_CSV, false, true, false, write_clusters_csv },
 	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
 	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
@@ -243,6 +307,11 @@ static enum cd_result rules_finish(struct run *r)
 		log_error("%s", j->err);
 		return j->rc;
 	}
+	if (r->notdup) {
+		size_t gone = notdup_filter_rules(r->notdup, r->users, &r->pairs);
+		if (gone)
+			log_info("%zu classic pair(s) set aside as reviewed not-duplicates", gone);
+	}
 	log_debug("classic rules over %zu users: %zu e-mail, %zu username, %zu name pairs in %.3f s",
 		  r->users->n, r->pairs.n[RULE_EMAIL], r->pairs.n[RULE_USERNAME],
 		  r->pairs.n[RULE_NAME], j->secs);
@@ -274,6 +343,12 @@ static enum cd_result stage_match(struct run *r)
 		return CD_OK;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	enum cd_result rc = match_run(r->users, mo, &r->match, err, sizeof err);
+	if (rc == CD_OK && r->notdup) {
+		size_t gone = notdup_filter_match(r->notdup, r->users, mo, &r->match);
+		if (gone)
+			log_info("%zu matched pair(s) set aside as reviewed not-duplicates (--not-duplicates)",
+				 gone);
+	}
 	if (rc == CD_OK)
 		rc = cluster_build(r->users, &r->match, mo, &r->clusters, err, sizeof err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -525,6 +600,7 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	r.users = users;
 	r.o = o;
 	r.facts = facts;
+	arn_instance(&r);
 	r.dir = o->output_dir && *o->output_dir ? o->output_dir : OUTPUT_DEFAULT_DIR;
 	output_timestamp(time(NULL), r.ts);
 	struct report_queue *q = calloc(1, sizeof *q);
@@ -538,6 +614,15 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	struct rules_job rules;
 	memset(&rules, 0, sizeof rules);
 	r.rules = &rules;
+	if (o->not_duplicates) {
+		char nerr[PATH_MAX + 300];
+		rc = notdup_load(o->not_duplicates, &r.notdup, nerr, sizeof nerr);
+		if (rc != CD_OK)
+			log_error("%s", nerr);
+		else
+			log_info("%zu reviewed pair(s) are not duplicates ('%s')",
+				 notdup_count(r.notdup), o->not_duplicates);
+	}
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == CD_OK; i++) {
 		rc = stages[i].fn(&r);
 		if (rc != CD_OK)
@@ -566,6 +651,7 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 		rc = CD_DUPLICATES;
 	}
 	rules_release(&r.pairs);
+	notdup_free(r.notdup);
 	match_result_release(&r.match);
 	cluster_set_release(&r.clusters);
 	if (r.log_open)

@@ -36,6 +36,8 @@ struct connect_scan_request {
 	double rate[API_NOPS];      /* requests per second; 0: the published default */
 	double burst[API_NOPS];     /* 0: the published default */
 	bool rate_given[API_NOPS];  /* the user stated this quota */
+	double quota_share;         /* share of each quota Service Quotas lists to use (the
+				     * rest is the account's other callers'); 0: 0.8 */
 	bool adaptive;
 	unsigned concurrency;       /* requests in flight at most; 0: 32 */
 	unsigned max_attempts;      /* tries per request on 5xx and network errors; 0: the next */
@@ -72,6 +74,7 @@ struct connect_scan_outcome {
 					 * CD_NETWORK...): the reports are partial */
 	bool partial;                   /* nmissing > 0 or fetch != CD_OK */
 	char instance_id[128];          /* after alias resolution */
+	char alias[128];                /* the alias it was named by, "" when named by id or ARN */
 	char region[64];
 	char source[512];               /* "instance ID in REGION, N users" for the report log */
 };
