@@ -38,7 +38,8 @@ static void load_lines(const char *s, size_t n, struct user_set *users)
 	copy[n] = '\0';
 	size_t line = 0;
 	char *save = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l && users->n < 2000; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = strtok_r(copy, "\n", &save); l && users->n < 2000;
+	     l = strtok_r(NULL, "\n", &save)) {
 		const char *f[11] = { 0 };
 		size_t k = 0;
 		for (char *p = l; k < 11;) {
