@@ -70,7 +70,7 @@ static int umlaut_variants(const struct user *x, const struct user *y)
 		any = strpbrk(parts[i], "\xC3\xCC") != NULL;
 	if (!any)
 		return 0;
-	struct buf bx = BUF_INIT(4096), by = BUF_INIT(4096);
+	struct buf bx = BUF_INIT(SIZE_MAX), by = BUF_INIT(SIZE_MAX);
 	int h, same_name = 0;
 	if (norm_compact_umlaut(x->first_name, &bx, &h) == CD_OK &&
 	    norm_compact_umlaut(x->last_name, &bx, &h) == CD_OK &&
