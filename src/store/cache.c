@@ -130,7 +130,7 @@ double cache_now_epoch(void)
 
 /* Maps an SQLite failure to our result and a message naming the cache file. */
 enum cd_result cache_db_fail(const struct cache *c, int rc, const char *what, char *err,
-			      size_t errlen)
+			     size_t errlen)
 {
 	const char *path = c && c->path ? c->path : "";
 	const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
@@ -140,8 +140,8 @@ enum cd_result cache_db_fail(const struct cache *c, int rc, const char *what, ch
 		return CD_INPUT;
 	case SQLITE_CORRUPT:
 		cache_seterr(err, errlen,
-		       "cache '%s' is corrupt (%s): delete it with 'connect-dupes cache prune' or "
-		       "scan with --no-cache", path, msg);
+			     "cache '%s' is corrupt (%s): delete it with 'connect-dupes cache prune' or "
+			     "scan with --no-cache", path, msg);
 		return CD_INPUT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -166,7 +166,7 @@ enum cd_result cache_db_fail(const struct cache *c, int rc, const char *what, ch
 }
 
 enum cd_result cache_exec(struct cache *c, const char *sql, const char *what, char *err,
-			   size_t errlen)
+			  size_t errlen)
 {
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? CD_OK : cache_db_fail(c, rc, what, err, errlen);
@@ -174,7 +174,7 @@ enum cd_result cache_exec(struct cache *c, const char *sql, const char *what, ch
 
 /* Runs a query that returns one integer. */
 enum cd_result cache_query_int(struct cache *c, const char *sql, long long *out, char *err,
-				size_t errlen)
+			       size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	enum cd_result r = CD_OK;
@@ -196,7 +196,7 @@ out:
 }
 
 enum cd_result cache_stmt_get(struct cache *c, enum stmt_id id, sqlite3_stmt **out, char *err,
-			       size_t errlen)
+			      size_t errlen)
 {
 	if (!c->st[id]) {
 		int rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -212,7 +212,7 @@ enum cd_result cache_stmt_get(struct cache *c, enum stmt_id id, sqlite3_stmt **o
 
 /* Steps a write statement to completion and resets it. */
 enum cd_result cache_stmt_done(struct cache *c, sqlite3_stmt *st, const char *what, char *err,
-				size_t errlen)
+			       size_t errlen)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -233,7 +233,7 @@ bool cache_read_only_checked(const struct cache *c, char *err, size_t errlen)
 
 /* A statement that writes: refused in one place on a cache opened read-only. */
 enum cd_result cache_write_stmt(struct cache *c, enum stmt_id id, sqlite3_stmt **out, char *err,
-				 size_t errlen)
+				size_t errlen)
 {
 	if (cache_read_only_checked(c, err, errlen))
 		return CD_IO;
@@ -341,8 +341,8 @@ static enum cd_result key_fact(struct cache *c, const char *name, const char *wa
 	if (want && want[0]) {
 		if (have[0] && strcmp(have, want) != 0) {
 			cache_seterr(err, errlen, "cache '%s' holds instance '%s' of %s '%s', not '%s' (check "
-			       "--%s, or use another --cache file)", c->path, instance_id, name, have,
-			       want, strcmp(name, "region") == 0 ? "region" : "profile");
+				     "--%s, or use another --cache file)", c->path, instance_id, name, have,
+				     want, strcmp(name, "region") == 0 ? "region" : "profile");
 			r = CD_INPUT;
 			goto out;
 		}
@@ -350,8 +350,8 @@ static enum cd_result key_fact(struct cache *c, const char *name, const char *wa
 			/* Written before the key was recorded, and no ARN says where from: using it
 			 * could report another Region's users. */
 			cache_seterr(err, errlen, "cache '%s' does not say which %s its %lld users are from "
-			       "(an older cache): delete it with 'connect-dupes cache prune' or use "
-			       "another --cache file", c->path, name, users);
+				     "(an older cache): delete it with 'connect-dupes cache prune' or use "
+				     "another --cache file", c->path, name, users);
 			r = CD_INPUT;
 			goto out;
 		}
@@ -394,9 +394,9 @@ static enum cd_result validate_and_migrate(struct cache *c, const struct cache_k
 	}
 	if (version > CACHE_SCHEMA_VERSION) {
 		cache_seterr(err, errlen,
-		       "cache '%s' has schema version %lld, newer than this connect-dupes knows (%d): "
-		       "upgrade connect-dupes, or use another --cache file or --no-cache",
-		       c->path, version, CACHE_SCHEMA_VERSION);
+			     "cache '%s' has schema version %lld, newer than this connect-dupes knows (%d): "
+			     "upgrade connect-dupes, or use another --cache file or --no-cache",
+			     c->path, version, CACHE_SCHEMA_VERSION);
 		r = CD_INPUT;
 		goto out;
 	}
@@ -404,7 +404,7 @@ static enum cd_result validate_and_migrate(struct cache *c, const struct cache_k
 		if (c->read_only) {
 			cache_seterr(err, errlen, version == 0 ? "cache '%s' is empty" :
 				       "cache '%s' has an older schema: run a scan to upgrade it",
-			       c->path);
+				     c->path);
 			r = version == 0 ? CD_NOT_FOUND : CD_INPUT;
 			goto out;
 		}
@@ -426,7 +426,7 @@ static enum cd_result validate_and_migrate(struct cache *c, const struct cache_k
 	if (instance_id && instance_id[0]) {
 		if (recorded && recorded[0] && strcmp(recorded, instance_id) != 0) {
 			cache_seterr(err, errlen, "cache '%s' belongs to instance '%s', not '%s'", c->path,
-			       recorded, instance_id);
+				     recorded, instance_id);
 			r = CD_INPUT;
 			goto out;
 		}

@@ -52,7 +52,7 @@ enum cd_result cache_default_path(const char *instance_id, char *out, size_t out
 	if (!instance_id || !instance_id[0] || strchr(instance_id, '/') ||
 	    strcmp(instance_id, ".") == 0 || strcmp(instance_id, "..") == 0) {
 		cache_seterr(err, errlen, "instance id '%s' cannot name a cache file",
-		       instance_id ? instance_id : "");
+			     instance_id ? instance_id : "");
 		return CD_USAGE;
 	}
 	r = cache_default_dir(dir, sizeof dir, err, errlen);
@@ -87,7 +87,7 @@ enum cd_result cache_make_parent(const char *path, char *err, size_t errlen)
 		*p = '\0';
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 			cache_seterr(err, errlen, "cannot create cache folder '%s': %s (scan with "
-			       "--cache FILE elsewhere, or --no-cache)", dir, strerror(errno));
+				     "--cache FILE elsewhere, or --no-cache)", dir, strerror(errno));
 			return CD_IO;
 		}
 		*p = saved;
@@ -107,7 +107,7 @@ enum cd_result cache_create_file(const char *path, bool *created, char *err, siz
 		if (errno == EEXIST)
 			return CD_OK;
 		cache_seterr(err, errlen, "cannot create cache '%s': %s (scan with --cache FILE "
-		       "elsewhere, or --no-cache)", path, strerror(errno));
+			     "elsewhere, or --no-cache)", path, strerror(errno));
 		return CD_IO;
 	}
 	*created = true;
@@ -250,12 +250,12 @@ enum cd_result cache_find(const char *instance, char *path, size_t pathlen, char
 	}
 	if (hits > 1) {
 		cache_seterr(err, errlen, "alias '%s' names the caches of %zu instances ('%s', '%s'%s): give "
-		       "--instance ID or ARN", instance, hits, found[0], found[1],
-		       hits > 2 ? ", ..." : "");
+			     "--instance ID or ARN", instance, hits, found[0], found[1],
+			     hits > 2 ? ", ..." : "");
 		return CD_USAGE;
 	}
 	cache_seterr(err, errlen, "no cache for instance '%s' in '%s' (no cache file of that id, and no "
-	       "scan recorded it as an alias): run a scan first", instance, dir);
+		     "scan recorded it as an alias): run a scan first", instance, dir);
 	return CD_NOT_FOUND;
 }
 

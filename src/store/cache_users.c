@@ -204,7 +204,7 @@ enum cd_result cache_put_described(struct cache *c, const char *id, const char *
 	o = json_loadb(raw, raw_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(o)) {
 		cache_seterr(err, errlen, "described user '%s' is not a JSON object: %s", id,
-		       o ? "wrong type" : jerr.text);
+			     o ? "wrong type" : jerr.text);
 		r = CD_INPUT;
 		goto out;
 	}
@@ -455,7 +455,7 @@ enum cd_result cache_drop_unseen(struct cache *c, long long scan_id, size_t *dro
 		*dropped = (size_t)sqlite3_changes(c->db);
 	/* Failures of users that are gone; page failures (empty id) stay. */
 	r = cache_exec(c, "DELETE FROM failures WHERE id <> '' AND id NOT IN (SELECT id FROM users)",
-		 "dropping deleted users", err, errlen);
+		       "dropping deleted users", err, errlen);
 out:
 	sqlite3_finalize(st);
 	if (own_tx) {
