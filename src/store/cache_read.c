@@ -53,15 +53,20 @@ static json_t *load_record(sqlite3_stmt *st, enum rec_src *src)
 	return o;
 }
 
-enum cd_result cache_load_users(struct cache *c, struct user_set *s, size_t *undescribed,
-				char *err, size_t errlen)
+/* Called for each record, in the loader's order; o is borrowed and st's columns are valid for the
+ * call. An error stops the walk: the callback sets err itself. */
+typedef enum cd_result (*record_fn)(void *ctx, sqlite3_stmt *st, json_t *o, enum rec_src src,
+				    char *err, size_t errlen);
+
+/* Walks every user record in one read transaction: a consistent snapshot even while a scan
+ * writes. what ("loading", "exporting") names the walk in an out-of-memory message. */
+static enum cd_result each_record(struct cache *c, const char *what, record_fn fn, void *ctx,
+				  char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	enum cd_result r;
-	size_t und = 0;
 	int rc;
 	bool in_tx = false;
-	/* One read transaction: a consistent snapshot even while a scan writes. */
 	if (!c->in_batch) {
 		if ((r = cache_exec(c, "BEGIN", "reading users", err, errlen)) != CD_OK)
 			return r;
@@ -73,33 +78,14 @@ enum cd_result cache_load_users(struct cache *c, struct user_set *s, size_t *und
 		enum rec_src src;
 		json_t *o = load_record(st, &src);
 		if (!o) {
-			cache_seterr(err, errlen, "out of memory loading users");
+			cache_seterr(err, errlen, "out of memory %s users", what);
 			r = CD_NOMEM;
 			break;
 		}
-		struct user_fields f;
-		char *raw = NULL;
-		r = user_from_json(o, &f, &raw, err, errlen);
-		if (r == CD_OK) {
-			/* The text as received, not jansson's re-encoding of it. */
-			int col = src == REC_DESCRIBED ? 3 : src == REC_SUMMARY ? 4 : -1;
-			if (col >= 0) {
-				f.raw = (const char *)sqlite3_column_text(st, col);
-				f.raw_len = (size_t)sqlite3_column_bytes(st, col);
-			}
-			/* A summary carries no LastModifiedTime; the listing's is the best we know. */
-			if (f.last_modified <= 0 && sqlite3_column_type(st, 5) == SQLITE_FLOAT)
-				f.last_modified = sqlite3_column_double(st, 5);
-			r = user_set_add(s, &f);
-			if (r != CD_OK)
-				cache_seterr(err, errlen, "out of memory loading users");
-		}
-		free(raw);
+		r = fn(ctx, st, o, src, err, errlen);
 		json_decref(o);
 		if (r != CD_OK)
 			break;
-		if (src != REC_DESCRIBED)
-			und++;
 	}
 	if (r == CD_OK && rc != SQLITE_DONE)
 		r = cache_db_fail(c, rc, "reading users", err, errlen);
@@ -107,8 +93,48 @@ enum cd_result cache_load_users(struct cache *c, struct user_set *s, size_t *und
 out:
 	if (in_tx)
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	return r;
+}
+
+struct load_ctx {
+	struct user_set *s;
+	size_t undescribed;
+};
+
+static enum cd_result load_one(void *ctx, sqlite3_stmt *st, json_t *o, enum rec_src src,
+			       char *err, size_t errlen)
+{
+	struct load_ctx *l = ctx;
+	struct user_fields f;
+	char *raw = NULL;
+	enum cd_result r = user_from_json(o, &f, &raw, err, errlen);
+	if (r == CD_OK) {
+		/* The text as received, not jansson's re-encoding of it. */
+		int col = src == REC_DESCRIBED ? 3 : src == REC_SUMMARY ? 4 : -1;
+		if (col >= 0) {
+			f.raw = (const char *)sqlite3_column_text(st, col);
+			f.raw_len = (size_t)sqlite3_column_bytes(st, col);
+		}
+		/* A summary carries no LastModifiedTime; the listing's is the best we know. */
+		if (f.last_modified <= 0 && sqlite3_column_type(st, 5) == SQLITE_FLOAT)
+			f.last_modified = sqlite3_column_double(st, 5);
+		r = user_set_add(l->s, &f);
+		if (r != CD_OK)
+			cache_seterr(err, errlen, "out of memory loading users");
+	}
+	free(raw);
+	if (r == CD_OK && src != REC_DESCRIBED)
+		l->undescribed++;
+	return r;
+}
+
+enum cd_result cache_load_users(struct cache *c, struct user_set *s, size_t *undescribed,
+				char *err, size_t errlen)
+{
+	struct load_ctx l = { .s = s };
+	enum cd_result r = each_record(c, "loading", load_one, &l, err, errlen);
 	if (undescribed)
-		*undescribed = und;
+		*undescribed = l.undescribed;
 	return r;
 }
 
@@ -123,64 +149,47 @@ enum cd_result cache_load_file(const char *path, struct user_set *s, size_t *und
 	return r;
 }
 
+struct export_ctx {
+	FILE *out;
+	size_t n;
+};
+
+static enum cd_result export_one(void *ctx, sqlite3_stmt *st, json_t *o, enum rec_src src,
+				 char *err, size_t errlen)
+{
+	struct export_ctx *x = ctx;
+	/* The stored text as received when there is one, re-encoded only when we built it. */
+	char *made = NULL;
+	const char *text;
+	if (src == REC_DESCRIBED)
+		text = (const char *)sqlite3_column_text(st, 3);
+	else if (src == REC_SUMMARY)
+		text = (const char *)sqlite3_column_text(st, 4);
+	else
+		text = made = json_dumps(o, JSON_COMPACT);
+	/* The "[" comes with the first record (or, with none, at the end): a failed read writes
+	 * nothing. */
+	int bad = !text || fprintf(x->out, "%s\n%s", x->n ? "," : "[", text) < 0;
+	free(made);
+	if (bad) {
+		cache_seterr(err, errlen, "cannot write the export: %s", strerror(errno));
+		return CD_IO;
+	}
+	x->n++;
+	return CD_OK;
+}
+
 enum cd_result cache_export_json(struct cache *c, FILE *out, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	enum cd_result r;
-	int rc;
-	size_t n = 0;
-	bool in_tx = false;
-	if (!c->in_batch) {
-		if ((r = cache_exec(c, "BEGIN", "reading users", err, errlen)) != CD_OK)
-			return r;
-		in_tx = true;
+	struct export_ctx x = { .out = out };
+	enum cd_result r = each_record(c, "exporting", export_one, &x, err, errlen);
+	if (r != CD_OK)
+		return r;
+	if (fputs(x.n ? "\n]\n" : "[]\n", out) == EOF || fflush(out) != 0) {
+		cache_seterr(err, errlen, "cannot write the export: %s", strerror(errno));
+		return CD_IO;
 	}
-	if ((r = cache_stmt_get(c, ST_LOAD, &st, err, errlen)) != CD_OK)
-		goto out;
-	if (fputs("[", out) == EOF)
-		goto io;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		enum rec_src src;
-		json_t *o = load_record(st, &src);
-		if (!o) {
-			cache_seterr(err, errlen, "out of memory exporting users");
-			r = CD_NOMEM;
-			goto reset;
-		}
-		/* The stored text as received when there is one, re-encoded only when we built it. */
-		char *made = NULL;
-		const char *text;
-		if (src == REC_DESCRIBED)
-			text = (const char *)sqlite3_column_text(st, 3);
-		else if (src == REC_SUMMARY)
-			text = (const char *)sqlite3_column_text(st, 4);
-		else
-			text = made = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
-		int bad = !text || fprintf(out, "%s\n%s", n ? "," : "", text) < 0;
-		free(made);
-		if (bad) {
-			sqlite3_reset(st);
-			goto io;
-		}
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
-		r = cache_db_fail(c, rc, "reading users", err, errlen);
-		goto reset;
-	}
-	if (fputs(n ? "\n]\n" : "]\n", out) == EOF || fflush(out) != 0)
-		goto io;
-reset:
-	sqlite3_reset(st);
-	goto out;
-io:
-	cache_seterr(err, errlen, "cannot write the export: %s", strerror(errno));
-	r = CD_IO;
-out:
-	if (in_tx)
-		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	return r;
+	return CD_OK;
 }
 
 enum cd_result cache_get_info(struct cache *c, struct cache_info *out, char *err, size_t errlen)
