@@ -288,8 +288,6 @@ out:
 	return r;
 }
 
-/* Brings the file to CACHE_SCHEMA_VERSION in one write transaction, after checking (inside it,
- * so two processes opening a new file at once do not both create the schema) that it is ours. */
 /* Region and account of a cache written before they were recorded: from the first user ARN
  * ("arn:aws:connect:REGION:ACCOUNT:instance/ID/agent/UID"). *users says whether there is any
  * user at all; region/account stay "" when no ARN tells. */
@@ -367,6 +365,8 @@ out:
 	return r;
 }
 
+/* Brings the file to CACHE_SCHEMA_VERSION in one write transaction, after checking (inside it,
+ * so two processes opening a new file at once do not both create the schema) that it is ours. */
 static enum cd_result validate_and_migrate(struct cache *c, const struct cache_key *key,
 					   char *err, size_t errlen)
 {
