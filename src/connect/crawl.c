@@ -1,7 +1,9 @@
 /* crawl.c -- the fetch plan: three operations at their quotas on one libcurl multi handle, into the cache. */
-/* One file on purpose (about 940 lines): the queues, the listings, the batches and the answers all
+/* One file on purpose (about 1,130 lines): the queues, the listings, the batches and the answers all
  * work on one struct crawl inside one event loop; split, that state would need a private header
- * shared by every part. Signing, retries and buckets already live in their own modules. */
+ * shared by every part. Signing, retries and buckets already live in their own modules; what
+ * issue 15 added (looping tokens, the stall budget, malformed items) is bookkeeping of that
+ * same state. */
 #include "connect/crawl.h"
 
 #include <math.h>

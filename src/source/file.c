@@ -1,4 +1,8 @@
 /* file.c -- the offline source: a strict streaming JSON reader that turns user files into users. */
+/* One file on purpose (about 1,200 lines): the grammar (first half) and the sliding window it
+ * reads through (from "the window" on) share one struct jr, whose positions the window moves
+ * when it refills, and a unit cut by the window's end is parsed again; split, every parser
+ * function would need that state through a private header for no reader's gain. */
 #include "source/file.h"
 
 #include <errno.h>
