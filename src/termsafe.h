@@ -2,7 +2,9 @@
 #ifndef CD_TERMSAFE_H
 #define CD_TERMSAFE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Copies the NUL-terminated src into dst (dstlen bytes, always NUL-terminated, cut on a
  * character boundary when full) with every character a terminal could act on written as text:
@@ -11,5 +13,9 @@
  * CSI to a terminal that is not in UTF-8 mode). Valid UTF-8 text is kept as it is (Müller,
  * 山田). Returns the length written. */
 size_t termsafe_copy(char *dst, size_t dstlen, const char *src);
+
+/* Writes s to f by the same rules, but newlines pass: for what a command prints on standard
+ * output about data (explain's waterfall, listings). */
+void termsafe_fput(FILE *f, const char *s);
 
 #endif

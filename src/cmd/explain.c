@@ -11,6 +11,7 @@
 #include "log.h"
 #include "source/file.h"
 #include "store/cache.h"
+#include "termsafe.h"
 
 enum { EXPLAIN_ID_CACHE = 1, EXPLAIN_ID_INSTANCE };
 
@@ -97,10 +98,15 @@ static enum cd_result find_user(const struct user_set *users, const char *id, ui
 	return CD_USAGE;
 }
 
+/* Values come from the data: through termsafe, so that an ESC or BEL in a name cannot act on
+ * the terminal. */
 static void show_user(const char *label, const struct user *u)
 {
-	printf("%s %s: username \"%s\", name \"%s\" \"%s\", e-mail \"%s\"\n", label, u->id,
-	       u->username, u->first_name, u->last_name, u->email);
+	struct buf b = BUF_INIT(1 << 26);
+	buf_printf(&b, "%s %s: username \"%s\", name \"%s\" \"%s\", e-mail \"%s\"\n", label, u->id,
+		   u->username, u->first_name, u->last_name, u->email);
+	termsafe_fput(stdout, buf_str(&b));
+	buf_release(&b);
 }
 
 static enum cd_result explain_run(int argc, char **argv)
@@ -165,8 +171,9 @@ static enum cd_result explain_run(int argc, char **argv)
 	}
 	show_user("user 1", &users.v[a]);
 	show_user("user 2", &users.v[b]);
-	printf("%s matching over %zu users, %zu candidate pairs\n%s", match_mode_name(o.match.mode),
-	       users.n, res.stats.candidates, buf_str(&out));
+	printf("%s matching over %zu users, %zu candidate pairs\n", match_mode_name(o.match.mode),
+	       users.n, res.stats.candidates);
+	termsafe_fput(stdout, buf_str(&out));
 out:
 	match_result_release(&res);
 	buf_release(&out);

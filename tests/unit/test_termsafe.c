@@ -34,6 +34,18 @@ static void cut_on_character_boundary(void **state)
 	assert_string_equal(out, "abcd");
 }
 
+/* What commands print on standard output keeps its lines, nothing else. */
+static void fput_keeps_newlines(void **state)
+{
+	char *mem = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&mem, &n);
+	termsafe_fput(f, "a\x1b]0;t\x07\nb\rc\n");
+	fclose(f);
+	assert_string_equal(mem, "a\\x1b]0;t\\x07\nb\\x0dc\n");
+	free(mem);
+}
+
 /* A message quoting data with a newline and ESC stays one line in the log file. */
 static void log_file_gets_one_escaped_line(void **state)
 {
@@ -63,6 +75,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escapes_controls_keeps_text),
 		cmocka_unit_test(cut_on_character_boundary),
+		cmocka_unit_test(fput_keeps_newlines),
 		cmocka_unit_test(log_file_gets_one_escaped_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
