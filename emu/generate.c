@@ -140,4 +140,5 @@ const struct cli_cmd emu_cmd_generate = {
 	.opts = generate_opts,
 	.nopts = CLI_ARRAY_LEN(generate_opts),
 	.run = generate_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(5),
 };

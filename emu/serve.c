@@ -23,7 +23,7 @@ enum {
 
 static const struct cli_opt serve_opts[] = {
 	{ "access-key-id", 0, "KEY", O_AKID, "key id requests must be signed with (default $AWS_ACCESS_KEY_ID or " EMU_DEFAULT_AKID ")" },
-	{ "burst", 0, "API=B", O_BURST, "bucket size per operation (bare number: all; default max(1, rate))" },
+	{ "burst", 0, "API=B", O_BURST | CLI_REPEAT, "bucket size per operation (bare number: all; default max(1, rate))" },
 	{ "data", 0, "FILE", O_DATA, "serve the instance in FILE ({\"InstanceId\",\"Region\",\"Users\":[...]})" },
 	{ "dup-rate", 0, "F", O_DUP_RATE, "share of planted second accounts with --users (default 0.05)" },
 	{ "fault-kinds", 0, "LIST", O_FAULT_KINDS, "faults to inject: 500,503,drop,truncate,slow (default all)" },
@@ -32,7 +32,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "latency-ms", 0, "M", O_LATENCY, "added to every API reply" },
 	{ "mutate-rate", 0, "F", O_MUTATE, "random user changes per second (modify, create, delete)" },
 	{ "port", 0, "P", O_PORT, "port on 127.0.0.1 (0: any free port; default 0)" },
-	{ "rate", 0, "API=R", O_RATE, "requests per second per operation (bare number: all; default unlimited)" },
+	{ "rate", 0, "API=R", O_RATE | CLI_REPEAT, "requests per second per operation (bare number: all; default unlimited)" },
 	{ "region", 0, "R", O_REGION, "region to serve (default: the file's, or us-east-1)" },
 	{ "secret-access-key", 0, "KEY", O_SECRET, "secret of that key (default $AWS_SECRET_ACCESS_KEY or the documented example)" },
 	{ "seed", 0, "S", O_SEED, "generator, fault and change seed (default 1)" },
@@ -308,4 +308,5 @@ const struct cli_cmd emu_cmd_serve = {
 	.opts = serve_opts,
 	.nopts = CLI_ARRAY_LEN(serve_opts),
 	.run = serve_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(5),
 };

@@ -291,6 +291,7 @@ const struct cli_cmd cmd_cache = {
 	.opts = cache_opts,
 	.nopts = CLI_ARRAY_LEN(cache_opts),
 	.run = cache_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(5),
 };
 
 static enum cd_result cache_run(int argc, char **argv)

@@ -40,7 +40,7 @@ enum {
 static const struct cli_opt scan_opts[] = {
 	{ "adaptive", 0, NULL, SCAN_ID_ADAPTIVE,
 	  "back off on throttling, probe for a raised quota (default)" },
-	{ "burst", 0, "API=N", SCAN_ID_BURST,
+	{ "burst", 0, "API=N", SCAN_ID_BURST | CLI_REPEAT,
 	  "burst of an operation's quota (default 5, as published), or N for all; repeatable" },
 	{ "cache", 0, "FILE", SCAN_ID_CACHE,
 	  "cache file (default ~/.cache/connect-dupes/<instance>.db)" },
@@ -63,7 +63,7 @@ static const struct cli_opt scan_opts[] = {
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
-	{ "rate", 0, "API=N", SCAN_ID_RATE,
+	{ "rate", 0, "API=N", SCAN_ID_RATE | CLI_REPEAT,
 	  "requests/s for an operation (DescribeUser, ListUsers, SearchUsers), or N for all; repeatable" },
 	{ "refresh", 0, NULL, SCAN_ID_REFRESH, "describe every user again, even if cached and unchanged" },
 	{ "region", 0, "REGION", SCAN_ID_REGION, "AWS region (default from the instance ARN or settings)" },
