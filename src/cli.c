@@ -337,6 +337,60 @@ enum cd_result cli_output_parse(const char *arg, enum cli_output *out, char *err
 	return CD_USAGE;
 }
 
+static size_t text_cols(const char *s)
+{
+	size_t c = 0;
+	for (; s && *s; s++)
+		c += ((unsigned char)*s & 0xC0) != 0x80;
+	return c;
+}
+
+static void table_rule(FILE *out, const size_t *w, size_t ncols, char corner)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		fputc(corner, out);
+		for (size_t i = 0; i < w[c] + 4; i++)
+			fputc('-', out);
+	}
+	fprintf(out, "%c\n", corner);
+}
+
+void cli_print_table(FILE *out, const char *title, bool header, size_t ncols,
+		     const char *const *cells, size_t ncells)
+{
+	enum { MAXC = 16 };
+	size_t w[MAXC] = { 0 }, total = 0;
+	if (ncols == 0 || ncols > MAXC)
+		return;
+	for (size_t i = 0; i < ncells; i++)
+		if (text_cols(cells[i]) > w[i % ncols])
+			w[i % ncols] = text_cols(cells[i]);
+	for (size_t c = 0; c < ncols; c++)
+		total += w[c] + 5;
+	total -= 1; /* the inner width between the outer bars */
+	size_t tl = text_cols(title);
+	if (tl + 4 > total) {
+		w[ncols - 1] += tl + 4 - total;
+		total = tl + 4;
+	}
+	for (size_t i = 0; i < total + 2; i++)
+		fputc('-', out);
+	size_t left = (total - tl) / 2;
+	fprintf(out, "\n|%*s%s%*s|\n", (int)left, "", title ? title : "", (int)(total - tl - left), "");
+	table_rule(out, w, ncols, '+');
+	for (size_t i = 0; i < ncells; i++) {
+		const char *v = cells[i] ? cells[i] : "";
+		size_t pad = w[i % ncols] - text_cols(v);
+		fprintf(out, "|  %s%*s  ", v, (int)pad, "");
+		if (i % ncols == ncols - 1) {
+			fputs("|\n", out);
+			if (header && i == ncols - 1)
+				table_rule(out, w, ncols, '+');
+		}
+	}
+	table_rule(out, w, ncols, '+');
+}
+
 /* --- the top level of a binary ----------------------------------------------------------- */
 
 bool cli_toplevel(const struct cli_prog *p, int argc, char **argv, const struct cli_cmd **cmd,

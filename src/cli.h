@@ -101,6 +101,12 @@ enum cli_output { CLI_OUTPUT_TEXT = 0, CLI_OUTPUT_JSON, CLI_OUTPUT_TABLE };
 #define CLI_OUTPUT_HELP "what standard output prints: text (default), json or table"
 enum cd_result cli_output_parse(const char *arg, enum cli_output *out, char *err, size_t errlen);
 
+/* --output table, drawn like the AWS CLI's: a title bar, then rows of `ncols` cells (cells is
+ * row-major, ncells a multiple of ncols; NULL cells print empty). With `header`, the first row
+ * is the column names, set off by a rule. Widths are counted in characters, not bytes. */
+void cli_print_table(FILE *out, const char *title, bool header, size_t ncols,
+		     const char *const *cells, size_t ncells);
+
 /* Value helpers for handlers: parse whole numbers / fractions with range checks; on failure
  * fill err naming the option and return CD_USAGE. */
 enum cd_result cli_uint(const char *opt, const char *arg, unsigned long long min,
