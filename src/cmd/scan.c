@@ -1,22 +1,15 @@
-/* scan.c -- `connect-dupes scan`: fetch an instance's users at the API quotas, then report duplicates. */
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
+/* scan.c -- `connect-dupes scan`: its options, the scan's events as log lines (connect/scan.h does the scan), then the reports. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
-#include "connect/crawl.h"
-#include "connect/session.h"
+#include "connect/scan.h"
 #include "log.h"
 #include "pipeline.h"
-#include "store/cache.h"
 
 enum {
 	SCAN_ID_ADAPTIVE = 1,
@@ -226,7 +219,7 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 	return r;
 }
 
-/* --- Ctrl-C ------------------------------------------------------------------------------- */
+/* --- what the scan says while it runs: the events of connect/scan.h, as log lines ----------- */
 
 static volatile sig_atomic_t scan_stop;
 
@@ -239,181 +232,66 @@ static void on_sigint(int sig)
 	signal(SIGTERM, SIG_DFL);
 }
 
-/* --- progress ----------------------------------------------------------------------------- */
-
-struct progress {
-	double last_log;       /* elapsed at the last periodic log line */
-	size_t last_thousand;  /* users described / listed at the last "every 1,000" line */
-	double last_elapsed;
-	size_t last_described;
-	double rate;           /* users per second, smoothed */
+struct scan_ui {
+	double last_log;      /* elapsed at the last periodic progress line */
+	size_t last_thousand; /* users done at the last "every 1,000" line */
+	struct sigaction old_int, old_term;
+	bool handlers;        /* ours are installed */
 };
 
-static void fmt_duration(double s, char *out, size_t outlen)
+static void on_note(void *ctx, enum connect_scan_level level, const char *text)
 {
-	if (s < 0 || !isfinite(s))
-		snprintf(out, outlen, "?");
-	else if (s < 60)
-		snprintf(out, outlen, "%.0fs", s);
-	else if (s < 3600)
-		snprintf(out, outlen, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	(void)ctx;
+	if (level == CONNECT_SCAN_ERROR)
+		log_error("%s", text);
+	else if (level == CONNECT_SCAN_WARN)
+		log_warn("%s", text);
 	else
-		snprintf(out, outlen, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+		log_info("%s", text);
 }
 
-static void op_part(char *out, size_t outlen, const struct crawl_stats *st, enum api_op op)
+static void on_progress(void *ctx, const char *line, size_t users, double elapsed)
 {
-	const struct crawl_op_stats *s = &st->op[op];
-	if (s->total)
-		snprintf(out, outlen, "%s %zu/%zu", api_op_name(op), s->done, s->total);
-	else
-		snprintf(out, outlen, "%s %zu", api_op_name(op), s->done);
-}
-
-static void progress_line(const struct crawl_stats *st, double rate, char *out, size_t outlen,
-			  bool describe)
-{
-	char s[64], l[64], d[64] = "", eta[32];
-	size_t thr = 0, retr = 0;
-	for (int i = 0; i < API_NOPS; i++) {
-		thr += st->op[i].throttled;
-		retr += st->op[i].retries;
-	}
-	op_part(s, sizeof s, st, API_SEARCH_USERS);
-	op_part(l, sizeof l, st, API_LIST_USERS);
-	if (describe)
-		op_part(d, sizeof d, st, API_DESCRIBE_USER);
-	fmt_duration(st->eta, eta, sizeof eta);
-	snprintf(out, outlen, "%s | %s%s%s | %.0f users/s | %zu throttled | %zu retries | ETA %s", s,
-		 describe ? l : "", describe ? " | " : "", describe ? d : "", rate, thr, retr, eta);
-}
-
-struct scan_ctx {
-	struct progress p;
-	bool describe;
-};
-
-static void on_progress(void *vctx, enum crawl_event ev, const struct crawl_stats *st)
-{
-	struct scan_ctx *c = vctx;
-	struct progress *p = &c->p;
-	if (ev == CRAWL_EVENT_ESTIMATE) {
-		long long n = st->approx_total;
-		double rs = st->op[API_SEARCH_USERS].rate, rl = st->op[API_LIST_USERS].rate,
-		       rd = st->op[API_DESCRIBE_USER].rate;
-		/* pages: at least one, even for an empty instance */
-		long long ps = n > 0 ? (n + API_MAX_SEARCH_USERS - 1) / API_MAX_SEARCH_USERS : 1;
-		long long pl = n > 0 ? (n + API_MAX_LIST_USERS - 1) / API_MAX_LIST_USERS : 1;
-		double t = (double)ps / rs;
-		if (c->describe) {
-			if ((double)pl / rl > t)
-				t = (double)pl / rl;
-			if ((double)n / rd > t)
-				t = (double)n / rd;
-		}
-		char dur[32];
-		fmt_duration(t, dur, sizeof dur);
-		if (c->describe)
-			log_info("about %lld users: %lld SearchUsers + %lld ListUsers calls and up to %lld "
-				 "DescribeUser calls; about %s at %.3g/%.3g/%.3g requests/s "
-				 "(faster if the account's quota is higher: the rate adapts)",
-				 n, ps, pl, n, dur, rs, rl, rd);
-		else
-			log_info("about %lld users: %lld SearchUsers calls, about %s at %.3g requests/s", n,
-				 ps, dur, rs);
-		return;
-	}
-	double dt = st->elapsed - p->last_elapsed;
-	size_t users = c->describe ? st->described + st->deleted : st->searched;
-	if (dt >= 1.0) {
-		double inst = (double)(users - p->last_described) / dt;
-		p->rate = p->rate > 0 ? 0.6 * p->rate + 0.4 * inst : inst;
-		p->last_elapsed = st->elapsed;
-		p->last_described = users;
-	}
-	char line[400];
-	progress_line(st, p->rate, line, sizeof line, c->describe);
+	struct scan_ui *u = ctx;
 	if (log_progress_active()) {
 		log_progress("%s", line);
 		return;
 	}
 	/* Not a terminal: a timestamped line every 10 s and at every 1,000 users. */
-	if (st->elapsed - p->last_log >= 10 || users / 1000 > p->last_thousand) {
-		p->last_log = st->elapsed;
-		p->last_thousand = users / 1000;
+	if (elapsed - u->last_log >= 10 || users / 1000 > u->last_thousand) {
+		u->last_log = elapsed;
+		u->last_thousand = users / 1000;
 		log_info("progress: %s", line);
 	}
 }
 
+/* Ctrl-C during the fetch stops it and keeps what arrived; at any other time it kills. */
+static void restore_signals(struct scan_ui *u)
+{
+	if (!u->handlers)
+		return;
+	sigaction(SIGINT, &u->old_int, NULL);
+	sigaction(SIGTERM, &u->old_term, NULL);
+	u->handlers = false;
+}
+
+static void on_fetching(void *ctx, bool begin)
+{
+	struct scan_ui *u = ctx;
+	if (!begin) {
+		log_progress_done();
+		restore_signals(u);
+		return;
+	}
+	struct sigaction sa = { .sa_handler = on_sigint };
+	sigemptyset(&sa.sa_mask);
+	scan_stop = 0;
+	sigaction(SIGINT, &sa, &u->old_int);
+	sigaction(SIGTERM, &sa, &u->old_term);
+	u->handlers = true;
+}
+
 /* --- the command -------------------------------------------------------------------------- */
-
-/* A private 0700 folder for --no-cache's throw-away store. */
-static enum cd_result temp_cache(char *dir, size_t dirlen, char *path, size_t pathlen)
-{
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, dirlen, "%s/connect-dupes.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		log_error("cannot create a temporary folder in '%s': %s", tmp && *tmp ? tmp : "/tmp",
-			  strerror(errno));
-		dir[0] = 0;
-		return CD_IO;
-	}
-	int n = snprintf(path, pathlen, "%s/scan.db", dir);
-	if (n < 0 || (size_t)n >= pathlen) {
-		log_error("temporary folder name '%s' is too long", dir);
-		rmdir(dir);
-		dir[0] = 0;
-		return CD_IO;
-	}
-	return CD_OK;
-}
-
-static void log_counts(const struct crawl_stats *st, bool describe)
-{
-	char dur[32];
-	fmt_duration(st->elapsed, dur, sizeof dur);
-	log_info("fetch finished in %s (%.1f s): %zu users searched, %zu listed, %zu described, %zu "
-		 "deleted during the scan, %zu failed",
-		 dur, st->elapsed, st->searched, st->listed, st->described, st->deleted, st->failed);
-	for (int i = 0; i < API_NOPS; i++) {
-		const struct crawl_op_stats *o = &st->op[i];
-		if (!o->requests || (!describe && i == API_DESCRIBE_USER))
-			continue;
-		log_info("  %-13s %zu requests, %zu throttled, %zu retried, %zu failed; rate at the end "
-			 "%.3g/s",
-			 api_op_name((enum api_op)i), o->requests, o->throttled, o->retries, o->failed,
-			 o->rate);
-	}
-}
-
-/* Users missing from the reports: failures recorded in the cache (and, for a scan that did not
- * finish, users never described). */
-static enum cd_result missing_users(struct cache *c, bool with_undescribed,
-				    struct cache_failure **v, size_t *n, struct scan_failure **out)
-{
-	char err[512];
-	enum cd_result r = with_undescribed ? cache_list_missing(c, v, n, err, sizeof err)
-					    : cache_list_failures(c, v, n, err, sizeof err);
-	if (r != CD_OK) {
-		log_error("%s", err);
-		return r;
-	}
-	*out = NULL;
-	if (*n && !(*out = calloc(*n, sizeof **out))) {
-		log_error("out of memory");
-		return CD_NOMEM;
-	}
-	for (size_t i = 0; i < *n; i++)
-		(*out)[i] = (struct scan_failure){ (*v)[i].id, (*v)[i].operation, (*v)[i].error };
-	return CD_OK;
-}
-
-static bool fatal_before_reports(enum cd_result r)
-{
-	/* Nothing worth reporting: the run was refused, or broke locally. */
-	return r == CD_AUTH || r == CD_NOT_FOUND || r == CD_INPUT || r == CD_USAGE || r == CD_IO ||
-	       r == CD_NOMEM || r == CD_INTERNAL || r == CD_TOOBIG;
-}
 
 static enum cd_result scan_run(int argc, char **argv)
 {
@@ -422,17 +300,10 @@ static enum cd_result scan_run(int argc, char **argv)
 	bool help = false;
 	size_t npos = 0;
 	struct scan_args a = { .adaptive = true };
-	struct connect_session sess = { 0 };
-	bool sess_open = false;
-	struct cache *cache = NULL;
-	char tmpdir[PATH_MAX] = "", cache_path[PATH_MAX] = "";
-	struct user_set users;
-	struct cache_failure *missing = NULL;
+	struct connect_scan_outcome oc;
 	struct scan_failure *failed = NULL;
-	size_t nmissing = 0;
-	struct sigaction old_int, old_term;
-	bool handlers = false;
-	user_set_init(&users);
+	struct scan_ui ui = { 0 };
+	connect_scan_outcome_init(&oc);
 	cmd_report_opts_init(&a.report);
 
 	rc = cli_parse(scan_opts, CLI_ARRAY_LEN(scan_opts), argc, argv, scan_opt, &a, NULL, 0, &npos,
@@ -458,206 +329,62 @@ static enum cd_result scan_run(int argc, char **argv)
 		rc = CD_USAGE;
 		goto out;
 	}
-	struct instance_ref inst;
-	rc = connect_parse_instance(a.instance, &inst, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s", err);
-		goto out;
-	}
-	if (inst.region[0] && a.region && strcmp(a.region, inst.region) != 0) {
-		log_error("--region '%s' contradicts the region '%s' of the instance ARN", a.region,
-			  inst.region);
-		rc = CD_USAGE;
-		goto out;
-	}
-	unsigned conc = a.concurrency ? a.concurrency : 32;
-	struct connect_session_opts so = {
-		.profile = a.profile,
-		.region = a.region ? a.region : inst.region[0] ? inst.region : NULL,
-		.endpoint_url = a.endpoint,
-		.request_timeout_ms = a.timeout > 0 ? (long)(a.timeout * 1000) : 0,
-		.max_connections = conc < 64 ? (long)conc : 64,
-	};
-	rc = connect_session_open(&sess, &so, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s", err);
-		goto out;
-	}
-	sess_open = true;
-	log_info("region %s (%s), endpoint %s (%s), credentials: %s", sess.settings.region,
-		 sess.settings.region_source, sess.settings.endpoint_url, sess.settings.endpoint_source,
-		 sess.cur.provider);
-	if (inst.is_alias) {
-		char idbuf[128];
-		snprintf(idbuf, sizeof idbuf, "%s", inst.id);
-		rc = connect_resolve_alias(&sess, &inst, err, sizeof err);
-		if (rc == CD_AUTH) {
-			/* Not allowed to list instances: it may still be an id in some other shape. */
-			log_warn("cannot look up '%s' as an alias (%s); using it as an instance id", idbuf,
-				 err);
-			rc = CD_OK;
-		} else if (rc != CD_OK) {
-			log_error("%s", err);
-			goto out;
-		} else {
-			log_info("instance alias '%s' is instance %s", idbuf, inst.id);
-		}
-	}
 
-	/* The store the crawl writes into: the instance's cache, or a throw-away one. */
-	if (a.no_cache)
-		rc = temp_cache(tmpdir, sizeof tmpdir, cache_path, sizeof cache_path);
-	else if (a.cache)
-		snprintf(cache_path, sizeof cache_path, "%s", a.cache);
-	else
-		rc = cache_default_path(inst.id, cache_path, sizeof cache_path, err, sizeof err);
-	if (rc != CD_OK) {
-		if (!a.no_cache)
-			log_error("%s", err);
-		goto out;
-	}
-	rc = cache_open(&cache, cache_path, inst.id, 0, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (use --cache FILE for another file, or --no-cache)", err);
-		goto out;
-	}
-	if (!a.no_cache)
-		log_info("cache %s", cache_path);
-	long long scan_id;
-	double wall_start = (double)time(NULL);
-	rc = cache_scan_start(cache, wall_start, &scan_id, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s", err);
-		goto out;
-	}
-
-	unsigned retries = a.retries;
-	const char *env_attempts = getenv("AWS_MAX_ATTEMPTS");
-	if (!retries && env_attempts && *env_attempts) {
-		unsigned long long v;
-		if (cli_uint("AWS_MAX_ATTEMPTS", env_attempts, 1, 100, &v, err, sizeof err) == CD_OK)
-			retries = (unsigned)v;
-		else
-			log_warn("ignoring AWS_MAX_ATTEMPTS: %s", err);
-	}
-	struct scan_ctx pctx = { .describe = !a.no_email };
-	struct crawl_opts co = {
-		.instance_id = inst.id,
-		.endpoint = sess.settings.endpoint_url,
-		.region = sess.settings.region,
-		.creds = connect_session_creds,
-		.creds_ctx = &sess,
-		.cache = cache,
-		.scan_id = scan_id,
-		.scan_start = wall_start,
+	struct connect_scan_request rq = {
+		.instance = a.instance,
+		.session = {
+			.profile = a.profile,
+			.region = a.region,
+			.endpoint_url = a.endpoint,
+			.request_timeout_ms = a.timeout > 0 ? (long)(a.timeout * 1000) : 0,
+		},
 		.describe = !a.no_email,
 		.refresh = a.refresh,
 		.max_age = a.max_age,
 		.adaptive = a.adaptive,
-		.concurrency = conc,
-		.max_attempts = retries,
+		.concurrency = a.concurrency,
+		.max_attempts = a.retries,
+		.max_attempts_env = getenv("AWS_MAX_ATTEMPTS"),
+		.cache_path = a.cache,
+		.no_cache = a.no_cache,
 		.stop = &scan_stop,
-		.progress = on_progress,
-		.progress_ctx = &pctx,
 	};
 	for (int i = 0; i < API_NOPS; i++) {
-		co.rate[i] = a.rate[i];
-		co.burst[i] = a.burst[i];
-		co.rate_given[i] = a.rate_given[i];
+		rq.rate[i] = a.rate[i];
+		rq.burst[i] = a.burst[i];
+		rq.rate_given[i] = a.rate_given[i];
 	}
-	log_info("scanning instance %s in %s%s", inst.id, sess.settings.region,
-		 a.no_email ? " (names and usernames only: --fields no-email)" : "");
-
-	struct sigaction sa = { .sa_handler = on_sigint };
-	sigemptyset(&sa.sa_mask);
-	scan_stop = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	handlers = true;
-	struct crawl_stats st;
-	enum cd_result crc = crawl_run(&co, sess.http, &st, err, sizeof err);
-	log_progress_done();
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	handlers = false;
-	log_counts(&st, !a.no_email);
-
-	char ferr[512];
-	struct cache_scan_counts counts = {
-		.searched = st.searched, .listed = st.listed, .described = st.described,
-		.skipped = st.searched > st.queued ? st.searched - st.queued : 0,
-		.failed = st.failed, .deleted = st.deleted,
+	struct connect_scan_events ev = {
+		.ctx = &ui, .note = on_note, .progress = on_progress, .fetching = on_fetching,
 	};
-	if (cache_scan_finish(cache, scan_id, (double)time(NULL), crc == CD_OK, &counts, ferr,
-			      sizeof ferr) != CD_OK)
-		log_warn("%s", ferr);
-
-	if (fatal_before_reports(crc)) {
-		if (crc == CD_AUTH)
-			log_error("%s -- check the credentials (%s) and that they may call "
-				  "connect:SearchUsers, connect:ListUsers and connect:DescribeUser",
-				  err, sess.cur.provider);
-		else
-			log_error("%s", err);
-		rc = crc;
-		goto out;
-	}
-	if (crc == CD_INTERRUPTED) {
-		log_warn("interrupted: %zu users described so far are kept in the cache%s", st.described,
-			 a.no_cache ? " (but --no-cache was given: they are discarded)"
-				    : "; run the same command again to continue where it stopped");
-		rc = CD_INTERRUPTED;
-		goto out;
-	}
-	if (crc != CD_OK)
-		log_error("%s", err);
-	if (crc == CD_NETWORK && !a.no_cache)
-		log_warn("what was fetched is in the cache; run the same command again to resume");
-
-	rc = cache_load_users(cache, &users, NULL, err, sizeof err);
+	rc = connect_scan(&rq, &ev, &oc, err, sizeof err);
+	restore_signals(&ui);
 	if (rc != CD_OK) {
-		log_error("%s", err);
+		if (err[0])
+			log_error("%s", err);
 		goto out;
 	}
-	if (crc != CD_OK && users.n == 0) {
-		/* Nothing arrived at all: empty "partial" reports would only mislead. */
-		rc = crc;
+
+	if (oc.nmissing && !(failed = calloc(oc.nmissing, sizeof *failed))) {
+		log_error("out of memory");
+		rc = CD_NOMEM;
 		goto out;
 	}
-	rc = missing_users(cache, !a.no_email && crc != CD_OK, &missing, &nmissing, &failed);
-	if (rc != CD_OK)
-		goto out;
-	if (nmissing)
-		log_warn("%zu user(s) could not be fetched; the reports are partial and list them",
-			 nmissing);
-	char source[512];
-	snprintf(source, sizeof source, "instance %s in %s, %zu users", inst.id,
-		 sess.settings.region, users.n);
+	for (size_t i = 0; i < oc.nmissing; i++)
+		failed[i] = (struct scan_failure){ oc.missing[i].id, oc.missing[i].operation,
+						   oc.missing[i].error };
 	struct scan_facts facts = {
-		.source = source,
-		.partial = nmissing > 0 || crc != CD_OK,
+		.source = oc.source,
+		.partial = oc.partial,
 		.failed = failed,
-		.nfailed = nmissing,
+		.nfailed = oc.nmissing,
 	};
-	rc = pipeline_run(&users, &a.report, &facts, NULL);
-	if (rc == CD_OK && crc != CD_OK)
-		rc = crc;
+	rc = pipeline_run(&oc.users, &a.report, &facts, NULL);
+	if (rc == CD_OK && oc.fetch != CD_OK)
+		rc = oc.fetch;
 out:
-	if (handlers) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-	}
-	user_set_release(&users);
 	free(failed);
-	cache_failures_release(missing, nmissing);
-	cache_close(cache);
-	if (tmpdir[0]) {
-		char rerr[256];
-		cache_remove(cache_path, rerr, sizeof rerr);
-		rmdir(tmpdir);
-	}
-	if (sess_open)
-		connect_session_close(&sess);
+	connect_scan_outcome_release(&oc);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "grow.h"
 #include "isotime.h"
 
 /* Request parts are small; a cap keeps a hostile token from growing them without bound. */
@@ -532,6 +533,9 @@ static void copy_member(json_t *o, const char *key, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", s ? s : "");
 }
 
+/* An account has a few instances (the quota is tens); a listing past this is a service bug. */
+#define API_MAX_INSTANCES 100000
+
 enum cd_result api_parse_list_instances(const char *body, size_t len, struct api_instance **v,
 					size_t *n, char **next_token, char *err, size_t errlen)
 {
@@ -549,19 +553,20 @@ enum cd_result api_parse_list_instances(const char *body, size_t len, struct api
 	r = take_token(root, next_token, err, errlen);
 	if (r != CD_OK)
 		goto out;
-	size_t i;
+	size_t i, cap = *n;
 	json_t *e;
+	/* room for the whole page at once: *v holds exactly *n entries between pages */
+	r = ARRAY_GROW(*v, *n + json_array_size(list), cap, API_MAX_INSTANCES);
+	if (r != CD_OK) {
+		snprintf(err, errlen, r == CD_TOOBIG ? "ListInstances lists more than %d instances"
+						     : "out of memory parsing the ListInstances response",
+			 API_MAX_INSTANCES);
+		goto out;
+	}
 	json_array_foreach(list, i, e) {
 		if (!json_is_object(e) || !str_member(e, "Id"))
 			continue;
-		struct api_instance *nv = realloc(*v, (*n + 1) * sizeof **v);
-		if (!nv) {
-			snprintf(err, errlen, "out of memory parsing the ListInstances response");
-			r = CD_NOMEM;
-			goto out;
-		}
-		*v = nv;
-		struct api_instance *in = &nv[(*n)++];
+		struct api_instance *in = &(*v)[(*n)++];
 		copy_member(e, "Id", in->id, sizeof in->id);
 		copy_member(e, "Arn", in->arn, sizeof in->arn);
 		copy_member(e, "InstanceAlias", in->alias, sizeof in->alias);

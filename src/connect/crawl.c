@@ -1,4 +1,7 @@
 /* crawl.c -- the fetch plan: three operations at their quotas on one libcurl multi handle, into the cache. */
+/* One file on purpose (about 940 lines): the queues, the listings, the batches and the answers all
+ * work on one struct crawl inside one event loop; split, that state would need a private header
+ * shared by every part. Signing, retries and buckets already live in their own modules. */
 #include "connect/crawl.h"
 
 #include <math.h>
@@ -11,6 +14,10 @@
 
 #include "aws/http.h"
 #include "connect/ratelimit.h"
+#include "connect/retry.h"
+#include "connect/session.h"
+#include "grow.h"
+#include "hash.h"
 #include "store/cache.h"
 
 #define BACKOFF_BASE 0.5     /* seconds: first retry waits up to this */
@@ -25,70 +32,6 @@ double crawl_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double crawl_backoff(unsigned attempt, double base, double cap, double r)
-{
-	double ceil_s = base;
-	for (unsigned i = 1; i < attempt && ceil_s < cap; i++)
-		ceil_s *= 2;
-	if (ceil_s > cap)
-		ceil_s = cap;
-	return r * ceil_s;
-}
-
-enum cd_result crawl_sign(const struct api_request *req, const char *endpoint, const char *region,
-			  const struct sigv4_creds *creds, struct crawl_signed *out, char *err,
-			  size_t errlen)
-{
-	struct http_url u;
-	enum cd_result r = http_url_parse(endpoint, &u, err, errlen);
-	if (r != CD_OK)
-		return r;
-	size_t elen = strlen(endpoint);
-	while (elen > 0 && endpoint[elen - 1] == '/')
-		elen--;
-	const char *q = buf_str(&req->query);
-	int n = snprintf(out->url, sizeof out->url, "%.*s%s%s%s", (int)elen, endpoint,
-			 buf_str(&req->path), *q ? "?" : "", q);
-	if (n < 0 || (size_t)n >= sizeof out->url) {
-		snprintf(err, errlen, "request URL for %s is too long", api_op_name(req->op));
-		return CD_INPUT;
-	}
-	bool post = req->body.len > 0;
-	struct sigv4_header ct = { "content-type", "application/json" };
-	struct sigv4_request sr = {
-		.method = req->method,
-		.host = u.host,
-		.path = buf_str(&req->path),
-		.query = q,
-		.headers = post ? &ct : NULL,
-		.nheaders = post ? 1 : 0,
-		.body = req->body.data,
-		.body_len = req->body.len,
-		.region = region,
-		.service = "connect",
-		.when = time(NULL),
-	};
-	r = sigv4_sign(&sr, creds, &out->sig, err, errlen);
-	if (r != CD_OK)
-		return r;
-	size_t h = 0;
-	out->headers[h++] = (struct sigv4_header){ "Authorization", out->sig.authorization };
-	out->headers[h++] = (struct sigv4_header){ "X-Amz-Date", out->sig.amz_date };
-	if (creds->session_token && *creds->session_token) {
-		n = snprintf(out->token, sizeof out->token, "%s", creds->session_token);
-		if (n < 0 || (size_t)n >= sizeof out->token) {
-			snprintf(err, errlen, "session token is longer than %zu bytes",
-				 sizeof out->token - 1);
-			return CD_AUTH;
-		}
-		out->headers[h++] = (struct sigv4_header){ "X-Amz-Security-Token", out->token };
-	}
-	if (post)
-		out->headers[h++] = (struct sigv4_header){ "Content-Type", "application/json" };
-	out->nheaders = h;
-	return CD_OK;
 }
 
 /* --- the crawl's state ------------------------------------------------------------------- */
@@ -143,20 +86,12 @@ struct crawl {
 	bool estimated;
 	enum cd_result fatal; /* CD_OK while the crawl goes on */
 	char fatal_msg[512];
-	uint64_t rng;
+	struct retry_policy retry; /* 5xx and network errors */
+	struct retry_jitter jitter;
 	struct cache_need_opts need;
 	struct job *live;     /* every DescribeUser job not yet freed, wherever it is */
 	unsigned creds_gen;   /* bumped at each refresh: requests signed before just retry */
 };
-
-static double rnd(struct crawl *c)
-{
-	/* xorshift64*: jitter only, not security */
-	c->rng ^= c->rng >> 12;
-	c->rng ^= c->rng << 25;
-	c->rng ^= c->rng >> 27;
-	return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
 
 static bool idset_add(struct idset *s, const char *id, bool *added)
 {
@@ -169,7 +104,7 @@ static bool idset_add(struct idset *s, const char *id, bool *added)
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slot[i])
 				continue;
-			size_t h = user_hash(s->slot[i], strlen(s->slot[i])) & (ncap - 1);
+			size_t h = (size_t)hash_bytes(s->slot[i], strlen(s->slot[i])) & (ncap - 1);
 			while (nslot[h])
 				h = (h + 1) & (ncap - 1);
 			nslot[h] = s->slot[i];
@@ -178,7 +113,7 @@ static bool idset_add(struct idset *s, const char *id, bool *added)
 		s->slot = nslot;
 		s->cap = ncap;
 	}
-	size_t h = user_hash(id, strlen(id)) & (s->cap - 1);
+	size_t h = (size_t)hash_bytes(id, strlen(id)) & (s->cap - 1);
 	while (s->slot[h]) {
 		if (strcmp(s->slot[h], id) == 0)
 			return true;
@@ -228,14 +163,8 @@ static void set_fatal(struct crawl *c, enum cd_result r, const char *fmt, ...)
 
 static bool push_ptr(struct job ***v, size_t *n, size_t *cap, struct job *j)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct job **nv = realloc(*v, ncap * sizeof *nv);
-		if (!nv)
-			return false;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (ARRAY_GROW(*v, *n + 1, *cap, GROW_MAX_ELEMS) != CD_OK)
+		return false;
 	(*v)[(*n)++] = j;
 	return true;
 }
@@ -346,7 +275,7 @@ static bool submit(struct crawl *c, struct job *j, double now)
 	char err[256];
 	struct api_request req;
 	struct sigv4_creds cr;
-	struct crawl_signed *s = malloc(sizeof *s);
+	struct connect_signed *s = malloc(sizeof *s);
 	bool ok = false;
 	if (!s) {
 		set_fatal(c, CD_NOMEM, "out of memory sending a request");
@@ -370,7 +299,7 @@ static bool submit(struct crawl *c, struct job *j, double now)
 	}
 	if (!get_creds(c, false, &cr))
 		goto out_req;
-	r = crawl_sign(&req, c->o->endpoint, c->o->region, &cr, s, err, sizeof err);
+	r = connect_sign(&req, c->o->endpoint, c->o->region, &cr, s, err, sizeof err);
 	if (r != CD_OK) {
 		set_fatal(c, r, "%s", err);
 		goto out_req;
@@ -508,11 +437,9 @@ static void transient(struct crawl *c, struct job *j, double now, const char *wh
 {
 	struct crawl_op_stats *os = &c->st->op[j->op];
 	j->attempts++;
-	unsigned max = c->o->max_attempts ? c->o->max_attempts : 5;
-	if (j->attempts < max) {
+	if (retry_again(&c->retry, j->attempts)) {
 		os->retries++;
-		retry_later(c, j, now, crawl_backoff(j->attempts, BACKOFF_BASE, BACKOFF_CAP, rnd(c)),
-			    why);
+		retry_later(c, j, now, retry_delay(&c->retry, j->attempts, &c->jitter), why);
 		return;
 	}
 	/* Out of budget. If nothing at all has worked since this request was first tried, the
@@ -719,7 +646,7 @@ static void on_response(struct crawl *c, struct http_response *resp, double now)
 		ratelimit_throttled(&c->rl[j->op], now);
 		if (++j->throttles > MAX_THROTTLES) {
 			api_error_format(&e, line, sizeof line);
-			j->attempts = c->o->max_attempts ? c->o->max_attempts : 5;
+			j->attempts = c->retry.max_attempts;
 			transient(c, j, now, line, false);
 			return;
 		}
@@ -913,9 +840,12 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 	double now = crawl_now();
 	c.t0 = now;
 	c.last_success = now;
-	c.rng = o->seed ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)(now * 1e6);
-	if (!c.rng)
-		c.rng = 88172645463325252ULL;
+	c.retry = (struct retry_policy){
+		.max_attempts = o->max_attempts ? o->max_attempts : RETRY_DEFAULT_ATTEMPTS,
+		.base = BACKOFF_BASE,
+		.cap = BACKOFF_CAP,
+	};
+	retry_jitter_seed(&c.jitter, o->seed);
 	c.need.scan_id = o->scan_id;
 	/* --refresh: anything described before this scan began (so a resumed refresh does not redo
 	 * its own work); --max-age: anything described longer ago than that. The later cut wins. */

@@ -25,7 +25,7 @@ struct http_client;
  *     `concurrency` requests are in flight in total;
  *   - 429 and throttling codes cut the bucket's rate and the request goes back in the queue
  *     (throttles do not use up the retry budget); 5xx, unreadable bodies and network errors are
- *     retried `max_attempts` times with capped exponential backoff and full jitter; an
+ *     retried `max_attempts` times under the retry policy (connect/retry.h); an
  *     ExpiredToken answer refreshes the credentials once; a DescribeUser 404 drops the user
  *     (deleted during the scan) and is counted, not a failure; a user still failing is recorded
  *     in the cache's failures table and the crawl goes on;
@@ -108,23 +108,6 @@ struct crawl_opts {
  * case, and err a one-line reason whenever the result is not CD_OK. */
 enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 			 struct crawl_stats *st, char *err, size_t errlen);
-
-/* Full-jitter backoff for attempt n (1-based): uniform in [0, min(cap, base * 2^(n-1))].
- * r is a uniform random number in [0, 1). Exposed for tests. */
-double crawl_backoff(unsigned attempt, double base, double cap, double r);
-
-/* A signed request ready for http_submit: the URL and the header array live in `sr`.
- * Exposed so `connect-dupes instances` can make one-off calls the same way. */
-struct crawl_signed {
-	char url[4096];
-	struct sigv4_header headers[5];
-	size_t nheaders;
-	struct sigv4_signed sig;
-	char token[4096]; /* copy of the session token */
-};
-enum cd_result crawl_sign(const struct api_request *req, const char *endpoint, const char *region,
-			  const struct sigv4_creds *creds, struct crawl_signed *out, char *err,
-			  size_t errlen);
 
 /* Monotonic seconds (CLOCK_MONOTONIC). */
 double crawl_now(void);

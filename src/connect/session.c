@@ -8,10 +8,65 @@
 #include <strings.h>
 #include <time.h>
 
-#include "connect/crawl.h"
 
-#define ONE_OFF_TRIES 5          /* a one-off call (ListInstances) rides out a few throttles */
 #define ONE_OFF_BODY_MAX (16u << 20)
+
+/* A one-off call (ListInstances) rides out a few throttles and 5xx answers. */
+static const struct retry_policy one_off_retry = { .max_attempts = 5, .base = 0.5, .cap = 5 };
+
+enum cd_result connect_sign(const struct api_request *req, const char *endpoint,
+			    const char *region, const struct sigv4_creds *creds,
+			    struct connect_signed *out, char *err, size_t errlen)
+{
+	struct http_url u;
+	enum cd_result r = http_url_parse(endpoint, &u, err, errlen);
+	if (r != CD_OK)
+		return r;
+	size_t elen = strlen(endpoint);
+	while (elen > 0 && endpoint[elen - 1] == '/')
+		elen--;
+	const char *q = buf_str(&req->query);
+	int n = snprintf(out->url, sizeof out->url, "%.*s%s%s%s", (int)elen, endpoint,
+			 buf_str(&req->path), *q ? "?" : "", q);
+	if (n < 0 || (size_t)n >= sizeof out->url) {
+		snprintf(err, errlen, "request URL for %s is too long", api_op_name(req->op));
+		return CD_INPUT;
+	}
+	bool post = req->body.len > 0;
+	struct sigv4_header ct = { "content-type", "application/json" };
+	struct sigv4_request sr = {
+		.method = req->method,
+		.host = u.host,
+		.path = buf_str(&req->path),
+		.query = q,
+		.headers = post ? &ct : NULL,
+		.nheaders = post ? 1 : 0,
+		.body = req->body.data,
+		.body_len = req->body.len,
+		.region = region,
+		.service = "connect",
+		.when = time(NULL),
+	};
+	r = sigv4_sign(&sr, creds, &out->sig, err, errlen);
+	if (r != CD_OK)
+		return r;
+	size_t h = 0;
+	out->headers[h++] = (struct sigv4_header){ "Authorization", out->sig.authorization };
+	out->headers[h++] = (struct sigv4_header){ "X-Amz-Date", out->sig.amz_date };
+	if (creds->session_token && *creds->session_token) {
+		n = snprintf(out->token, sizeof out->token, "%s", creds->session_token);
+		if (n < 0 || (size_t)n >= sizeof out->token) {
+			snprintf(err, errlen, "session token is longer than %zu bytes",
+				 sizeof out->token - 1);
+			return CD_AUTH;
+		}
+		out->headers[h++] = (struct sigv4_header){ "X-Amz-Security-Token", out->token };
+	}
+	if (post)
+		out->headers[h++] = (struct sigv4_header){ "Content-Type", "application/json" };
+	out->nheaders = h;
+	return CD_OK;
+}
 
 void connect_session_close(struct connect_session *s)
 {
@@ -39,6 +94,7 @@ enum cd_result connect_session_open(struct connect_session *s, const struct conn
 	if (r != CD_OK)
 		return r;
 	s->have_settings = true;
+	retry_jitter_seed(&s->jitter, o->jitter_seed);
 	struct http_client_opts ho = {
 		.ca_bundle = s->settings.ca_bundle[0] ? s->settings.ca_bundle : NULL,
 		.connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms : 10000,
@@ -72,15 +128,15 @@ enum cd_result connect_session_call(struct connect_session *s, const struct api_
 {
 	enum cd_result r = CD_SERVICE;
 	bool refreshed = false;
-	for (unsigned attempt = 1; attempt <= ONE_OFF_TRIES; attempt++) {
+	for (unsigned attempt = 1;; attempt++) {
 		struct sigv4_creds cr;
-		struct crawl_signed *sg = malloc(sizeof *sg);
+		struct connect_signed *sg = malloc(sizeof *sg);
 		if (!sg)
 			return CD_NOMEM;
 		r = connect_session_creds(s, false, &cr, err, errlen);
 		if (r == CD_OK)
-			r = crawl_sign(req, s->settings.endpoint_url, s->settings.region, &cr, sg, err,
-				       errlen);
+			r = connect_sign(req, s->settings.endpoint_url, s->settings.region, &cr, sg, err,
+					 errlen);
 		struct http_response resp;
 		memset(&resp, 0, sizeof resp);
 		if (r == CD_OK) {
@@ -119,15 +175,9 @@ enum cd_result connect_session_call(struct connect_session *s, const struct api_
 			}
 		}
 		http_response_release(&resp);
-		if (!again || attempt == ONE_OFF_TRIES)
+		if (!again || !retry_again(&one_off_retry, attempt))
 			break;
-		struct timespec ts = { 0, (long)(crawl_backoff(attempt, 0.5, 5, 0.5 + 0.5 * (double)
-							      (rand() % 1000) / 1000.0) * 1e9) };
-		while (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		nanosleep(&ts, NULL);
+		retry_sleep(retry_delay(&one_off_retry, attempt, &s->jitter));
 	}
 	return r;
 }

@@ -4,10 +4,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "aws/config.h"
 #include "aws/creds.h"
 #include "aws/http.h"
+#include "aws/sigv4.h"
 #include "connect/api.h"
+#include "connect/retry.h"
 #include "result.h"
 
 /* What `scan` and `instances` share: the resolved settings (profile, region, endpoint, CA
@@ -17,6 +20,7 @@ struct connect_session {
 	struct http_client *http;
 	struct creds_provider *provider;
 	struct creds cur;   /* the credentials last handed out (wiped by close) */
+	struct retry_jitter jitter; /* back-off of the one-off calls */
 	bool have_settings;
 };
 
@@ -25,6 +29,7 @@ struct connect_session_opts {
 	long request_timeout_ms;                     /* 0: 30 s */
 	long connect_timeout_ms;                     /* 0: 10 s */
 	long max_connections;                        /* per host; 0: the client's default */
+	uint64_t jitter_seed;                        /* back-off jitter; 0: from the clock */
 };
 
 /* Resolves settings, makes the client and the credential chain, and fetches credentials once,
@@ -38,7 +43,23 @@ void connect_session_close(struct connect_session *s);
 enum cd_result connect_session_creds(void *ctx, bool refresh, struct sigv4_creds *out, char *err,
 				     size_t errlen);
 
-/* Makes one signed request and waits for it (retrying throttles and 5xx a few times): the
+/* A request signed with SigV4 (service "connect"), ready for http_do or http_submit: the URL
+ * and the header array live in the struct, which the caller owns (wipe it with explicit_bzero
+ * after sending: it holds the signature and a copy of the session token). The one place a
+ * request is signed: the crawl and the one-off calls below both come here. */
+struct connect_signed {
+	char url[4096];
+	struct sigv4_header headers[5];
+	size_t nheaders;
+	struct sigv4_signed sig;
+	char token[4096]; /* copy of the session token */
+};
+enum cd_result connect_sign(const struct api_request *req, const char *endpoint,
+			    const char *region, const struct sigv4_creds *creds,
+			    struct connect_signed *out, char *err, size_t errlen);
+
+/* Makes one signed request and waits for it (retrying throttles, 5xx and network errors under
+ * the retry policy of connect/retry.h, five tries at most): the
  * answer's body in *body (caller releases). Errors are classified as in api.h. */
 enum cd_result connect_session_call(struct connect_session *s, const struct api_request *req,
 				    struct buf *body, char *err, size_t errlen);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "model/user_json.h"
 
 /* 'CDUP': PRAGMA application_id marks a file as ours, so a foreign SQLite file is told apart
@@ -963,16 +964,8 @@ enum cd_result cache_needs_describe(struct cache *c, const struct cache_need_opt
 	sqlite3_bind_int64(st, 1, o ? o->scan_id : 0);
 	sqlite3_bind_double(st, 2, o ? o->described_before : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			char **nv = realloc(out->v, ncap * sizeof *nv);
-			if (!nv) {
-				r = CD_NOMEM;
-				goto out;
-			}
-			out->v = nv;
-			cap = ncap;
-		}
+		if ((r = ARRAY_GROW(out->v, out->n + 1, cap, GROW_MAX_ELEMS)) != CD_OK)
+			goto out;
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (!(out->v[out->n] = strdup(id ? id : ""))) {
 			r = CD_NOMEM;
@@ -984,7 +977,7 @@ enum cd_result cache_needs_describe(struct cache *c, const struct cache_need_opt
 		r = db_fail(c, rc, "finding users to describe", err, errlen);
 out:
 	sqlite3_reset(st);
-	if (r == CD_NOMEM)
+	if (r == CD_NOMEM || r == CD_TOOBIG)
 		seterr(err, errlen, "out of memory listing users to describe");
 	if (r != CD_OK)
 		cache_ids_release(out);
@@ -1069,16 +1062,8 @@ static enum cd_result list_failures(struct cache *c, const char *sql, struct cac
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct cache_failure *nv = realloc(v, ncap * sizeof *nv);
-			if (!nv) {
-				r = CD_NOMEM;
-				goto out;
-			}
-			v = nv;
-			cap = ncap;
-		}
+		if ((r = ARRAY_GROW(v, len + 1, cap, GROW_MAX_ELEMS)) != CD_OK)
+			goto out;
 		struct cache_failure *f = &v[len++];
 		f->id = col_dup(st, 0);
 		f->operation = col_dup(st, 1);
@@ -1094,7 +1079,7 @@ static enum cd_result list_failures(struct cache *c, const char *sql, struct cac
 		r = db_fail(c, rc, "reading failures", err, errlen);
 out:
 	sqlite3_finalize(st);
-	if (r == CD_NOMEM)
+	if (r == CD_NOMEM || r == CD_TOOBIG)
 		seterr(err, errlen, "out of memory reading failures");
 	if (r != CD_OK) {
 		cache_failures_release(v, len);

@@ -387,18 +387,9 @@ static void server_silent_times_out(void **state)
 	close(fd);
 }
 
-static void backoff_is_capped_full_jitter(void **state)
-{
-	assert_true(crawl_backoff(1, 0.5, 20, 0.999) < 0.5);
-	assert_true(crawl_backoff(3, 0.5, 20, 0.999) > 1.9 && crawl_backoff(3, 0.5, 20, 0.999) < 2);
-	assert_true(crawl_backoff(30, 0.5, 20, 0.999) <= 20);
-	assert_true(crawl_backoff(30, 0.5, 20, 0) == 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(backoff_is_capped_full_jitter),
 		cmocka_unit_test(complete_with_sigv4),
 		cmocka_unit_test(complete_with_faults),
 		cmocka_unit_test(throttled_but_complete),

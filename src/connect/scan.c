@@ -1,0 +1,422 @@
+/* scan.c -- one scan as a library call: instance, session, cache and crawl in, users and what is missing out; events instead of printing. */
+#include "connect/scan.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --- events ----------------------------------------------------------------------------------- */
+
+static void note(const struct connect_scan_events *ev, enum connect_scan_level level,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(const struct connect_scan_events *ev, enum connect_scan_level level,
+		 const char *fmt, ...)
+{
+	char line[1024];
+	if (!ev || !ev->note)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	ev->note(ev->ctx, level, line);
+}
+
+/* --- the pure parts ----------------------------------------------------------------------------- */
+
+void connect_scan_duration(double s, char *out, size_t outlen)
+{
+	if (s < 0 || !isfinite(s))
+		snprintf(out, outlen, "?");
+	else if (s < 60)
+		snprintf(out, outlen, "%.0fs", s);
+	else if (s < 3600)
+		snprintf(out, outlen, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	else
+		snprintf(out, outlen, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+void connect_scan_estimate(const struct crawl_stats *st, bool describe, char *out, size_t outlen)
+{
+	long long n = st->approx_total;
+	double rs = st->op[API_SEARCH_USERS].rate, rl = st->op[API_LIST_USERS].rate,
+	       rd = st->op[API_DESCRIBE_USER].rate;
+	/* pages: at least one, even for an empty instance */
+	long long ps = n > 0 ? (n + API_MAX_SEARCH_USERS - 1) / API_MAX_SEARCH_USERS : 1;
+	long long pl = n > 0 ? (n + API_MAX_LIST_USERS - 1) / API_MAX_LIST_USERS : 1;
+	double t = (double)ps / rs;
+	if (describe) {
+		if ((double)pl / rl > t)
+			t = (double)pl / rl;
+		if ((double)n / rd > t)
+			t = (double)n / rd;
+	}
+	char dur[32];
+	connect_scan_duration(t, dur, sizeof dur);
+	if (describe)
+		snprintf(out, outlen,
+			 "about %lld users: %lld SearchUsers + %lld ListUsers calls and up to %lld "
+			 "DescribeUser calls; about %s at %.3g/%.3g/%.3g requests/s "
+			 "(faster if the account's quota is higher: the rate adapts)",
+			 n, ps, pl, n, dur, rs, rl, rd);
+	else
+		snprintf(out, outlen, "about %lld users: %lld SearchUsers calls, about %s at %.3g requests/s",
+			 n, ps, dur, rs);
+}
+
+static void op_part(char *out, size_t outlen, const struct crawl_stats *st, enum api_op op)
+{
+	const struct crawl_op_stats *s = &st->op[op];
+	if (s->total)
+		snprintf(out, outlen, "%s %zu/%zu", api_op_name(op), s->done, s->total);
+	else
+		snprintf(out, outlen, "%s %zu", api_op_name(op), s->done);
+}
+
+void connect_scan_progress_line(const struct crawl_stats *st, double rate, bool describe,
+				char *out, size_t outlen)
+{
+	char s[64], l[64], d[64] = "", eta[32];
+	size_t thr = 0, retr = 0;
+	for (int i = 0; i < API_NOPS; i++) {
+		thr += st->op[i].throttled;
+		retr += st->op[i].retries;
+	}
+	op_part(s, sizeof s, st, API_SEARCH_USERS);
+	op_part(l, sizeof l, st, API_LIST_USERS);
+	if (describe)
+		op_part(d, sizeof d, st, API_DESCRIBE_USER);
+	connect_scan_duration(st->eta, eta, sizeof eta);
+	snprintf(out, outlen, "%s | %s%s%s | %.0f users/s | %zu throttled | %zu retries | ETA %s", s,
+		 describe ? l : "", describe ? " | " : "", describe ? d : "", rate, thr, retr, eta);
+}
+
+/* --- progress: the crawl's callback ------------------------------------------------------------- */
+
+struct progress {
+	const struct connect_scan_events *ev;
+	bool describe;
+	double last_elapsed;
+	size_t last_users;
+	double rate; /* users per second, smoothed */
+};
+
+static void on_crawl_event(void *vctx, enum crawl_event what, const struct crawl_stats *st)
+{
+	struct progress *p = vctx;
+	char line[600];
+	if (what == CRAWL_EVENT_ESTIMATE) {
+		connect_scan_estimate(st, p->describe, line, sizeof line);
+		note(p->ev, CONNECT_SCAN_INFO, "%s", line);
+		return;
+	}
+	double dt = st->elapsed - p->last_elapsed;
+	size_t users = p->describe ? st->described + st->deleted : st->searched;
+	if (dt >= 1.0) {
+		double inst = (double)(users - p->last_users) / dt;
+		p->rate = p->rate > 0 ? 0.6 * p->rate + 0.4 * inst : inst;
+		p->last_elapsed = st->elapsed;
+		p->last_users = users;
+	}
+	if (!p->ev || !p->ev->progress)
+		return;
+	connect_scan_progress_line(st, p->rate, p->describe, line, sizeof line);
+	p->ev->progress(p->ev->ctx, line, users, st->elapsed);
+}
+
+static void note_counts(const struct connect_scan_events *ev, const struct crawl_stats *st,
+			bool describe)
+{
+	char dur[32];
+	connect_scan_duration(st->elapsed, dur, sizeof dur);
+	note(ev, CONNECT_SCAN_INFO,
+	     "fetch finished in %s (%.1f s): %zu users searched, %zu listed, %zu described, %zu "
+	     "deleted during the scan, %zu failed",
+	     dur, st->elapsed, st->searched, st->listed, st->described, st->deleted, st->failed);
+	for (int i = 0; i < API_NOPS; i++) {
+		const struct crawl_op_stats *o = &st->op[i];
+		if (!o->requests || (!describe && i == API_DESCRIBE_USER))
+			continue;
+		note(ev, CONNECT_SCAN_INFO,
+		     "  %-13s %zu requests, %zu throttled, %zu retried, %zu failed; rate at the end "
+		     "%.3g/s",
+		     api_op_name((enum api_op)i), o->requests, o->throttled, o->retries, o->failed,
+		     o->rate);
+	}
+}
+
+/* --- the scan ----------------------------------------------------------------------------------- */
+
+void connect_scan_outcome_init(struct connect_scan_outcome *o)
+{
+	memset(o, 0, sizeof *o);
+	user_set_init(&o->users);
+	o->stats.approx_total = -1;
+	o->stats.eta = -1;
+}
+
+void connect_scan_outcome_release(struct connect_scan_outcome *o)
+{
+	user_set_release(&o->users);
+	cache_failures_release(o->missing, o->nmissing);
+	connect_scan_outcome_init(o);
+}
+
+/* A private 0700 folder for --no-cache's throw-away store. */
+static enum cd_result temp_cache(char *dir, size_t dirlen, char *path, size_t pathlen, char *err,
+				 size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, dirlen, "%s/connect-dupes.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		snprintf(err, errlen, "cannot create a temporary folder in '%s': %s",
+			 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		dir[0] = 0;
+		return CD_IO;
+	}
+	int n = snprintf(path, pathlen, "%s/scan.db", dir);
+	if (n < 0 || (size_t)n >= pathlen) {
+		snprintf(err, errlen, "temporary folder name '%s' is too long", dir);
+		rmdir(dir);
+		dir[0] = 0;
+		return CD_IO;
+	}
+	return CD_OK;
+}
+
+/* --retries, else AWS_MAX_ATTEMPTS as the AWS CLI reads it, else 0 (the crawl's default). The
+ * variable is read where the scan always read it, after the cache is open, so a bad value
+ * warns at the same point of the log as ever. */
+static unsigned max_attempts(const struct connect_scan_request *rq,
+			     const struct connect_scan_events *ev)
+{
+	const char *v = rq->max_attempts_env;
+	if (rq->max_attempts || !v || !*v)
+		return rq->max_attempts;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (*end || errno || v[0] == '-' || n < 1 || n > 100) {
+		note(ev, CONNECT_SCAN_WARN,
+		     "ignoring AWS_MAX_ATTEMPTS: option '--AWS_MAX_ATTEMPTS' takes a whole number "
+		     "from 1 to 100, not '%s'", v);
+		return 0;
+	}
+	return (unsigned)n;
+}
+
+static bool fatal_before_reports(enum cd_result r)
+{
+	/* Nothing worth reporting: the run was refused, or broke locally. */
+	return r == CD_AUTH || r == CD_NOT_FOUND || r == CD_INPUT || r == CD_USAGE || r == CD_IO ||
+	       r == CD_NOMEM || r == CD_INTERNAL || r == CD_TOOBIG;
+}
+
+/* The instance and the session: the region from --region or the ARN, an alias resolved. */
+static enum cd_result open_session(const struct connect_scan_request *rq,
+				   const struct connect_scan_events *ev, struct instance_ref *inst,
+				   struct connect_session *sess, char *err, size_t errlen)
+{
+	enum cd_result rc = connect_parse_instance(rq->instance, inst, err, errlen);
+	if (rc != CD_OK)
+		return rc;
+	const char *region = rq->session.region;
+	if (inst->region[0] && region && strcmp(region, inst->region) != 0) {
+		snprintf(err, errlen, "--region '%s' contradicts the region '%s' of the instance ARN",
+			 region, inst->region);
+		return CD_USAGE;
+	}
+	unsigned conc = rq->concurrency ? rq->concurrency : 32;
+	struct connect_session_opts so = rq->session;
+	so.region = region ? region : inst->region[0] ? inst->region : NULL;
+	if (!so.max_connections)
+		so.max_connections = conc < 64 ? (long)conc : 64;
+	if (!so.jitter_seed)
+		so.jitter_seed = rq->seed;
+	rc = connect_session_open(sess, &so, err, errlen);
+	if (rc != CD_OK)
+		return rc;
+	note(ev, CONNECT_SCAN_INFO, "region %s (%s), endpoint %s (%s), credentials: %s",
+	     sess->settings.region, sess->settings.region_source, sess->settings.endpoint_url,
+	     sess->settings.endpoint_source, sess->cur.provider);
+	if (!inst->is_alias)
+		return CD_OK;
+	char idbuf[128];
+	snprintf(idbuf, sizeof idbuf, "%s", inst->id);
+	rc = connect_resolve_alias(sess, inst, err, errlen);
+	if (rc == CD_AUTH) {
+		/* Not allowed to list instances: it may still be an id in some other shape. */
+		note(ev, CONNECT_SCAN_WARN, "cannot look up '%s' as an alias (%s); using it as an instance id",
+		     idbuf, err);
+		err[0] = 0;
+		rc = CD_OK;
+	} else if (rc == CD_OK) {
+		note(ev, CONNECT_SCAN_INFO, "instance alias '%s' is instance %s", idbuf, inst->id);
+	}
+	if (rc != CD_OK)
+		connect_session_close(sess);
+	return rc;
+}
+
+enum cd_result connect_scan(const struct connect_scan_request *rq,
+			    const struct connect_scan_events *ev, struct connect_scan_outcome *out,
+			    char *err, size_t errlen)
+{
+	enum cd_result rc;
+	struct connect_session sess;
+	bool sess_open = false;
+	struct cache *cache = NULL;
+	char tmpdir[PATH_MAX] = "", cache_path[PATH_MAX] = "";
+	struct instance_ref inst;
+	connect_scan_outcome_init(out);
+	err[0] = 0;
+
+	rc = open_session(rq, ev, &inst, &sess, err, errlen);
+	if (rc != CD_OK)
+		goto out;
+	sess_open = true;
+	snprintf(out->instance_id, sizeof out->instance_id, "%s", inst.id);
+	snprintf(out->region, sizeof out->region, "%s", sess.settings.region);
+
+	/* The store the crawl writes into: the instance's cache, or a throw-away one. */
+	if (rq->no_cache)
+		rc = temp_cache(tmpdir, sizeof tmpdir, cache_path, sizeof cache_path, err, errlen);
+	else if (rq->cache_path)
+		snprintf(cache_path, sizeof cache_path, "%s", rq->cache_path);
+	else
+		rc = cache_default_path(inst.id, cache_path, sizeof cache_path, err, errlen);
+	if (rc != CD_OK)
+		goto out;
+	char cerr[512];
+	rc = cache_open(&cache, cache_path, inst.id, 0, cerr, sizeof cerr);
+	if (rc != CD_OK) {
+		snprintf(err, errlen, "%s (use --cache FILE for another file, or --no-cache)", cerr);
+		goto out;
+	}
+	if (!rq->no_cache)
+		note(ev, CONNECT_SCAN_INFO, "cache %s", cache_path);
+	long long scan_id;
+	double wall_start = (double)time(NULL);
+	rc = cache_scan_start(cache, wall_start, &scan_id, err, errlen);
+	if (rc != CD_OK)
+		goto out;
+
+	unsigned attempts = max_attempts(rq, ev);
+	struct progress prog = { .ev = ev, .describe = rq->describe };
+	struct crawl_opts co = {
+		.instance_id = inst.id,
+		.endpoint = sess.settings.endpoint_url,
+		.region = sess.settings.region,
+		.creds = connect_session_creds,
+		.creds_ctx = &sess,
+		.cache = cache,
+		.scan_id = scan_id,
+		.scan_start = wall_start,
+		.describe = rq->describe,
+		.refresh = rq->refresh,
+		.max_age = rq->max_age,
+		.adaptive = rq->adaptive,
+		.concurrency = rq->concurrency ? rq->concurrency : 32,
+		.max_attempts = attempts,
+		.stop = rq->stop,
+		.progress = on_crawl_event,
+		.progress_ctx = &prog,
+		.seed = (unsigned)rq->seed,
+	};
+	for (int i = 0; i < API_NOPS; i++) {
+		co.rate[i] = rq->rate[i];
+		co.burst[i] = rq->burst[i];
+		co.rate_given[i] = rq->rate_given[i];
+	}
+	note(ev, CONNECT_SCAN_INFO, "scanning instance %s in %s%s", inst.id, sess.settings.region,
+	     rq->describe ? "" : " (names and usernames only: --fields no-email)");
+
+	if (ev && ev->fetching)
+		ev->fetching(ev->ctx, true);
+	char crawl_err[512] = "";
+	struct crawl_stats *st = &out->stats;
+	enum cd_result crc = crawl_run(&co, sess.http, st, crawl_err, sizeof crawl_err);
+	if (ev && ev->fetching)
+		ev->fetching(ev->ctx, false);
+	note_counts(ev, st, rq->describe);
+
+	char ferr[512];
+	struct cache_scan_counts counts = {
+		.searched = st->searched, .listed = st->listed, .described = st->described,
+		.skipped = st->searched > st->queued ? st->searched - st->queued : 0,
+		.failed = st->failed, .deleted = st->deleted,
+	};
+	if (cache_scan_finish(cache, scan_id, (double)time(NULL), crc == CD_OK, &counts, ferr,
+			      sizeof ferr) != CD_OK)
+		note(ev, CONNECT_SCAN_WARN, "%s", ferr);
+
+	if (fatal_before_reports(crc)) {
+		if (crc == CD_AUTH)
+			snprintf(err, errlen,
+				 "%s -- check the credentials (%s) and that they may call "
+				 "connect:SearchUsers, connect:ListUsers and connect:DescribeUser",
+				 crawl_err, sess.cur.provider);
+		else
+			snprintf(err, errlen, "%s", crawl_err);
+		rc = crc;
+		goto out;
+	}
+	if (crc == CD_INTERRUPTED) {
+		note(ev, CONNECT_SCAN_WARN, "interrupted: %zu users described so far are kept in the cache%s",
+		     st->described,
+		     rq->no_cache ? " (but --no-cache was given: they are discarded)"
+				  : "; run the same command again to continue where it stopped");
+		rc = CD_INTERRUPTED;
+		goto out;
+	}
+	if (crc != CD_OK)
+		note(ev, CONNECT_SCAN_ERROR, "%s", crawl_err);
+	if (crc == CD_NETWORK && !rq->no_cache)
+		note(ev, CONNECT_SCAN_WARN,
+		     "what was fetched is in the cache; run the same command again to resume");
+
+	rc = cache_load_users(cache, &out->users, NULL, err, errlen);
+	if (rc != CD_OK)
+		goto out;
+	if (crc != CD_OK && out->users.n == 0) {
+		/* Nothing arrived at all: empty "partial" reports would only mislead. */
+		rc = crc;
+		goto out;
+	}
+	/* Users missing from the reports: failures recorded in the cache (and, for a scan that
+	 * did not finish, users never described). */
+	rc = rq->describe && crc != CD_OK
+		     ? cache_list_missing(cache, &out->missing, &out->nmissing, err, errlen)
+		     : cache_list_failures(cache, &out->missing, &out->nmissing, err, errlen);
+	if (rc != CD_OK)
+		goto out;
+	if (out->nmissing)
+		note(ev, CONNECT_SCAN_WARN,
+		     "%zu user(s) could not be fetched; the reports are partial and list them",
+		     out->nmissing);
+	snprintf(out->source, sizeof out->source, "instance %s in %s, %zu users", inst.id,
+		 sess.settings.region, out->users.n);
+	out->fetch = crc;
+	out->partial = out->nmissing > 0 || crc != CD_OK;
+out:
+	cache_close(cache);
+	if (tmpdir[0]) {
+		char rerr[256];
+		cache_remove(cache_path, rerr, sizeof rerr);
+		rmdir(tmpdir);
+	}
+	if (sess_open)
+		connect_session_close(&sess);
+	if (rc != CD_OK) {
+		struct crawl_stats keep = out->stats;
+		connect_scan_outcome_release(out);
+		out->stats = keep;
+	}
+	return rc;
+}
