@@ -23,6 +23,7 @@ static const struct cli_opt analyze_opts[] = {
 	  "read the users from this instance's default cache (no network)" },
 	CMD_OPT_MATCH,
 	CMD_OPT_NO_PROGRESS,
+	CMD_OPT_OUTPUT,
 	CMD_OPT_OUTPUT_DIR,
 	CMD_OPT_QUIET,
 	CMD_OPT_THRESHOLD,

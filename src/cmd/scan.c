@@ -53,6 +53,7 @@ static const struct cli_opt scan_opts[] = {
 	{ "no-adaptive", 0, NULL, SCAN_ID_NO_ADAPTIVE, "keep every rate fixed" },
 	{ "no-cache", 0, NULL, SCAN_ID_NO_CACHE, "keep nothing between runs (no resume)" },
 	CMD_OPT_NO_PROGRESS,
+	CMD_OPT_OUTPUT,
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
@@ -399,11 +400,9 @@ const struct cli_cmd cmd_scan = {
 		"Everything fetched goes into a cache as it arrives, so an interrupted scan resumes\n"
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"
-		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).\n"
-		"Exit status: 0 complete, 1 duplicates with --fail-on-duplicates, 2 usage error or\n"
-		"unknown instance, 3 incomplete (reports partial; run again to resume), 4 AWS\n"
-		"authentication or permission error, 5 local I/O error.",
+		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).",
 	.opts = scan_opts,
 	.nopts = CLI_ARRAY_LEN(scan_opts),
 	.run = scan_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(1) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(4) | CLI_EXIT(5),
 };
