@@ -297,7 +297,7 @@ static void on_fetching(void *ctx, bool begin)
 static enum cd_result scan_run(int argc, char **argv)
 {
 	enum cd_result rc;
-	char err[1024];
+	char err[2048];
 	bool help = false;
 	size_t npos = 0;
 	struct scan_args a = { .adaptive = true };

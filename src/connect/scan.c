@@ -349,7 +349,7 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 
 	if (ev && ev->fetching)
 		ev->fetching(ev->ctx, true);
-	char crawl_err[512] = "";
+	char crawl_err[1536] = "";
 	struct crawl_stats *st = &out->stats;
 	enum cd_result crc = crawl_run(&co, sess.http, st, crawl_err, sizeof crawl_err);
 	if (ev && ev->fetching)
