@@ -271,7 +271,10 @@ void cli_print_help(FILE *out, const char *prog, const struct cli_cmd *cmd)
 		else
 			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
 				 o->arg ? o->arg : "");
-		fprintf(out, "  %-30s %s\n", left, o->help);
+		if (strlen(left) > 30) /* a long metavar: the help on a line of its own */
+			fprintf(out, "  %s\n  %-30s %s\n", left, "", o->help);
+		else
+			fprintf(out, "  %-30s %s\n", left, o->help);
 	}
 	fprintf(out, "  %-30s %s\n", "-h, --help", "show this help");
 	print_exits(out, cmd->exits);
