@@ -396,40 +396,40 @@ void cli_print_table(FILE *out, const char *title, bool header, size_t ncols,
 
 /* --- the top level of a binary ----------------------------------------------------------- */
 
-bool cli_toplevel(const struct cli_prog *p, int argc, char **argv, const struct cli_cmd **cmd,
-		  int *code, char *err, size_t errlen)
+bool cli_toplevel(const struct cli_prog *p, int argc, char **argv, FILE *out, FILE *usage,
+		  const struct cli_cmd **cmd, int *code, char *err, size_t errlen)
 {
 	const char *near;
 	*cmd = NULL;
 	*code = EXIT_COMPLETE;
 	err[0] = 0;
 	if (argc < 2) {
-		cli_print_commands(stderr, p->name, p->cmds, p->ncmds);
+		cli_print_commands(usage, p->name, p->cmds, p->ncmds);
 		*code = EXIT_USAGE;
 		return true;
 	}
 	const char *a = argv[1];
 	if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "help")) {
-		if (argc > 2 && strcmp(a, "help") == 0) {
+		if (argc > 2 && strcmp(a, "help") == 0 && argv[2][0] != '-') {
 			const struct cli_cmd *c = cli_find(p->cmds, p->ncmds, argv[2]);
 			if (!c)
 				goto unknown_help;
-			cli_print_help(stdout, p->name, c);
+			cli_print_help(out, p->name, c);
 			return true;
 		}
-		cli_print_commands(stdout, p->name, p->cmds, p->ncmds);
+		cli_print_commands(out, p->name, p->cmds, p->ncmds);
 		return true;
 	}
 	if (!strcmp(a, "--version")) {
-		printf("%s %s\n", p->name, p->version);
+		fprintf(out, "%s %s\n", p->name, p->version);
 		return true;
 	}
 	if (!strcmp(a, "--help-man")) {
-		cli_print_man(stdout, p);
+		cli_print_man(out, p);
 		return true;
 	}
 	if (!strcmp(a, "--completion")) {
-		if (argc < 3 || cli_print_completion(stdout, p, argv[2]) != CD_OK) {
+		if (argc < 3 || cli_print_completion(out, p, argv[2]) != CD_OK) {
 			snprintf(err, errlen, "--completion takes bash or zsh");
 			*code = EXIT_USAGE;
 		}

@@ -80,12 +80,14 @@ const struct cli_cmd *cli_find(const struct cli_cmd *const *cmds, size_t n, cons
 const char *cli_suggest_command(const struct cli_cmd *const *cmds, size_t n, const char *name);
 
 /* What the top level of a binary does with argv[1..]: "help [COMMAND]", "--help", "--version",
- * and the hidden "--help-man" (troff man page) and "--completion bash|zsh" that the build uses.
+ * and the hidden "--help-man" (troff man page) and "--completion bash|zsh" that the build uses,
+ * printed on `out` (the command list for a bare PROG on `usage`: the library never names
+ * stdout or stderr itself).
  * Returns true when argv was one of those (exit code in *code); false: dispatch to a command
  * (then *cmd is set), or an unknown command (*cmd NULL, *code set, error logged by the caller
  * via `err`). */
-bool cli_toplevel(const struct cli_prog *p, int argc, char **argv, const struct cli_cmd **cmd,
-		  int *code, char *err, size_t errlen);
+bool cli_toplevel(const struct cli_prog *p, int argc, char **argv, FILE *out, FILE *usage,
+		  const struct cli_cmd **cmd, int *code, char *err, size_t errlen);
 
 /* The man page (troff -man) of a binary: NAME, SYNOPSIS, DESCRIPTION, COMMANDS with every
  * visible option, EXIT STATUS, ENVIRONMENT, FILES, SEE ALSO. */

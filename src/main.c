@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int code;
 	log_init("connect-dupes", LOG_INFO);
-	if (cli_toplevel(&cli_program, argc, argv, &cmd, &code, err, sizeof err)) {
+	if (cli_toplevel(&cli_program, argc, argv, stdout, stderr, &cmd, &code, err, sizeof err)) {
 		if (err[0])
 			log_error("%s", err);
 		return code;
