@@ -8,7 +8,7 @@ possible_duplicates_*.csv). Scored as the data's README says: a pair counts as f
 Ids are in one duplicate cluster (every pair inside a cluster counts); precision = true found /
 found, recall = true found / true pairs. The classic rules are scored on the pairs of
 duplicate_users_*.json as they are (the figures the data's README and issue 12 quote; the floors
-compare with these), and for information with their pairs joined transitively into clusters.
+compare with these).
 "Review band": the pairs inside clusters plus the possible pairs; its recall is measured on the
 "reachable" true pairs, those that share an e-mail or whose full names are equal, swapped or within
 two edits (the truth's kind says which), as issue 12 defines it.
@@ -28,24 +28,6 @@ def clusters_pairs(clusters):
         for a, b in combinations(sorted(members), 2):
             found.add((a, b))
     return found
-
-
-def union_pairs(pairs):
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
-    groups = {}
-    for x in list(parent):
-        groups.setdefault(find(x), []).append(x)
-    return clusters_pairs(groups.values())
 
 
 def reachable(kind):
@@ -97,7 +79,6 @@ def main(argv):
            x["user2"]["User_ID"] if "User_ID" in x["user2"] else x["user2"].get("Id"))
           for k in ("duplicate_emails", "duplicate_usernames", "duplicate_names") for x in classic_json.get(k, [])]
     classic = {tuple(sorted(x)) for x in cp}
-    classic_joined = union_pairs(cp)
     possible = set()
     pf = one("possible_duplicates_*.csv", d)
     if pf:
@@ -106,8 +87,7 @@ def main(argv):
                 possible.add(tuple(sorted((row["User1_ID"], row["User2_ID"]))))
     review = model | possible
 
-    rows = [("classic rules", prf(classic, truth)), ("default run", prf(model, truth)),
-            ("classic, joined", prf(classic_joined, truth))]
+    rows = [("classic rules", prf(classic, truth)), ("default run", prf(model, truth))]
     print(f"{name}: {len(truth)} true pairs, {len(reach)} reachable (shared e-mail or full name equal/swapped/<=2 edits)")
     print(f"  {'scorer':<16} {'precision':>9} {'recall':>7} {'F1':>6} {'pairs':>7}")
     for label, (p, r, f, n) in rows:

@@ -56,10 +56,11 @@ if [ "$family" = apt ]; then
 	required+=(build-essential pkg-config
 		libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev libutf8proc-dev)
 	if [ "$set_name" != tool ]; then required+=(libmicrohttpd-dev); fi
-	# openssl: the tests' TLS certificates; time: bench; boto3 and the aws CLI: the oracle tests.
+	# openssl: the tests' TLS certificates; time: bench; boto3 and the aws CLI: the oracle tests;
+	# strace: the one-execve test; chromium: the HTML report's browser test and bench/report.
 	if [ "$set_name" = all ]; then
 		required+=(libcmocka-dev python3 curl openssl time)
-		optional+=(python3-boto3 awscli)
+		optional+=(python3-boto3 awscli strace chromium)
 	fi
 else
 	required+=(gcc make pkgconf-pkg-config
@@ -68,7 +69,7 @@ else
 	# curl: AL2023 has curl-minimal, which provides curl (installing curl itself would conflict).
 	if [ "$set_name" = all ]; then
 		required+=(libcmocka-devel python3 curl openssl time)
-		optional+=(python3-boto3 "awscli-2|awscli2")
+		optional+=(python3-boto3 "awscli-2|awscli2" strace chromium)
 	fi
 fi
 

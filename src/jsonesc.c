@@ -64,3 +64,30 @@ void jsonesc_fput(FILE *f, const char *s)
 	}
 	putc_unlocked('"', f);
 }
+
+void jsonesc_fput_script(FILE *f, const char *s)
+{
+	putc_unlocked('"', f);
+	for (;;) {
+		const unsigned char *p = (const unsigned char *)s;
+		while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != '<' && *p != 0xe2)
+			p++;
+		fwrite_unlocked(s, 1, (size_t)(p - (const unsigned char *)s), f);
+		if (!*p)
+			break;
+		char e[6];
+		size_t n = 1;
+		if (*p == '<') {
+			fputs("\\u003c", f);
+		} else if (*p == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			fputs(p[2] == 0xa8 ? "\\u2028" : "\\u2029", f);
+			n = 3;
+		} else if (*p == 0xe2) {
+			putc_unlocked(0xe2, f);
+		} else {
+			fwrite_unlocked(e, 1, jsonesc_byte(*p, e), f);
+		}
+		s = (const char *)p + n;
+	}
+	putc_unlocked('"', f);
+}

@@ -23,4 +23,10 @@ enum cd_result jsonesc_append(struct buf *b, const char *s);
 /* Writes s to f as a quoted JSON string (write errors show in ferror(f)). */
 void jsonesc_fput(FILE *f, const char *s);
 
+/* As jsonesc_fput, for JSON inside an HTML <script type="application/json"> element: also '<'
+ * becomes \u003c (so neither "</script" nor "<!--" can end or bend the element) and U+2028,
+ * U+2029 become \u2028, \u2029 (line terminators to older JavaScript parsers). JSON.parse
+ * reads back the same string. */
+void jsonesc_fput_script(FILE *f, const char *s);
+
 #endif

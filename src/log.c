@@ -68,11 +68,6 @@ void log_set_console_level(enum log_level console)
 	pthread_mutex_unlock(&L.lock);
 }
 
-enum log_level log_console_level(void)
-{
-	return L.console;
-}
-
 enum cd_result log_open_file(const char *path, enum log_level file_level, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

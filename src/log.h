@@ -20,7 +20,6 @@ enum log_level {
  * level shown on stderr (-q: LOG_ERROR, default LOG_INFO, -v: LOG_DEBUG). */
 void log_init(const char *prog, enum log_level console);
 void log_set_console_level(enum log_level console);
-enum log_level log_console_level(void);
 
 /* Opens (creates 0600, truncates) the log file; every later line, at any level up to
  * `file_level`, is written there with a "[YYYY-MM-DD HH:MM:SS] LEVEL" prefix. Lines logged

@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "cmd/commands.h"
 #include "log.h"
-#include "mem.h"
 #include "result.h"
 
 int main(int argc, char **argv)
@@ -19,7 +18,6 @@ int main(int argc, char **argv)
 			log_error("%s", err);
 		return code;
 	}
-	mem_malloc_huge_pages(argv); /* may run this process again, with the same arguments */
 	enum cd_result r = cmd->run(argc - 2, argv + 2);
 	return result_exit_code(r);
 }

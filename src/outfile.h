@@ -16,6 +16,7 @@
  * the FILE* (stdio's own buffer; write errors are caught at commit). */
 struct outfile {
 	FILE *f;
+	char *vbuf; /* f's buffer, freed with it */
 	char tmp[PATH_MAX];
 	char path[PATH_MAX];
 };

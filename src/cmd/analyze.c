@@ -1,5 +1,4 @@
 /* analyze.c -- `connect-dupes analyze FILE...`: detection and reports from files, no network. */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +105,8 @@ static enum cd_result load_all(char **files, size_t nfiles, struct user_set *use
  * *missing (free with cache_failures_release) keeps the strings facts->failed borrows. */
 static enum cd_result load_cache(const struct analyze_args *a, struct user_set *users,
 				 struct cache_failure **missing, size_t *nmissing,
-				 struct scan_failure **failed, char *source, size_t sourcelen)
+				 struct scan_failure **failed, char *source, size_t sourcelen,
+				 char *inst_id, size_t inst_idlen)
 {
 	char path[PATH_MAX], err[2 * PATH_MAX];
 	struct cache *c = NULL;
@@ -139,6 +139,7 @@ static enum cd_result load_cache(const struct analyze_args *a, struct user_set *
 	log_info("read %zu users from cache '%s'", users->n, path);
 	snprintf(source, sourcelen, "cache of instance '%s', %zu users",
 		 cache_instance_id(c)[0] ? cache_instance_id(c) : "?", users->n);
+	snprintf(inst_id, inst_idlen, "%s", cache_instance_id(c));
 out:
 	if (rc != CD_OK)
 		log_error("%s", err);
@@ -188,14 +189,10 @@ static enum cd_result analyze_run(int argc, char **argv)
 		goto out;
 	}
 	cmd_report_opts_apply(&o);
-	/* A million users are ~1 GB of small strings in 1 MiB arena blocks. Served from the heap
-	 * (not one mmap each) and grown 64 MiB at a time, they can be faulted in by the file
-	 * reader in one call per growth, on huge pages: a quarter less CPU at that size. */
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TOP_PAD, 64 << 20);
-	char source[PATH_MAX];
+	char source[PATH_MAX], inst_id[128] = "";
 	if (from_cache)
-		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source);
+		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source,
+				inst_id, sizeof inst_id);
 	else
 		rc = load_all(files, nfiles, &users);
 	if (rc != CD_OK)
@@ -204,7 +201,8 @@ static enum cd_result analyze_run(int argc, char **argv)
 		snprintf(source, sizeof source, "%zu file%s, %zu users", nfiles,
 			 nfiles == 1 ? "" : "s", users.n);
 	struct scan_facts facts = { .source = source, .partial = nmissing > 0, .failed = failed,
-				    .nfailed = nmissing };
+				    .nfailed = nmissing, .instance_id = inst_id,
+				    .origin = from_cache ? SCAN_ORIGIN_CACHE : SCAN_ORIGIN_FILES };
 	rc = pipeline_run(&users, &o, &facts, NULL);
 out:
 	user_set_release(&users);

@@ -16,7 +16,6 @@
 #include "detect/cluster.h"
 #include "jsonw.h"
 #include "log.h"
-#include "mem.h"
 #include "outfile.h"
 #include "report/csv.h"
 #include "report/groups.h"
@@ -45,7 +44,48 @@ struct run {
 	bool log_open;
 	struct report_queue *writers;      /* started after stage_prepare (stage_reports) */
 	struct rules_job *rules;           /* the classic rules (stage_detect, stage_match) */
+	/* The instance as the users' ARNs name it (arn_instance): "" none, "(several)" mixed. */
+	char arn_id[128], arn_region[64], arn_account[64];
 };
+
+/* One ARN field into out: the first value seen, "(several)" once another differs. */
+static void arn_field(char *out, size_t cap, const char *v, size_t n, bool first)
+{
+	if (first) {
+		snprintf(out, cap, "%.*s", (int)n, v);
+	} else if (out[0] != '(' && (strlen(out) != n || memcmp(out, v, n) != 0)) {
+		snprintf(out, cap, "(several)");
+	}
+}
+
+/* Reads the instance id, Region and account out of the users' ARNs,
+ * arn:PARTITION:connect:REGION:ACCOUNT:instance/ID/agent/UID, for the reports' headers when the
+ * source does not say (an export file). Users without an ARN are passed over. */
+static void arn_instance(struct run *r)
+{
+	bool first = true;
+	for (size_t i = 0; i < r->users->n; i++) {
+		const char *a = r->users->v[i].arn, *f[6];
+		size_t k = 0;
+		f[k++] = a;
+		for (const char *p = a; *p && k < 6; p++)
+			if (*p == ':')
+				f[k++] = p + 1;
+		if (k < 6 || strncmp(a, "arn:", 4) != 0 || strncmp(f[2], "connect:", 8) != 0 ||
+		    strncmp(f[5], "instance/", 9) != 0)
+			continue;
+		const char *id = f[5] + 9;
+		arn_field(r->arn_region, sizeof r->arn_region, f[3], (size_t)(f[4] - f[3] - 1), first);
+		arn_field(r->arn_account, sizeof r->arn_account, f[4], (size_t)(f[5] - f[4] - 1), first);
+		arn_field(r->arn_id, sizeof r->arn_id, id, strcspn(id, "/"), first);
+		first = false;
+	}
+}
+
+static const char *known(const char *given, const char *derived)
+{
+	return given && *given ? given : derived;
+}
 
 static void write_users_csv(FILE *f, const struct run *r)
 {
@@ -78,6 +118,18 @@ static void groups_facts_of(const struct run *r, struct groups_facts *g)
 	g->opts = &r->o->match;
 	g->ts = r->ts;
 	g->partial = partial(r);
+	g->nfailed = r->facts ? r->facts->nfailed : 0;
+	const struct scan_facts *f = r->facts;
+	static const char *const origin[] = { "files", "cache", "scan" };
+	g->inst.id = known(f ? f->instance_id : NULL, r->arn_id);
+	g->inst.alias = known(f ? f->instance_alias : NULL, "");
+	g->inst.region = known(f ? f->region : NULL, r->arn_region);
+	g->inst.account = known(f ? f->account : NULL, r->arn_account);
+	g->inst.origin = origin[f && f->origin <= SCAN_ORIGIN_SCAN ? f->origin : SCAN_ORIGIN_FILES];
+	g->inst.source = known(f ? f->source : NULL, "");
+	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
+	g->csv = formats & PIPE_FMT_CSV;
+	g->json = formats & PIPE_FMT_JSON;
 }
 
 static void write_groups_json(FILE *f, const struct run *r)
@@ -190,7 +242,6 @@ static enum cd_result stage_prepare(struct run *r)
 	snprintf(r->files[r->nfiles++], sizeof r->files[0], "scan_log_%s.log", r->ts);
 	if (warn[0])
 		log_warn("%s", warn);
-	log_debug("%s", mem_malloc_huge_pages_note());
 	if (r->facts && r->facts->source)
 		log_info("source: %s", r->facts->source);
 	if (partial(r)) {
@@ -606,6 +657,7 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	r.users = users;
 	r.o = o;
 	r.facts = facts;
+	arn_instance(&r);
 	r.dir = o->output_dir && *o->output_dir ? o->output_dir : OUTPUT_DEFAULT_DIR;
 	output_timestamp(time(NULL), r.ts);
 	struct report_queue *q = calloc(1, sizeof *q);

@@ -38,12 +38,24 @@ struct scan_failure {
 	const char *error;        /* one line */
 };
 
-/* What the source knows beyond the users; NULL for a complete offline analysis. */
+/* Where the users came from, for the report's header ("what was read" differs: a scan knows
+ * whether it saw every user of the instance, an export file does not). */
+enum scan_origin {
+	SCAN_ORIGIN_FILES = 0,   /* analyze FILE...: exports, their completeness unknown */
+	SCAN_ORIGIN_CACHE,       /* analyze --cache/--instance: a scan's cache */
+	SCAN_ORIGIN_SCAN,        /* scan: the Amazon Connect API, just now */
+};
+
+/* What the source knows beyond the users; NULL for a complete offline analysis of files. The
+ * instance strings may be NULL or "" (unknown): the pipeline then takes them from the users'
+ * ARNs (arn:aws:connect:REGION:ACCOUNT:instance/ID/agent/UID) when those agree. */
 struct scan_facts {
 	const char *source;                 /* for the log: "instance ID in REGION", "2 files" */
 	bool partial;                       /* some users are missing from `users` */
 	const struct scan_failure *failed;  /* the missing users */
 	size_t nfailed;
+	enum scan_origin origin;
+	const char *instance_id, *instance_alias, *region, *account;
 };
 
 /* What a run produced (for the caller's own messages and for tests). */

@@ -379,6 +379,10 @@ static enum cd_result scan_run(int argc, char **argv)
 		.partial = oc.partial,
 		.failed = failed,
 		.nfailed = oc.nmissing,
+		.origin = SCAN_ORIGIN_SCAN,
+		.instance_id = oc.instance_id,
+		.instance_alias = oc.alias,
+		.region = oc.region,
 	};
 	rc = pipeline_run(&oc.users, &a.report, &facts, NULL);
 	if (rc == CD_OK && oc.fetch != CD_OK)

@@ -293,6 +293,9 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	sess_open = true;
 	snprintf(out->instance_id, sizeof out->instance_id, "%s", inst.id);
 	snprintf(out->region, sizeof out->region, "%s", sess.settings.region);
+	/* Named by an alias (neither the id nor an ARN): the reports' header shows it. */
+	if (strncmp(rq->instance, "arn:", 4) != 0 && strcmp(inst.id, rq->instance) != 0)
+		snprintf(out->alias, sizeof out->alias, "%s", rq->instance);
 
 	/* The store the crawl writes into: the instance's cache, or a throw-away one. */
 	if (rq->no_cache)

@@ -72,6 +72,7 @@ struct connect_scan_outcome {
 					 * CD_NETWORK...): the reports are partial */
 	bool partial;                   /* nmissing > 0 or fetch != CD_OK */
 	char instance_id[128];          /* after alias resolution */
+	char alias[128];                /* the alias it was named by, "" when named by id or ARN */
 	char region[64];
 	char source[512];               /* "instance ID in REGION, N users" for the report log */
 };

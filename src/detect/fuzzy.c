@@ -2,6 +2,7 @@
 #include "detect/fuzzy.h"
 
 #include <string.h>
+#include "hash.h"
 
 double fuzzy_jaro(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
@@ -109,36 +110,35 @@ int fuzzy_osa(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int ma
 	return prev[nb] > max ? big : prev[nb];
 }
 
-static uint64_t mix(uint64_t h, uint32_t c)
+/* The key of a string of n code points: hash_bytes over its bytes (so the length is in it: "s"
+ * and a deletion variant of a longer string only meet when they have the same code points). */
+static uint64_t cp_key(const uint32_t *s, size_t n)
 {
-	/* FNV-1a over the four bytes of the code point */
-	for (int k = 0; k < 4; k++) {
-		h ^= (c >> (8 * k)) & 0xFF;
-		h *= 0x100000001b3ULL;
+	return hash_bytes((const char *)s, n * sizeof(*s));
+}
+
+/* The keys of s (n code points) without its k-th code point, k = from .. n - 1 (from < n),
+ * into keys[0 .. n - from). One code point moves per variant; hashing each is O(n), so all
+ * of them O(n^2), and n is a name's length. */
+static void drop_one(const uint32_t *s, size_t n, size_t from, uint64_t *keys)
+{
+	uint32_t v[FUZZY_MAX];
+	memcpy(v, s, from * sizeof(*v));
+	memcpy(v + from, s + from + 1, (n - from - 1) * sizeof(*v)); /* s without s[from] */
+	for (size_t k = from; k < n; k++) {
+		keys[k - from] = cp_key(v, n - 1);
+		if (k + 1 < n)
+			v[k] = s[k]; /* now without s[k + 1] */
 	}
-	return h;
 }
 
 size_t fuzzy_deletion_keys(const uint32_t *s, size_t n, uint64_t *keys)
 {
 	if (n > FUZZY_MAX)
 		n = FUZZY_MAX;
-	/* prefix hashes make each variant O(n - i) instead of O(n) from scratch; still O(n^2) but
-	 * n is a name's length */
-	uint64_t h = 0xcbf29ce484222325ULL;
-	uint64_t pre[FUZZY_MAX + 1];
-	pre[0] = h;
-	for (size_t i = 0; i < n; i++)
-		pre[i + 1] = mix(pre[i], s[i]);
-	/* the length goes into the hash so that "s" and a deletion variant of a longer string only
-	 * meet when their code points agree and they have the same length */
-	keys[0] = mix(pre[n], 0xFFFFFFFFu - (uint32_t)n);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t v = pre[i];
-		for (size_t j = i + 1; j < n; j++)
-			v = mix(v, s[j]);
-		keys[1 + i] = mix(v, 0xFFFFFFFFu - (uint32_t)(n - 1));
-	}
+	keys[0] = cp_key(s, n);
+	if (n)
+		drop_one(s, n, 0, keys + 1);
 	return n + 1;
 }
 
@@ -147,21 +147,13 @@ size_t fuzzy_deletion_keys2(const uint32_t *s, size_t n, uint64_t *keys)
 	if (n > FUZZY2_MAX)
 		n = FUZZY2_MAX;
 	size_t k = fuzzy_deletion_keys(s, n, keys);
-	uint64_t pre[FUZZY2_MAX + 1];
-	pre[0] = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++)
-		pre[i + 1] = mix(pre[i], s[i]);
-	/* without i and j (i < j): prefix up to i, then i+1..j-1, then j+1..n-1; the middle part
-	 * grows with j so each (i, j) costs O(n - j) */
-	for (size_t i = 0; i < n; i++) {
-		uint64_t mid = pre[i];
-		for (size_t j = i + 1; j < n; j++) {
-			uint64_t v = mid;
-			for (size_t x = j + 1; x < n; x++)
-				v = mix(v, s[x]);
-			keys[k++] = mix(v, 0xFFFFFFFFu - (uint32_t)(n - 2));
-			mid = mix(mid, s[j]);
-		}
+	/* without i and j (i < j): s without i, then that without each of its code points from i */
+	uint32_t v[FUZZY2_MAX];
+	for (size_t i = 0; i + 1 < n; i++) {
+		memcpy(v, s, i * sizeof(*v));
+		memcpy(v + i, s + i + 1, (n - i - 1) * sizeof(*v));
+		drop_one(v, n - 1, i, keys + k);
+		k += n - 1 - i;
 	}
 	return k;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
+#include "grow.h"
 #include "detect/normalize.h"
 
 static const struct {
@@ -48,16 +49,8 @@ static enum cd_result add_form(struct nick_table *t, const char *word, size_t le
 	r = norm_compact(tmp, &b);
 	if (r != CD_OK || b.len == 0)
 		goto out;
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 512;
-		struct nick_entry *nv = realloc(t->v, nc * sizeof(*nv));
-		if (!nv) {
-			r = CD_NOMEM;
-			goto out;
-		}
-		t->v = nv;
-		t->cap = nc;
-	}
+	if ((r = ARRAY_GROW(t->v, t->n + 1, t->cap, GROW_MAX_ELEMS)) != CD_OK)
+		goto out;
 	t->v[t->n].form = buf_detach(&b, NULL);
 	if (!t->v[t->n].form) {
 		r = CD_NOMEM;

@@ -119,8 +119,9 @@ static enum cd_result norm_any(const char *s, struct buf *out, int compact)
 		}
 	if (ascii) {
 		/* NFKC and case folding of ASCII are plain lower-casing: skip utf8proc and write
-		 * through a small local block (the common case, and what keeps a million users
-		 * fast). Same rules as emit_cp. */
+		 * through a small local block (the common case). Same rules as emit_cp. It pays
+		 * at 100,000 users: analyze of golden/users100k takes 1.06 s of CPU with it, 1.38
+		 * s without (best of 6 on the shared 2-core machine). */
 		char blk[256];
 		size_t k = 0;
 		for (const unsigned char *p = (const unsigned char *)s; *p && r == CD_OK; p++) {

@@ -7,20 +7,13 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
+#include "grow.h"
+#include "hash.h"
 
 static inline unsigned char lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-/* FNV-1a (as user_hash) over the ASCII-lower-cased bytes, continuing from h. */
-static uint64_t hash_lower(uint64_t h, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		h ^= lower(*p);
-		h *= 1099511628211ULL;
-	}
-	return h;
 }
 
 static bool eq_lower(const char *a, const char *b)
@@ -41,15 +34,21 @@ static bool has_key(const struct user *u, enum rule_kind k)
 	return k == RULE_NAME ? (*u->first_name && *u->last_name) : *key_a(u, k) != '\0';
 }
 
-static uint64_t key_hash(const struct user *u, enum rule_kind k)
+/* The key's bytes ASCII-lower-cased into b (a name: first name, 0x1f, last name, a separator
+ * no name can produce by itself, so "ab"+"c" != "a"+"bc"), then hashed with hash_bytes. */
+static enum cd_result key_hash(const struct user *u, enum rule_kind k, struct buf *b, uint64_t *h)
 {
-	uint64_t h = hash_lower(1469598103934665603ULL, key_a(u, k));
-	if (k == RULE_NAME) {
-		h ^= 0x1f; /* a separator no name can produce by itself: "ab"+"c" != "a"+"bc" */
-		h *= 1099511628211ULL;
-		h = hash_lower(h, u->last_name);
-	}
-	return h;
+	enum cd_result rc;
+	buf_reset(b);
+	if ((rc = buf_puts(b, key_a(u, k))) == CD_OK && k == RULE_NAME &&
+	    (rc = buf_putc(b, 0x1f)) == CD_OK)
+		rc = buf_puts(b, u->last_name);
+	if (rc != CD_OK)
+		return rc;
+	for (size_t i = 0; i < b->len; i++)
+		b->data[i] = (char)lower((unsigned char)b->data[i]);
+	*h = hash_bytes(b->data, b->len);
+	return CD_OK;
 }
 
 static bool key_eq(const struct user *x, const struct user *y, enum rule_kind k)
@@ -104,24 +103,17 @@ struct pairvec {
 
 static enum cd_result push(struct pairvec *pv, uint32_t a, uint32_t b, const char *reason)
 {
-	if (pv->n == pv->cap) {
-		if (pv->n >= RULES_MAX_PAIRS)
-			return CD_TOOBIG;
-		size_t cap = pv->cap ? pv->cap * 2 : 256;
-		struct rule_pair *v = realloc(pv->v, cap * sizeof *v);
-		if (!v)
-			return CD_NOMEM;
-		pv->v = v;
-		pv->cap = cap;
-	}
+	enum cd_result rc = ARRAY_GROW(pv->v, pv->n + 1, pv->cap, RULES_MAX_PAIRS);
+	if (rc != CD_OK)
+		return rc;
 	pv->v[pv->n++] = (struct rule_pair){ a, b, reason };
 	return CD_OK;
 }
 
 /* One rule: chains users with equal keys (in input order) through next[], then emits the pairs
- * of every chain longer than one. The table holds each chain head's hash next to its index, so
- * probing touches the users' strings only on a hash match (a million users would otherwise pay
- * a cache miss per probe). */
+ * of every chain longer than one. Not an itab of detect/match: a slot is a chain's head user,
+ * whose strings are compared case-blind where they are, so no key is ever copied; the slot
+ * keeps the head's hash so that probing reads those strings only on a hash match. */
 struct slot {
 	uint64_t hash;
 	uint32_t head;
@@ -139,10 +131,6 @@ static enum cd_result one_rule(const struct user_set *s, enum rule_kind k, const
 		next[i] = tail[i] = NONE;
 	/* slot[h].head holds a chain's head; tail[head] its last member. */
 	for (uint32_t i = 0; i < s->n; i++) {
-		/* The table is far larger than the caches: fetch the slot of a key a few places
-		 * ahead while this one is probed. */
-		if (i + 16 < s->n)
-			__builtin_prefetch(&slot[(size_t)hash[i + 16] & (cap - 1)], 1);
 		uint64_t hv = hash[i];
 		if (!hv)
 			continue; /* no key */
@@ -183,6 +171,8 @@ enum cd_result rules_find(const struct user_set *users, struct rule_pairs *out, 
 	struct slot *slot = NULL;
 	uint32_t *next = NULL, *tail = NULL;
 	uint64_t *hash = NULL;
+	/* one key at a time: no longer than two of a user's strings, which are in memory already */
+	struct buf key = BUF_INIT(SIZE_MAX);
 	memset(out, 0, sizeof *out);
 	if (users->n >= UINT32_MAX) {
 		snprintf(err, errlen, "too many users (%zu) for one analysis", users->n);
@@ -202,14 +192,12 @@ enum cd_result rules_find(const struct user_set *users, struct rule_pairs *out, 
 	}
 	/* All keys hashed in one pass: each user's strings sit together in the set's arena. A zero
 	 * hash means "no key" (a real key hashing to zero is nudged to 1; equality is checked). */
-	for (size_t i = 0; i < users->n; i++) {
-		for (int k = 0; k < RULE_COUNT; k++) {
+	for (size_t i = 0; i < users->n && rc == CD_OK; i++) {
+		for (int k = 0; k < RULE_COUNT && rc == CD_OK; k++) {
 			uint64_t h = 0;
-			if (has_key(&users->v[i], (enum rule_kind)k)) {
-				h = key_hash(&users->v[i], (enum rule_kind)k);
-				if (!h)
-					h = 1;
-			}
+			if (has_key(&users->v[i], (enum rule_kind)k) &&
+			    (rc = key_hash(&users->v[i], (enum rule_kind)k, &key, &h)) == CD_OK && !h)
+				h = 1;
 			hash[(size_t)k * users->n + i] = h;
 		}
 	}
@@ -230,6 +218,7 @@ out:
 	free(next);
 	free(tail);
 	free(hash);
+	buf_release(&key);
 	return rc;
 }
 

@@ -8,7 +8,9 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "grow.h"
 #include "hash.h"
+#include "mem.h"
 
 void user_set_init(struct user_set *s)
 {
@@ -43,12 +45,10 @@ const char *user_set_strdup(struct user_set *s, const char *str, size_t len)
 static enum cd_result add(struct user_set *s, const struct user_fields *f, bool borrow)
 {
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		struct user *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return CD_NOMEM;
-		s->v = v;
-		s->cap = cap;
+		enum cd_result rc = ARRAY_GROW(s->v, s->n + 1, s->cap, GROW_MAX_ELEMS);
+		if (rc != CD_OK)
+			return rc;
+		mem_advise_huge(s->v, s->cap * sizeof *s->v); /* 100,000 users: 14 MB */
 	}
 	struct user u;
 	COPY(id);
@@ -83,19 +83,6 @@ enum cd_result user_set_add(struct user_set *s, const struct user_fields *f)
 enum cd_result user_set_add_borrowed(struct user_set *s, const struct user_fields *f)
 {
 	return add(s, f, true);
-}
-
-void user_set_release_raw(const struct user_set *s, const char *from, const char *to)
-{
-	if (s->arena)
-		arena_release_mapped(s->arena, from, to);
-}
-
-enum cd_result user_set_adopt_map(struct user_set *s, void *addr, size_t len)
-{
-	if (!s->arena && !(s->arena = arena_new()))
-		return CD_NOMEM;
-	return arena_adopt_map(s->arena, addr, len) == 0 ? CD_OK : CD_NOMEM;
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -135,18 +122,8 @@ enum cd_result user_canon_ids(const char **ids, size_t n, struct buf *out)
 	return rc;
 }
 
-unsigned long long user_hash(const char *p, size_t n)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* A nonzero hash of a NUL-terminated Id (the byte-wise FNV-1a of user_hash was a fifth of
- * this function's time). Only equality of the whole Id decides; the hash spreads the table. */
+/* A nonzero hash of a NUL-terminated Id (a byte-wise FNV-1a was a fifth of this function's
+ * time). Only equality of the whole Id decides; the hash spreads the table. */
 static uint64_t id_hash(const char *s)
 {
 	uint64_t h = hash_bytes(s, strlen(s));

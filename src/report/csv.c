@@ -1,14 +1,7 @@
 /* csv.c -- RFC 4180 CSV rows and the two compatible CSV reports, with the injection guard. */
 #include "report/csv.h"
 
-#include <stdint.h>
 #include <string.h>
-
-#include "report/wbuf.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 static bool needs_guard(const char *s, bool raw)
 {
@@ -43,91 +36,62 @@ enum cd_result csv_cell(struct buf *b, const char *s, bool raw)
 }
 
 
-/* Offset of the first NUL, ',', '"', CR or LF in s. Under SSE2 (and not under ASan, which
- * would flag the harmless over-read) 16 bytes at a time with aligned loads: an aligned block
- * that holds a byte of the string never crosses a page, so reading all of it is safe. */
-static inline size_t cell_scan(const char *s)
-{
-#if defined(__SSE2__) && !defined(__SANITIZE_ADDRESS__)
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
-		      cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
-		      zero = _mm_setzero_si128();
-	uintptr_t at = (uintptr_t)s & ~(uintptr_t)15;
-	unsigned skip = (unsigned)((uintptr_t)s & 15);
-	for (;; at += 16) {
-		__m128i v = _mm_load_si128((const __m128i *)at);
-		__m128i m = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, zero), _mm_cmpeq_epi8(v, comma)),
-			_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-				     _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m) >> skip << skip;
-		skip = 0;
-		if (bits)
-			return (size_t)(at + (uintptr_t)__builtin_ctz(bits) - (uintptr_t)s);
-	}
-#else
-	const char *p = s;
-	while (*p && *p != ',' && *p != '"' && *p != '\r' && *p != '\n')
-		p++;
-	return (size_t)(p - s);
-#endif
-}
+/* The bytes that end a plain cell: NUL and those that make it quoted. */
+static const bool cell_stop[256] = { [0] = true, [','] = true, ['"'] = true, ['\r'] = true,
+				     ['\n'] = true };
 
-/* The common cell (no special character) is found by one scan and copied by one memcpy. */
-static void put_cell(struct wbuf *w, const char *s, bool raw)
+/* Cells go straight into the report's stdio buffer (the one buffer between the writer and
+ * the file); the common cell, with no special character, is found by one scan (a table look-up
+ * per byte: cells are short, and strcspn's setup per call cost 4% of analyze at 100,000 users)
+ * and written by one fwrite. */
+static void put_cell(FILE *f, const char *s, bool raw)
 {
-	size_t n = cell_scan(s);
+	size_t n = 0;
+	while (!cell_stop[(unsigned char)s[n]])
+		n++;
 	bool quote = s[n] != '\0';
 	if (quote)
-		wb_putc(w, '"');
+		putc_unlocked('"', f);
 	if (needs_guard(s, raw))
-		wb_putc(w, '\'');
+		putc_unlocked('\'', f);
 	if (!quote) {
-		wb_put(w, s, n);
+		fwrite_unlocked(s, 1, n, f);
 		return;
 	}
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
-			wb_putc(w, '"');
-		wb_putc(w, *p);
+			putc_unlocked('"', f);
+		putc_unlocked(*p, f);
 	}
-	wb_putc(w, '"');
+	putc_unlocked('"', f);
 }
 
-static void row(struct wbuf *w, const char *const *cells, size_t n, bool raw)
+static void row(FILE *f, const char *const *cells, size_t n, bool raw)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			wb_putc(w, ',');
-		put_cell(w, cells[i], raw);
+			putc_unlocked(',', f);
+		put_cell(f, cells[i], raw);
 	}
-	wb_put(w, "\r\n", 2);
+	fwrite_unlocked("\r\n", 1, 2, f);
 }
 
 void csv_row(FILE *f, const char *const *cells, size_t n, bool raw)
 {
-	struct wbuf w;
-	w.f = f;
-	w.n = 0;
-	row(&w, cells, n, raw);
-	wb_flush(&w);
+	row(f, cells, n, raw);
 }
 
 void csv_write_users(FILE *f, const struct user_set *users, bool raw)
 {
 	static const char *const head[] = { "Username", "Email", "FirstName", "LastName",
 					    "User_ID", "ARN" };
-	struct wbuf w;
-	w.f = f;
-	w.n = 0;
-	row(&w, head, 6, true);
+	row(f, head, 6, true);
 	for (size_t i = 0; i < users->n; i++) {
 		const struct user *u = &users->v[i];
 		const char *cells[] = { u->username, u->email, u->first_name, u->last_name, u->id,
 					u->arn };
-		row(&w, cells, 6, raw);
+		row(f, cells, 6, raw);
 	}
-	wb_flush(&w);
 }
 
 void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pairs *pairs,
@@ -138,10 +102,7 @@ void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pa
 		"User2_ID", "User2_Username", "User2_Email", "User2_FirstName", "User2_LastName",
 		"Reason"
 	};
-	struct wbuf w;
-	w.f = f;
-	w.n = 0;
-	row(&w, head, 11, true);
+	row(f, head, 11, true);
 	for (int k = 0; k < RULE_COUNT; k++) {
 		for (size_t i = 0; i < pairs->n[k]; i++) {
 			const struct rule_pair *p = &pairs->v[k][i];
@@ -149,8 +110,7 @@ void csv_write_pairs(FILE *f, const struct user_set *users, const struct rule_pa
 			const char *cells[] = { a->id, a->username, a->email, a->first_name,
 						a->last_name, b->id, b->username, b->email,
 						b->first_name, b->last_name, p->reason };
-			row(&w, cells, 11, raw);
+			row(f, cells, 11, raw);
 		}
 	}
-	wb_flush(&w);
 }

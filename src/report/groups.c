@@ -74,9 +74,20 @@ void report_groups_json(FILE *f, const struct groups_facts *g)
 	jsonesc_fput(f, g->ts ? g->ts : "");
 	fputs(",\"mode\":", f);
 	jsonesc_fput(f, match_mode_name(g->opts->mode));
-	fprintf(f, ",\"threshold\":%.4g,\"possible_from\":%.4g,\"users\":%zu,\"partial\":%s,"
-		   "\"clusters\":[",
+	fprintf(f, ",\"threshold\":%.4g,\"possible_from\":%.4g,\"users\":%zu,\"partial\":%s,",
 		g->opts->threshold, g->opts->possible, g->users->n, g->partial ? "true" : "false");
+	/* Which instance: what ties the file to an audit (null: not known). */
+	const char *inst[][2] = { { "id", g->inst.id }, { "alias", g->inst.alias },
+				  { "region", g->inst.region }, { "account", g->inst.account } };
+	fputs("\"instance\":{", f);
+	for (size_t i = 0; i < sizeof inst / sizeof inst[0]; i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", inst[i][0]);
+		if (inst[i][1] && *inst[i][1])
+			jsonesc_fput(f, inst[i][1]);
+		else
+			fputs("null", f);
+	}
+	fputs("},\"clusters\":[", f);
 	for (size_t c = 0; c < cs->n; c++) {
 		const struct cluster *k = &cs->v[c];
 		const struct user *keep = &g->users->v[k->keep];

@@ -6,23 +6,6 @@
 #include <string.h>
 
 #include "jsonesc.h"
-#include "report/wbuf.h"
-
-/* A string as JSON into the writer's buffer, by jsonesc's rules. */
-static void jb_string(struct wbuf *w, const char *s)
-{
-	wb_putc(w, '"');
-	for (;;) {
-		size_t n = jsonesc_plain(s);
-		wb_put(w, s, n);
-		if (!s[n])
-			break;
-		char e[6];
-		wb_put(w, e, jsonesc_byte((unsigned char)s[n], e));
-		s += n + 1;
-	}
-	wb_putc(w, '"');
-}
 
 static void member(FILE *f, bool *first, const char *key, const char *val)
 {
@@ -70,20 +53,11 @@ static void user_from_fields(FILE *f, const struct user *u)
 void report_json_users(FILE *f, const struct user_set *users)
 {
 	fputc_unlocked('[', f);
-	const char *done = NULL; /* raw text written since the last release */
 	for (size_t i = 0; i < users->n; i++) {
 		const struct user *u = &users->v[i];
 		fputs_unlocked(i ? ",\n" : "\n", f);
 		if (u->raw_len) {
 			fwrite_unlocked(u->raw, 1, u->raw_len, f);
-			/* text borrowed from a mapped input file: give the pages behind us back
-			 * (32 MiB at a time) so the whole file is never resident at once */
-			if (!done || u->raw < done)
-				done = u->raw;
-			else if ((size_t)(u->raw - done) >= ((size_t)32 << 20)) {
-				user_set_release_raw(users, done, u->raw);
-				done = u->raw;
-			}
 		} else {
 			user_from_fields(f, u);
 		}
@@ -91,53 +65,51 @@ void report_json_users(FILE *f, const struct user_set *users)
 	fputs_unlocked(users->n ? "\n]\n" : "]\n", f);
 }
 
-static void pair_user(struct wbuf *w, const struct user *u)
+#define PUT_LIT(f, lit) fwrite_unlocked((lit), 1, sizeof(lit) - 1, (f))
+
+static void pair_user(FILE *f, const struct user *u)
 {
-	WB_LIT(w, "{\"Id\":");
-	jb_string(w, u->id);
-	WB_LIT(w, ",\"Username\":");
-	jb_string(w, u->username);
-	WB_LIT(w, ",\"Email\":");
-	jb_string(w, u->email);
-	WB_LIT(w, ",\"FirstName\":");
-	jb_string(w, u->first_name);
-	WB_LIT(w, ",\"LastName\":");
-	jb_string(w, u->last_name);
-	wb_putc(w, '}');
+	PUT_LIT(f, "{\"Id\":");
+	jsonesc_fput(f, u->id);
+	PUT_LIT(f, ",\"Username\":");
+	jsonesc_fput(f, u->username);
+	PUT_LIT(f, ",\"Email\":");
+	jsonesc_fput(f, u->email);
+	PUT_LIT(f, ",\"FirstName\":");
+	jsonesc_fput(f, u->first_name);
+	PUT_LIT(f, ",\"LastName\":");
+	jsonesc_fput(f, u->last_name);
+	putc_unlocked('}', f);
 }
 
 void report_json_pairs(FILE *f, const struct user_set *users, const struct rule_pairs *pairs)
 {
 	static const char *const keys[RULE_COUNT] = { "duplicate_emails", "duplicate_usernames",
 						      "duplicate_names" };
-	struct wbuf w;
-	w.f = f;
-	w.n = 0;
-	wb_putc(&w, '{');
+	putc_unlocked('{', f);
 	for (int k = 0; k < RULE_COUNT; k++) {
 		if (k)
-			wb_putc(&w, ',');
-		WB_LIT(&w, "\n  \"");
-		wb_put(&w, keys[k], strlen(keys[k]));
-		WB_LIT(&w, "\": [");
+			putc_unlocked(',', f);
+		PUT_LIT(f, "\n  \"");
+		fputs_unlocked(keys[k], f);
+		PUT_LIT(f, "\": [");
 		for (size_t i = 0; i < pairs->n[k]; i++) {
 			const struct rule_pair *p = &pairs->v[k][i];
 			if (i)
-				WB_LIT(&w, ",\n    {\"user1\":");
+				PUT_LIT(f, ",\n    {\"user1\":");
 			else
-				WB_LIT(&w, "\n    {\"user1\":");
-			pair_user(&w, &users->v[p->a]);
-			WB_LIT(&w, ",\"user2\":");
-			pair_user(&w, &users->v[p->b]);
-			WB_LIT(&w, ",\"reason\":");
-			jb_string(&w, p->reason);
-			wb_putc(&w, '}');
+				PUT_LIT(f, "\n    {\"user1\":");
+			pair_user(f, &users->v[p->a]);
+			PUT_LIT(f, ",\"user2\":");
+			pair_user(f, &users->v[p->b]);
+			PUT_LIT(f, ",\"reason\":");
+			jsonesc_fput(f, p->reason);
+			putc_unlocked('}', f);
 		}
 		if (pairs->n[k])
-			WB_LIT(&w, "\n  ]");
+			PUT_LIT(f, "\n  ]");
 		else
-			wb_putc(&w, ']');
+			putc_unlocked(']', f);
 	}
-	WB_LIT(&w, "\n}\n");
-	wb_flush(&w);
+	PUT_LIT(f, "\n}\n");
 }

@@ -3,18 +3,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "isotime.h"
 #include "buf.h"
+#include "grow.h"
+#include "isotime.h"
+#include "mem.h"
 #include "model/user_json.h"
 
 #if defined(__SSE2__)
@@ -28,16 +28,8 @@
 
 #define JR_MAX_DEPTH 64                  /* nesting allowed inside one document */
 #define JR_SCRATCH_MAX ((size_t)1 << 30) /* one user's unescaped fields and compacted text */
-#define JR_RELEASE_STEP ((size_t)64 << 20) /* give parsed input pages back every 64 MiB */
-#define JR_AHEAD ((size_t)64 << 20)        /* map input in ahead, 64 MiB at a time */
-#define JR_BORROW_MIN ((size_t)16 << 20)   /* from this size the users borrow their raw text */
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22 /* Linux 5.14; older kernels refuse it and pages fault in one by one */
-#endif
+#define JR_INPUT_MAX ((size_t)1 << 40)   /* one input file (a million users are ~750 MB) */
+#define JR_READ_CHUNK ((size_t)1 << 20)  /* read(2) asks for at least this much at a time */
 
 enum uf {
 	UF_ID, UF_ARN, UF_USERNAME, UF_FIRST, UF_LAST, UF_EMAIL, UF_EMAIL2, UF_MOBILE, UF_DESK,
@@ -50,6 +42,7 @@ struct jr {
 	const char *base, *p, *end;
 	const char *path;
 	const char *fail_at;        /* first error position, NULL while all is well */
+	enum cd_result rc;          /* with fail_at: CD_INPUT, or CD_NOMEM where memory ran out */
 	char msg[256];
 	struct buf scratch;         /* current user's field values, NUL-separated */
 	struct buf key;             /* an object key that had escapes */
@@ -60,11 +53,6 @@ struct jr {
 	bool set[UF_COUNT];
 	double last_modified;
 	bool spaced;                /* white space seen inside the current user */
-	const char *released;       /* input before this was handed back to the kernel */
-	const char *populated;      /* input mapped in ahead up to here */
-	char *heap_top;             /* the heap's end when last populated */
-	bool mapped;
-	bool borrow;                /* the set owns the mapping: users reference their raw text */
 	bool doc_has_users;         /* the current document had a "Users" or "User" member */
 	struct user_set *users;
 	struct source_meta *meta;
@@ -78,6 +66,7 @@ static bool fail(struct jr *r, const char *at, const char *fmt, ...)
 	if (r->fail_at)
 		return false;
 	r->fail_at = at ? at : r->p;
+	r->rc = CD_INPUT;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(r->msg, sizeof r->msg, fmt, ap);
@@ -89,7 +78,11 @@ static bool oom(struct jr *r, enum cd_result rc)
 {
 	if (rc == CD_TOOBIG)
 		return fail(r, r->p, "a user is larger than %zu bytes", (size_t)JR_SCRATCH_MAX);
-	return fail(r, r->p, "out of memory");
+	if (!r->fail_at) {
+		fail(r, r->p, "out of memory");
+		r->rc = CD_NOMEM;
+	}
+	return false;
 }
 
 static inline bool is_ws(char c)
@@ -552,21 +545,15 @@ static bool security_profiles(struct jr *r, int depth)
 			if (more == 0)
 				break;
 		}
-	if (n > r->idcap) {
-		size_t cap = n < 16 ? 16 : n * 2;
-		const char **v = realloc(r->idv, cap * sizeof *v);
-		if (!v)
-			return oom(r, CD_NOMEM);
-		r->idv = v;
-		r->idcap = cap;
-	}
+	enum cd_result rc;
+	if ((rc = ARRAY_GROW(r->idv, n, r->idcap, GROW_MAX_ELEMS)) != CD_OK)
+		return oom(r, CD_NOMEM);
 	/* str() refuses \u0000, so each element ends at its NUL. */
 	const char *p = r->ids.data;
 	for (size_t i = 0; i < n; i++) {
 		r->idv[i] = p;
 		p += strlen(p) + 1;
 	}
-	enum cd_result rc;
 	r->off[UF_SECPROF] = r->scratch.len;
 	if ((rc = user_canon_ids(r->idv, n, &r->scratch)) != CD_OK)
 		return oom(r, rc);
@@ -647,34 +634,6 @@ static enum cd_result compact(struct buf *out, const char *s, size_t n)
 	return rc;
 }
 
-/* The input window: pages ahead are mapped in 64 MiB at a time (one call instead of a page
- * fault per 4 KiB, which is what dominates on virtual machines), and parsed pages are handed
- * back, so the file never counts fully in the peak RSS whatever its size. */
-static void window_input(struct jr *r)
-{
-	if (!r->mapped)
-		return;
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	if ((size_t)(r->populated - r->p) < JR_AHEAD / 2 && r->populated < r->end) {
-		uintptr_t from = (uintptr_t)r->populated & ~(page - 1);
-		size_t len = (size_t)(r->end - r->populated) < JR_AHEAD ? (size_t)(r->end - r->populated)
-									: JR_AHEAD;
-		madvise((void *)from, len + ((uintptr_t)r->populated - from), MADV_POPULATE_READ);
-		r->populated += len;
-	}
-	/* Borrowed text is read again by the reports, but a clean page of a private file mapping
-	 * that is given back comes back from the page cache (the file) when it is touched again:
-	 * the reports fault in what they need, while the matching, which never reads the raw
-	 * text, runs without the file's hundreds of megabytes in its resident set. */
-	if ((size_t)(r->p - r->released) < JR_RELEASE_STEP)
-		return;
-	uintptr_t from = ((uintptr_t)r->released + page - 1) & ~(page - 1);
-	uintptr_t to = (uintptr_t)r->p & ~(page - 1);
-	if (to > from)
-		madvise((void *)from, to - from, MADV_DONTNEED);
-	r->released = r->p;
-}
-
 static bool one_user(struct jr *r)
 {
 	const char *start = r->p;
@@ -691,20 +650,22 @@ static bool one_user(struct jr *r)
 	struct user_fields f;
 	enum cd_result rc;
 	memset(&f, 0, sizeof f);
+	/* The input buffer is freed after loading, so the set keeps a copy of the User's text as
+	 * received: compacted into scratch, with the values, when it held white space; otherwise
+	 * copied straight from the input (a pass less over the text than through scratch). */
 	size_t n = (size_t)(r->p - start);
-	size_t raw_off = 0;
+	size_t raw_off = r->scratch.len;
 	if (r->spaced) {
-		raw_off = r->scratch.len;
 		if ((rc = compact(&r->scratch, start, n)) != CD_OK)
 			return oom(r, rc);
 		f.raw_len = r->scratch.len - raw_off;
 	} else {
-		f.raw = start;
 		f.raw_len = n;
+		if (!(f.raw = user_set_strdup(r->users, start, n)))
+			return oom(r, CD_NOMEM);
 	}
 	/* Pointers only now: compact() may have moved the scratch buffer. The user's values
-	 * (NUL-separated in scratch, with the compacted text when there was white space) go
-	 * into the set in one copy instead of one per field. */
+	 * (NUL-separated in scratch) go into the set in one copy instead of one per field. */
 	const char *copy = user_set_strdup(r->users, r->scratch.data, r->scratch.len);
 	if (!copy)
 		return oom(r, CD_NOMEM);
@@ -718,28 +679,9 @@ static bool one_user(struct jr *r)
 		*dst[i] = r->set[i] ? copy + r->off[i] : NULL;
 	if (r->spaced)
 		f.raw = copy + raw_off;
-	else if (!r->borrow && !(f.raw = user_set_strdup(r->users, start, n)))
-		return oom(r, CD_NOMEM);
 	f.last_modified = r->last_modified;
 	if ((rc = user_set_add_borrowed(r->users, &f)) != CD_OK)
-		return oom(r, rc);
-	/* When the heap grew (the arena's blocks come from it when the caller raised
-	 * M_MMAP_THRESHOLD, as analyze does), ask for huge pages and fault the new part in with
-	 * one call: a trap per 4 KiB page and the TLB misses of small pages cost about a quarter
-	 * of the load time of a million users on a virtual machine. Failures are harmless. */
-	char *top = sbrk(0);
-	if (top != (char *)-1 && top > r->heap_top) {
-		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-		if (r->heap_top) {
-			uintptr_t from = ((uintptr_t)r->heap_top + page - 1) & ~(page - 1);
-			if ((uintptr_t)top > from) {
-				madvise((void *)from, (uintptr_t)top - from, MADV_HUGEPAGE);
-				madvise((void *)from, (uintptr_t)top - from, MADV_POPULATE_WRITE);
-			}
-		}
-		r->heap_top = top;
-	}
-	window_input(r);
+		return oom(r, CD_NOMEM); /* CD_TOOBIG there: 2^32 users, not one large user */
 	return true;
 }
 
@@ -855,34 +797,53 @@ static void position(const char *base, const char *at, size_t *line, size_t *col
 	*col = c;
 }
 
-/* A mapped file that shrinks or vanishes under us (another process truncating or rewriting
- * it while we read) makes the next touch of a missing page raise SIGBUS. Users borrow their
- * raw text from the mapping for the whole run, so that can happen long after loading: one
- * clear line and the local-I/O exit status instead of a crash. The reports are only renamed
- * into place at the end, so none is left half-written under its real name (a hidden
- * temporary file and the run's log may stay behind). */
-static void on_sigbus(int sig)
+/* Reads all of fd into *data (*size bytes) with read(2), into one buffer that grows to the
+ * file's size (known up front for a regular file, so one allocation) or by doubling for a pipe.
+ * Plain reads, not a mapping: nothing can vanish under the parser when another process
+ * truncates the file, and the users copy what they keep, so the buffer is freed after
+ * parsing. The buffer asks for huge pages: analyze of 100,000 users (73 MB) took 77,900 page
+ * faults without the hint and 59,400 with it. */
+static enum cd_result read_input(int fd, const struct stat *st, char **data, size_t *size,
+				 const char *path, char *err, size_t errlen)
 {
-	(void)sig;
-	static const char msg[] = ": error: an input file was truncated or replaced while it was "
-				  "being read; the run stopped and its reports are not complete\n";
-	const char *name = program_invocation_short_name;
-	ssize_t w = write(STDERR_FILENO, name, strlen(name));
-	w = write(STDERR_FILENO, msg, sizeof msg - 1);
-	(void)w;
-	_exit(5); /* CD_IO's exit status (docs/exit-codes.md) */
-}
-
-static void guard_sigbus(void)
-{
-	struct sigaction old;
-	if (sigaction(SIGBUS, NULL, &old) == 0 && old.sa_handler == on_sigbus)
-		return;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigbus;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	char *b = NULL;
+	size_t n = 0, cap = 0;
+	enum cd_result rc;
+	if (S_ISREG(st->st_mode) && st->st_size > 0 && (uint64_t)st->st_size < JR_INPUT_MAX) {
+		if ((rc = ARRAY_GROW(b, (size_t)st->st_size + 1, cap, JR_INPUT_MAX)) != CD_OK)
+			goto fail;
+		mem_advise_huge(b, cap);
+	}
+	for (;;) {
+		/* full (a regular file has room for its size and one byte more, where the read
+		 * that says "end of file" goes): room for at least a chunk more */
+		if (n == cap) {
+			if ((rc = ARRAY_GROW(b, n + JR_READ_CHUNK, cap, JR_INPUT_MAX)) != CD_OK)
+				goto fail;
+			mem_advise_huge(b, cap);
+		}
+		ssize_t got = read(fd, b + n, cap - n);
+		if (got == 0)
+			break;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+			free(b);
+			return CD_INPUT;
+		}
+		n += (size_t)got;
+	}
+	*data = b;
+	*size = n;
+	return CD_OK;
+fail:
+	if (rc == CD_TOOBIG)
+		snprintf(err, errlen, "'%s' is larger than %zu bytes", path, (size_t)JR_INPUT_MAX);
+	else
+		snprintf(err, errlen, "out of memory reading '%s'", path);
+	free(b);
+	return rc == CD_TOOBIG ? CD_INPUT : CD_NOMEM;
 }
 
 enum cd_result source_file_load(const char *path, struct user_set *users, struct source_meta *meta,
@@ -894,8 +855,7 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 	buf_init(&r.scratch, JR_SCRATCH_MAX);
 	buf_init(&r.key, 1 << 20);
 	buf_init(&r.ids, JR_SCRATCH_MAX);
-	char *data = NULL; /* read() fallback for pipes and stdin */
-	void *map = MAP_FAILED;
+	char *data = NULL;
 	size_t size = 0;
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -915,54 +875,9 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 		rc = CD_INPUT;
 		goto out;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		size = (size_t)st.st_size;
-		map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map != MAP_FAILED) {
-			guard_sigbus();
-			madvise(map, size, MADV_SEQUENTIAL);
-			r.base = map;
-			r.mapped = true;
-			/* A big file: the set keeps the mapping and the users point into it for
-			 * their raw text instead of copying it (a million users: ~600 MB less to
-			 * zero and copy, a third of the load time); from here on the set unmaps
-			 * it. Small files keep copies, NUL-terminated as before. */
-			if (size >= JR_BORROW_MIN && user_set_adopt_map(users, map, size) == CD_OK) {
-				r.borrow = true;
-				map = MAP_FAILED;
-			}
-		}
-	}
-	if (!r.base) {
-		struct buf in = BUF_INIT(SIZE_MAX / 2);
-		char chunk[65536];
-		ssize_t got;
-		while ((got = read(fd, chunk, sizeof chunk)) != 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0) {
-				snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-				buf_release(&in);
-				rc = CD_INPUT;
-				goto out;
-			}
-			if (buf_append(&in, chunk, (size_t)got) != CD_OK) {
-				snprintf(err, errlen, "out of memory reading '%s'", path);
-				buf_release(&in);
-				rc = CD_NOMEM;
-				goto out;
-			}
-		}
-		data = buf_detach(&in, &size);
-		if (!data) {
-			snprintf(err, errlen, "out of memory reading '%s'", path);
-			rc = CD_NOMEM;
-			goto out;
-		}
-		r.base = data;
-	}
-	r.p = r.released = r.populated = r.base;
-	window_input(&r);
+	if ((rc = read_input(fd, &st, &data, &size, path, err, errlen)) != CD_OK)
+		goto out;
+	r.base = r.p = data ? data : "";
 	r.end = r.base + size;
 	r.path = path;
 	r.users = users;
@@ -971,11 +886,9 @@ enum cd_result source_file_load(const char *path, struct user_set *users, struct
 		size_t line, col;
 		position(r.base, r.fail_at, &line, &col);
 		snprintf(err, errlen, "'%s':%zu:%zu: %s", path, line, col, r.msg);
-		rc = strncmp(r.msg, "out of memory", 13) == 0 ? CD_NOMEM : CD_INPUT;
+		rc = r.rc;
 	}
 out:
-	if (map != MAP_FAILED)
-		munmap(map, size);
 	free(data);
 	if (fd >= 0 && !is_stdin)
 		close(fd);

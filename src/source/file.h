@@ -16,9 +16,11 @@ struct source_meta {
  *   [ User, User, ... ]                      (all_users_*.json, DescribeUser User objects)
  *   { "Users": [ User, ... ], ... }          (connect-emu instances; other keys ignored)
  *   { "User": {...} } { "User": {...} } ...  (concatenated `aws connect describe-user` output)
- * Parses one user at a time, so memory stays proportional to the users, not the JSON tree.
+ * Reads the input with read(2) ('-': standard input), then parses it one user at a time
+ * without a JSON tree; each user keeps a copy of its values and text, so memory is the
+ * input (freed on return) plus the users.
  * On bad input returns CD_INPUT with one line in err naming the file, the line:column and the
- * problem; `users` may then hold a partial set that the caller releases. meta may be NULL. */
+ * problem (CD_NOMEM when memory ran out); `users` may then hold a partial set that the caller releases. meta may be NULL. */
 enum cd_result source_file_load(const char *path, struct user_set *users, struct source_meta *meta,
 				char *err, size_t errlen);
 

@@ -242,7 +242,7 @@ expect_grep "credential_process: key hint" '^key id: +\.\.\.4321$' "$TMP/out"
 expect_grep "credential_process: expiration" '^temporary: +yes, expires 2099-01-01T00:00:00Z' "$TMP/out"
 expect_grep "credential_process: stderr passed through" '^from the process on stderr$' "$TMP/err"
 no_secrets "credential_process"
-# the huge-pages re-run gives the process the user's own environment back
+# the process gets the user's own environment (no tunables or marker of ours)
 expect_eq "credential_process: no GLIBC_TUNABLES of ours, no marker" "$(cat "$TMP/proc.env")" ""
 GLIBC_TUNABLES=glibc.malloc.check=0 "$CD_BIN" whoami --profile proc >/dev/null 2>&1
 expect_eq "credential_process: the user's GLIBC_TUNABLES as given" "$(cat "$TMP/proc.env")" "GLIBC_TUNABLES=glibc.malloc.check=0"

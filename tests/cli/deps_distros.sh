@@ -64,7 +64,7 @@ expect_eq "AL2023 demo: + libmicrohttpd-devel" "$(installs)" \
 	"install -y -q --allowerasing gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel libmicrohttpd-devel"
 expect_rc "Fedora all: exit 0" 0 deps "$(osr fedora)" all
 expect_eq "Fedora all: + cmocka, the test tools, boto3 and the first aws CLI name that exists" "$(installs)" \
-	"install -y -q gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel libmicrohttpd-devel libcmocka-devel python3 curl openssl time python3-boto3 awscli-2"
+	"install -y -q gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel libmicrohttpd-devel libcmocka-devel python3 curl openssl time python3-boto3 awscli-2 strace chromium"
 
 FAKE_INSTALLED="gcc make pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel utf8proc-devel"
 expect_rc "AL2023 tool, all there: exit 0" 0 deps "$AL" tool
@@ -72,7 +72,7 @@ expect_eq "... dnf not asked to install" "$(installs)" ""
 FAKE_INSTALLED="gcc make" FAKE_ABSENT="utf8proc-devel libcmocka-devel awscli-2 awscli2"
 expect_rc "AL2023 all, utf8proc-devel and libcmocka-devel absent: exit 1" 1 deps "$AL" all
 expect_eq "... the available ones are installed" "$(installs)" \
-	"install -y -q --allowerasing pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel libmicrohttpd-devel python3 curl openssl time python3-boto3"
+	"install -y -q --allowerasing pkgconf-pkg-config libcurl-devel openssl-devel jansson-devel sqlite-devel libmicrohttpd-devel python3 curl openssl time python3-boto3 strace chromium"
 expect_eq "... two lines per absent package, one for skipped test tools, one for installing" "$(wc -l <"$TMP/err")" "6"
 expect_grep "... utf8proc-devel named" '^deps: utf8proc-devel is not in the enabled repositories of amzn test\.$' "$TMP/err"
 expect_grep "... with what to do (SPAL)" '^deps:   enable SPAL .*then run scripts/deps.sh all again\.$' "$TMP/err"
@@ -88,7 +88,7 @@ expect_eq "Debian tool: apt-get update, then the five -dev packages" "$(installs
 install -y -qq --no-install-recommends build-essential pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev libutf8proc-dev"
 expect_rc "Ubuntu (ID_LIKE debian) all: exit 0" 0 deps "$(osr ubuntu debian)" all
 expect_grep "... apt-get installs libmicrohttpd-dev and libcmocka-dev" \
-	'^apt-get install .* libmicrohttpd-dev libcmocka-dev python3 curl openssl time python3-boto3 awscli$' "$FAKE_LOG"
+	'^apt-get install .* libmicrohttpd-dev libcmocka-dev python3 curl openssl time python3-boto3 awscli strace chromium$' "$FAKE_LOG"
 mkdir -p "$TMP/bare" && ln -s "$FAKE/grep" "$FAKE/sed" "$FAKE/id" "$TMP/bare/"
 FAKE_PATH=$TMP/bare expect_rc "an unknown distribution without apt-get or dnf: exit 1" 1 deps "$(osr plan9)" tool
 expect_eq "... in one line" "$(wc -l <"$TMP/err")" "1"

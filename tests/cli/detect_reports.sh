@@ -37,8 +37,13 @@ expect_grep "possible CSV header" '^User1_ID,User1_Username,User1_Email,User1_Fi
 # The page: self-contained and escaped.
 expect_no_grep "html has no script element from the data" '<script>alert' "$html"
 expect_grep "html shows the escaped value" '&lt;script&gt;alert\(1\)&lt;/script&gt;' "$html"
-expect_no_grep "html loads nothing from outside" '(src|href)=' "$html"
-expect_grep "html names the keeper" 'Keep <b>jdoe</b>: linked to a directory user' "$html"
+expect_no_grep "html loads nothing: no src attribute" 'src=' "$html"
+expect_no_grep "html links only to files of the same folder" 'href="([^"#]*[/:]|[^"#]*\.\.)' "$html"
+expect_grep "html allows only its own script, by hash" \
+	"content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-[A-Za-z0-9+/]{43}='" "$html"
+expect_eq "html has two script elements: the data and the one script" \
+	"$(grep -o '<script[^>]*>' "$html" | tr '\n' ' ')" '<script type="application/json" id=data> <script> '
+expect_grep "html data names the keeper and its reason" '"jdoe",.*"linked to a directory user"|\[[0-9.]+,[0-9]+,0,\[.*"jdoe"' "$html"
 
 # The four compatible files do not change with the match mode.
 cls=$TMP/cls

@@ -60,6 +60,27 @@ static void sinks_agree_and_round_trip(void **state)
 	buf_release(&b);
 }
 
+/* The script-safe form: no '<' and no raw U+2028/U+2029 in the output, every other byte as
+ * jsonesc_fput writes it, and jansson still reads back the original. */
+static void script_safe(void **state)
+{
+	const char *in = "a</script><!--x\xe2\x80\xa8y\xe2\x80\xa9z\xe2\x82\xac\"\\\n\x01 <img>";
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *f = open_memstream(&mem, &memlen);
+	jsonesc_fput_script(f, in);
+	fclose(f);
+	assert_string_equal(mem, "\"a\\u003c/script>\\u003c!--x\\u2028y\\u2029z\xe2\x82\xac\\\"\\\\\\n"
+				 "\\u0001 \\u003cimg>\"");
+	assert_null(memchr(mem, '<', memlen));
+	json_error_t je;
+	json_t *v = json_loadb(mem, memlen, JSON_DECODE_ANY, &je);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(v), in);
+	json_decref(v);
+	free(mem);
+}
+
 static void cap_reported(void **state)
 {
 	struct buf b = BUF_INIT(8);
@@ -72,6 +93,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(byte_rules),
 		cmocka_unit_test(sinks_agree_and_round_trip),
+		cmocka_unit_test(script_safe),
 		cmocka_unit_test(cap_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
