@@ -135,8 +135,10 @@ const char *emu_auth_check(const struct emu_auth *a, const struct emu_auth_reque
 		     "The security token included in the request is invalid.");
 	if (strcmp(ap.term, "aws4_request"))
 		FAIL("IncompleteSignatureException", "Credential should be scoped with a valid terminator: 'aws4_request'");
-	if (strcmp(ap.service, "connect"))
-		FAIL("InvalidSignatureException", "Credential should be scoped to correct service: 'connect'. ");
+	const char *service = rq->service && *rq->service ? rq->service : "connect";
+	if (strcmp(ap.service, service))
+		FAIL("InvalidSignatureException", "Credential should be scoped to correct service: '%s'. ",
+		     service);
 	if (strcmp(ap.region, a->region))
 		FAIL("InvalidSignatureException",
 		     "Credential should be scoped to a valid region. ");
@@ -194,7 +196,7 @@ const char *emu_auth_check(const struct emu_auth *a, const struct emu_auth_reque
 	struct sigv4_request req = {
 		.method = rq->method, .host = host, .path = rq->path, .query = rq->query,
 		.headers = extra, .nheaders = nextra, .body = rq->body, .body_len = rq->body_len,
-		.region = a->region, .service = "connect", .when = when,
+		.region = a->region, .service = service, .when = when,
 	};
 	struct sigv4_signed out;
 	if (sigv4_sign(&req, &creds, &out, err, sizeof err) != CD_OK)

@@ -24,6 +24,7 @@ struct emu_auth_request {
 	const char *(*header)(void *ctx, const char *name);
 	void *ctx;
 	time_t now;
+	const char *service;       /* the signing name it must be scoped to; NULL: "connect" */
 };
 
 /* NULL when the request is properly signed; otherwise the error name the service uses

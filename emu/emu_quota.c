@@ -8,7 +8,9 @@
 #include <time.h>
 
 const char *const emu_op_names[EMU_OP_COUNT] = {
-	"ListUsers", "DescribeUser", "SearchUsers", "ListInstances",
+	"ListUsers", "DescribeUser", "SearchUsers", "ListInstances", "DeleteUser", "CreateUser",
+	"ListQuickConnects", "DescribeQuickConnect", "DeleteQuickConnect", "ListUserProficiencies",
+	"AssociateUserProficiencies",
 };
 
 int emu_op_find(const char *name, size_t len)

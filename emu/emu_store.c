@@ -441,6 +441,7 @@ void emu_store_close(struct emu_store *s)
 }
 
 const char *emu_store_instance_id(const struct emu_store *s) { return s->instance_id; }
+const char *emu_store_instance_arn(const struct emu_store *s) { return s->arn; }
 const char *emu_store_region(const struct emu_store *s) { return s->region; }
 
 bool emu_store_is_instance(const struct emu_store *s, const char *id)
@@ -729,4 +730,109 @@ void emu_store_reset_counts(struct emu_store *s)
 	atomic_store(&s->distinct, 0);
 	atomic_store(&s->again, 0);
 	pthread_rwlock_unlock(&s->lock);
+}
+
+/* ---- the remediation operations ---- */
+
+enum cd_result emu_store_delete(struct emu_store *s, const char *id)
+{
+	enum cd_result r = CD_NOT_FOUND;
+	pthread_rwlock_wrlock(&s->lock);
+	struct emu_user *u = find_user(s, id);
+	if (u && !u->deleted) {
+		u->deleted = true;
+		s->live--;
+		r = CD_OK;
+	}
+	pthread_rwlock_unlock(&s->lock);
+	return r;
+}
+
+bool emu_store_exists(struct emu_store *s, const char *id)
+{
+	pthread_rwlock_rdlock(&s->lock);
+	struct emu_user *u = find_user(s, id);
+	bool yes = u && !u->deleted;
+	pthread_rwlock_unlock(&s->lock);
+	return yes;
+}
+
+enum cd_result emu_store_create(struct emu_store *s, json_t *request, char id_out[37],
+				char *arn_out, size_t arnlen, char *err, size_t errlen)
+{
+	/* CreateUserRequest members a User carries back in DescribeUser (Password is not one) */
+	static const char *const copy[] = {
+		"Username", "IdentityInfo", "PhoneConfig", "DirectoryUserId", "SecurityProfileIds",
+		"RoutingProfileId", "HierarchyGroupId", "Tags", "AutoAcceptConfigs",
+		"AfterContactWorkConfigs", "PhoneNumberConfigs", "PersistentConnectionConfigs",
+		"VoiceEnhancementConfigs",
+	};
+	enum cd_result r = CD_NOMEM;
+	const char *username = jstr(request, "Username");
+	json_t *user = json_object();
+	if (!user)
+		return CD_NOMEM;
+	pthread_rwlock_wrlock(&s->lock);
+	for (size_t k = 0; k < s->n; k++)
+		if (!s->v[k].deleted && !strcmp(s->v[k].username, username)) {
+			snprintf(err, errlen, "User with username %.64s already exists", username);
+			r = CD_INPUT;
+			goto out;
+		}
+	char id[37], arn[512];
+	do
+		uuid_from(&s->rng, id);
+	while (find_user(s, id));
+	snprintf(arn, sizeof arn, "%s/agent/%s", s->arn, id);
+	json_object_set_new(user, "Id", json_string(id));
+	json_object_set_new(user, "Arn", json_string(arn));
+	for (size_t i = 0; i < sizeof copy / sizeof *copy; i++) {
+		json_t *v = json_object_get(request, copy[i]);
+		if (v)
+			json_object_set(user, copy[i], v);
+	}
+	json_object_set_new(user, "LastModifiedTime", json_real(wall_now()));
+	json_object_set_new(user, "LastModifiedRegion", json_string(s->region));
+	if ((r = push_user(s, user)) != CD_OK)
+		goto out;
+	s->serial++;
+	memcpy(id_out, id, 37);
+	snprintf(arn_out, arnlen, "%s", arn);
+out:
+	pthread_rwlock_unlock(&s->lock);
+	json_decref(user);
+	return r;
+}
+
+enum cd_result emu_store_patch_quiet(struct emu_store *s, const char *id, json_t *patch)
+{
+	enum cd_result r = CD_NOT_FOUND;
+	json_t *user = NULL;
+	pthread_rwlock_wrlock(&s->lock);
+	struct emu_user *u = find_user(s, id);
+	if (!u || u->deleted)
+		goto out;
+	r = CD_NOMEM;
+	if (!json_is_object(patch) || !(user = user_object(u)) ||
+	    json_object_update_recursive(user, patch))
+		goto out;
+	r = user_build(u, user);
+out:
+	pthread_rwlock_unlock(&s->lock);
+	json_decref(user);
+	return r;
+}
+
+enum cd_result emu_store_live_ids(struct emu_store *s, struct buf *out)
+{
+	pthread_rwlock_rdlock(&s->lock);
+	enum cd_result r = buf_putc(out, '[');
+	bool first = true;
+	for (size_t k = 0; k < s->n && r == CD_OK; k++)
+		if (!s->v[k].deleted)
+			r = report_id(out, &first, s->v[k].id);
+	if (r == CD_OK)
+		r = buf_putc(out, ']');
+	pthread_rwlock_unlock(&s->lock);
+	return r;
 }

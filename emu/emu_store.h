@@ -32,6 +32,7 @@ enum cd_result emu_store_open(struct emu_store **out, const struct user_set *use
 void emu_store_close(struct emu_store *s);
 
 const char *emu_store_instance_id(const struct emu_store *s);
+const char *emu_store_instance_arn(const struct emu_store *s); /* quick connect ARNs */
 const char *emu_store_region(const struct emu_store *s);
 /* true when `id` names this instance by its id or its full ARN. */
 bool emu_store_is_instance(const struct emu_store *s, const char *id);
@@ -57,6 +58,20 @@ enum cd_result emu_store_mutate(struct emu_store *s, unsigned modify, unsigned c
  * CD_NOT_FOUND for an unknown or deleted user, CD_INPUT for a bad patch. */
 enum cd_result emu_store_update(struct emu_store *s, const char *id, json_t *patch, char *err,
 				size_t errlen);
+
+/* The remediation operations (emu/server_act.c). Delete makes user `id` a tombstone
+ * (CD_NOT_FOUND when unknown or deleted already). Create adds a user from a CreateUser request
+ * (Username and the profile fields; Password is never stored) with a fresh Id, writing it to
+ * id_out and its Arn to arn_out; CD_INPUT when the Username is taken (err says so). */
+enum cd_result emu_store_delete(struct emu_store *s, const char *id);
+enum cd_result emu_store_create(struct emu_store *s, json_t *request, char id_out[37],
+				char *arn_out, size_t arnlen, char *err, size_t errlen);
+bool emu_store_exists(struct emu_store *s, const char *id);
+/* Merges `patch` into user `id` without counting it as a change or touching LastModifiedTime:
+ * for what the generator's resources file adds (Tags) before serving starts. */
+enum cd_result emu_store_patch_quiet(struct emu_store *s, const char *id, json_t *patch);
+/* Appends the Ids of the live users as a JSON array. */
+enum cd_result emu_store_live_ids(struct emu_store *s, struct buf *out);
 
 struct emu_store_counts {
 	size_t users;     /* live users */

@@ -5,9 +5,10 @@
 
 #include "emu_commands.h"
 #include "gen.h"
+#include "gen_resources.h"
 #include "log.h"
 
-enum { OPT_DUP_RATE, OPT_INSTANCE_ID, OPT_OUT, OPT_QUIET, OPT_REGION, OPT_SEED, OPT_TRUTH,
+enum { OPT_DUP_RATE, OPT_INSTANCE_ID, OPT_OUT, OPT_QUIET, OPT_REGION, OPT_RESOURCES, OPT_SEED, OPT_TRUTH,
 	OPT_USERS };
 
 static const struct cli_opt generate_opts[] = {
@@ -17,6 +18,7 @@ static const struct cli_opt generate_opts[] = {
 	{ "out", 'o', "FILE", OPT_OUT, "where to write the instance JSON ('-' for standard output)" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "print nothing but errors" },
 	{ "region", 0, "R", OPT_REGION, "region in Arns and LastModifiedRegion (default us-east-1)" },
+	{ "resources", 0, "FILE", OPT_RESOURCES, "also write quick connects, proficiencies and tags for the users here (serve --resources)" },
 	{ "seed", 0, "S", OPT_SEED, "seed: the same seed gives the same bytes (default 1)" },
 	{ "truth", 0, "FILE", OPT_TRUTH, "also write the planted pairs and distractors here" },
 	{ "users", 'n', "N", OPT_USERS, "number of accounts, planted duplicates included" },
@@ -24,7 +26,7 @@ static const struct cli_opt generate_opts[] = {
 
 struct generate_args {
 	struct gen_opts g;
-	const char *out, *truth;
+	const char *out, *truth, *resources;
 	int have_users, quiet;
 };
 
@@ -61,6 +63,9 @@ static enum cd_result generate_opt(void *ctx, int id, const char *arg, char *err
 	case OPT_SEED:
 		rc = cli_uint("seed", arg, 0, ~0ULL, &v, err, errlen);
 		a->g.seed = v;
+		break;
+	case OPT_RESOURCES:
+		a->resources = arg;
 		break;
 	case OPT_TRUTH:
 		a->truth = arg;
@@ -111,6 +116,8 @@ static enum cd_result generate_run(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = gen_files(&a.g, a.out, a.truth, err, sizeof err);
+	if (rc == CD_OK && a.resources)
+		rc = gen_resources_write(&a.g, a.resources, err, sizeof err);
 	if (rc != CD_OK) {
 		log_error("%s", err[0] ? err : "generation failed");
 		goto out;

@@ -16,8 +16,9 @@
 #define EMU_DEFAULT_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 enum {
-	O_AKID, O_BURST, O_DATA, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE, O_INSTANCE, O_LATENCY,
-	O_MUTATE, O_PORT, O_RATE, O_REGION, O_SECRET, O_SEED, O_TOKEN, O_SLOW, O_TRUTH, O_USERS,
+	O_AKID, O_BURST, O_DATA, O_DENY_SQ, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE, O_INSTANCE,
+	O_LATENCY, O_MUTATE, O_PORT, O_RATE, O_REGION, O_RESOURCES, O_SECRET, O_SEED, O_TOKEN, O_SLOW,
+	O_TRUTH, O_USERS,
 	O_VERBOSE, O_VERIFY,
 };
 
@@ -25,6 +26,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "access-key-id", 0, "KEY", O_AKID, "key id requests must be signed with (default $AWS_ACCESS_KEY_ID or " EMU_DEFAULT_AKID ")" },
 	{ "burst", 0, "API=B", O_BURST | CLI_REPEAT, "bucket size per operation (bare number: all; default max(1, rate))" },
 	{ "data", 0, "FILE", O_DATA, "serve the instance in FILE ({\"InstanceId\",\"Region\",\"Users\":[...]})" },
+	{ "deny-service-quotas", 0, NULL, O_DENY_SQ, "answer ListServiceQuotas with AccessDeniedException (a caller without servicequotas:ListServiceQuotas)" },
 	{ "dup-rate", 0, "F", O_DUP_RATE, "share of planted second accounts with --users (default 0.05)" },
 	{ "fault-kinds", 0, "LIST", O_FAULT_KINDS, "faults to inject: 500,503,drop,truncate,slow (default all)" },
 	{ "fault-rate", 0, "F", O_FAULT_RATE, "share of API requests answered with a fault (0..1)" },
@@ -34,6 +36,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "port", 0, "P", O_PORT, "port on 127.0.0.1 (0: any free port; default 0)" },
 	{ "rate", 0, "API=R", O_RATE | CLI_REPEAT, "requests per second per operation (bare number: all; default unlimited)" },
 	{ "region", 0, "R", O_REGION, "region to serve (default: the file's, or us-east-1)" },
+	{ "resources", 0, "FILE", O_RESOURCES, "quick connects, proficiencies and tags ('connect-emu generate --resources')" },
 	{ "secret-access-key", 0, "KEY", O_SECRET, "secret of that key (default $AWS_SECRET_ACCESS_KEY or the documented example)" },
 	{ "seed", 0, "S", O_SEED, "generator, fault and change seed (default 1)" },
 	{ "session-token", 0, "TOKEN", O_TOKEN, "session token requests must carry (default $AWS_SESSION_TOKEN)" },
@@ -45,10 +48,10 @@ static const struct cli_opt serve_opts[] = {
 };
 
 struct serve_cfg {
-	const char *data, *truth, *instance_id, *region, *akid, *secret, *token, *fault_kinds;
+	const char *data, *resources, *truth, *instance_id, *region, *akid, *secret, *token, *fault_kinds;
 	unsigned long long users, seed, port, latency_ms, slow_ms;
 	double dup_rate, fault_rate, mutate_rate;
-	bool users_set, verify, verbose;
+	bool users_set, verify, verbose, deny_sq;
 	struct emu_quota *quota;
 };
 
@@ -62,11 +65,13 @@ static enum cd_result serve_opt(void *ctx, int id, const char *arg, char *err, s
 	case O_BURST: return emu_quota_set(c->quota, true, arg, err, errlen);
 	case O_RATE: return emu_quota_set(c->quota, false, arg, err, errlen);
 	case O_DATA: c->data = arg; return CD_OK;
+	case O_RESOURCES: c->resources = arg; return CD_OK;
 	case O_TRUTH: c->truth = arg; return CD_OK;
 	case O_INSTANCE: c->instance_id = arg; return CD_OK;
 	case O_REGION: c->region = arg; return CD_OK;
 	case O_FAULT_KINDS: c->fault_kinds = arg; return CD_OK;
 	case O_VERIFY: c->verify = true; return CD_OK;
+	case O_DENY_SQ: c->deny_sq = true; return CD_OK;
 	case O_VERBOSE: c->verbose = true; return CD_OK;
 	case O_DUP_RATE: return cli_double("dup-rate", arg, 0, 0.5, &c->dup_rate, err, errlen);
 	case O_FAULT_RATE: return cli_double("fault-rate", arg, 0, 1, &c->fault_rate, err, errlen);
@@ -187,6 +192,7 @@ static enum cd_result serve_run(int argc, char **argv)
 	struct user_set users;
 	struct emu_store *store = NULL;
 	struct emu_server *srv = NULL;
+	struct emu_resources *res = NULL;
 	struct serve_cfg c = { .seed = 1, .dup_rate = -1, .slow_ms = 2000, .quota = &quota };
 	sigset_t sigs;
 
@@ -233,6 +239,11 @@ static enum cd_result serve_run(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	if ((r = emu_resources_new(&res)) != CD_OK ||
+	    (c.resources && (r = emu_resources_load(res, store, c.resources, err, sizeof err)) != CD_OK)) {
+		log_error("%s", r == CD_NOMEM ? "out of memory" : err);
+		goto out;
+	}
 
 	const char *akid = c.akid, *secret = c.secret, *token = c.token;
 	if (!akid && !secret) {
@@ -263,9 +274,10 @@ static enum cd_result serve_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct emu_server_opts so = {
-		.port = (uint16_t)c.port, .store = store, .quota = &quota,
+		.port = (uint16_t)c.port, .store = store, .resources = res, .quota = &quota,
 		.fault = c.fault_rate > 0 ? &fault : NULL, .auth = c.verify ? &auth : NULL,
-		.latency_ms = (unsigned)c.latency_ms, .mutate_rate = c.mutate_rate, .seed = c.seed,
+		.latency_ms = (unsigned)c.latency_ms, .deny_service_quotas = c.deny_sq,
+		.mutate_rate = c.mutate_rate, .seed = c.seed,
 		.on_reply = c.verbose ? log_reply : NULL,
 	};
 	if ((r = emu_server_start(&so, &srv, err, sizeof err)) != CD_OK) {
@@ -287,6 +299,7 @@ static enum cd_result serve_run(int argc, char **argv)
 out:
 	emu_server_stop(srv);
 	emu_store_close(store);
+	emu_resources_free(res);
 	user_set_release(&users);
 	emu_fault_release(&fault);
 	emu_quota_release(&quota);
@@ -298,11 +311,16 @@ const struct cli_cmd emu_cmd_serve = {
 	.synopsis = "--data FILE | --users N [--seed S] [--dup-rate F] [options]",
 	.summary = "serve an instance over the Connect user API on 127.0.0.1",
 	.description =
-		"Serves ListUsers, DescribeUser, SearchUsers and ListInstances as the Amazon Connect "
-		"REST JSON API does, for clients pointed at it with --endpoint-url. Per-operation "
+		"Serves ListUsers, DescribeUser, SearchUsers and ListInstances (and, for plan/apply/"
+		"restore, DeleteUser, CreateUser, ListQuickConnects, DescribeQuickConnect, "
+		"DeleteQuickConnect, ListUserProficiencies, AssociateUserProficiencies) as the Amazon Connect "
+		"REST JSON API does, for clients pointed at it with --endpoint-url, and on the same "
+		"port Service Quotas' ListServiceQuotas for 'connect' with the --rate/--burst it "
+		"enforces. Per-operation "
 		"quotas (429 ThrottlingException), injected faults, SigV4 checks and changes while "
 		"serving are opt-in. Admin endpoint: GET /_emu/stats, POST /_emu/reset-stats, "
-		"/_emu/mutate, /_emu/users/ID, /_emu/credentials (see docs/emulator.md). Prints "
+		"/_emu/mutate, /_emu/users/ID, /_emu/credentials, GET /_emu/resources, "
+		"/_emu/live-users (see docs/emulator.md). Prints "
 		"'listening on http://127.0.0.1:PORT', serves until SIGINT or SIGTERM, then prints "
 		"its counters.",
 	.opts = serve_opts,

@@ -17,8 +17,10 @@
 
 #include "aws/sigv4.h"
 #include "emu_page.h"
+#include "emu_quotas.h"
 #include "emu_search.h"
 #include "jsonesc.h"
+#include "server_act.h"
 
 #define BODY_MAX (1u << 20)       /* request bodies: SearchUsers needs a few hundred bytes */
 #define REPLY_MAX (64u << 20)     /* 1,000 summaries or 500 search results fit many times */
@@ -35,9 +37,11 @@ struct emu_server {
 	struct emu_store *store;
 	struct emu_quota *quota;
 	struct emu_fault *fault;
+	struct emu_resources *resources;
 	unsigned latency_ms;
 	uint64_t page_key;
 	bool verify;
+	bool deny_service_quotas;
 	/* Accepted credentials; /_emu/credentials rotates them while serving. */
 	pthread_mutex_t auth_lock;
 	char akid[AUTH_STR_MAX], secret[AUTH_STR_MAX], token[AUTH_STR_MAX], old_token[AUTH_STR_MAX];
@@ -47,6 +51,7 @@ struct emu_server {
 	void *on_reply_ctx;
 	struct op_counters ops[EMU_OP_COUNT];
 	atomic_ulong auth_failures, unknown, admin, request_id;
+	atomic_ulong sq_requests, sq_denied; /* Service Quotas (ListServiceQuotas) */
 	/* the change ticker */
 	double mutate_rate;
 	uint64_t rng;
@@ -321,26 +326,32 @@ enum cd_result emu_server_stats(struct emu_server *s, struct buf *out)
 {
 	struct emu_store_counts c;
 	emu_store_counts(s->store, &c);
-	unsigned long req = 0, thr = 0, flt = 0, errs = 0;
+	unsigned long req = 0, thr = 0, flt = 0, errs = 0, writes = 0;
 	enum cd_result r = buf_puts(out, "{\"operations\":{");
 	for (int i = 0; i < EMU_OP_COUNT && r == CD_OK; i++) {
 		struct op_counters *o = &s->ops[i];
 		unsigned long a = atomic_load(&o->requests), b = atomic_load(&o->throttles),
 			      f = atomic_load(&o->faults), e = atomic_load(&o->errors);
 		req += a, thr += b, flt += f, errs += e;
+		/* requests that may change the instance: a dry run must leave this at 0 */
+		if (i == EMU_OP_DELETE_USER || i == EMU_OP_CREATE_USER ||
+		    i == EMU_OP_DELETE_QUICK_CONNECT || i == EMU_OP_ASSOCIATE_USER_PROFICIENCIES)
+			writes += a;
 		r = buf_printf(out, "%s\"%s\":{\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,"
 			       "\"errors\":%lu}", i ? "," : "", emu_op_names[i], a, b, f, e);
 	}
 	if (r == CD_OK)
 		r = buf_printf(out,
-			       "},\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,\"errors\":%lu,"
+			       "},\"write_requests\":%lu,\"requests\":%lu,\"throttles\":%lu,\"faults\":%lu,\"errors\":%lu,"
 			       "\"auth_failures\":%lu,\"unknown_requests\":%lu,\"admin_requests\":%lu,"
 			       "\"users\":%zu,\"deleted_users\":%zu,\"described_users\":%zu,"
 			       "\"described_more_than_once\":%zu,\"changes\":{\"modified\":%zu,"
-			       "\"created\":%zu,\"deleted\":%zu}}",
-			       req, thr, flt, errs, atomic_load(&s->auth_failures),
+			       "\"created\":%zu,\"deleted\":%zu},"
+			       "\"service_quotas\":{\"requests\":%lu,\"denied\":%lu}}",
+			       writes, req, thr, flt, errs, atomic_load(&s->auth_failures),
 			       atomic_load(&s->unknown), atomic_load(&s->admin), c.users, c.deleted,
-			       c.described, c.described_again, c.modified, c.created, c.deleted);
+			       c.described, c.described_again, c.modified, c.created, c.deleted,
+			       atomic_load(&s->sq_requests), atomic_load(&s->sq_denied));
 	return r;
 }
 
@@ -355,6 +366,8 @@ static void reset_stats(struct emu_server *s)
 	atomic_store(&s->auth_failures, 0);
 	atomic_store(&s->unknown, 0);
 	atomic_store(&s->admin, 0);
+	atomic_store(&s->sq_requests, 0);
+	atomic_store(&s->sq_denied, 0);
 	emu_store_reset_counts(s->store);
 }
 
@@ -391,7 +404,11 @@ static void admin(struct emu_server *s, const char *method, const char *path, co
 		reply_error(rp, 400, "SerializationException", "message", "the body is not JSON");
 		goto out;
 	}
-	if (!strcmp(path, "/_emu/stats") && !strcmp(method, "GET")) {
+	struct emu_act_reply ar = { .body = &rp->body };
+	if (emu_act_admin(s->store, s->resources, method, path, &ar)) {
+		if (ar.error)
+			reply_error(rp, ar.status, ar.error, "message", "%s", ar.message);
+	} else if (!strcmp(path, "/_emu/stats") && !strcmp(method, "GET")) {
 		r = emu_server_stats(s, &rp->body);
 	} else if (!strcmp(path, "/_emu/reset-stats") && post) {
 		reset_stats(s);
@@ -444,7 +461,8 @@ static void admin(struct emu_server *s, const char *method, const char *path, co
 	} else {
 		reply_error(rp, 404, "UnknownOperationException", "message",
 			    "unknown admin request %.8s %.100s (GET /_emu/stats, POST /_emu/reset-stats, "
-			    "/_emu/mutate, /_emu/users/ID, /_emu/credentials)", method, path);
+			    "/_emu/mutate, /_emu/users/ID, /_emu/credentials; GET /_emu/resources, "
+			    "/_emu/live-users)", method, path);
 		goto out;
 	}
 	if (r != CD_OK)
@@ -460,8 +478,9 @@ static const char *conn_header(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
-static bool authorised(struct emu_server *s, struct MHD_Connection *c, const char *method,
-		       const char *path, const char *query, const struct buf *body, struct reply *rp)
+static bool authorised(struct emu_server *s, struct MHD_Connection *c, const char *service,
+		       const char *method, const char *path, const char *query,
+		       const struct buf *body, struct reply *rp)
 {
 	char msg[512];
 	/* Copies, so a rotation in another thread cannot change strings under the check. */
@@ -480,6 +499,7 @@ static bool authorised(struct emu_server *s, struct MHD_Connection *c, const cha
 	struct emu_auth_request rq = {
 		.method = method, .path = path, .query = query, .body = body->data,
 		.body_len = body->len, .header = conn_header, .ctx = c, .now = time(NULL),
+		.service = service,
 	};
 	const char *name = emu_auth_check(&a, &rq, msg, sizeof msg);
 	if (!name)
@@ -512,6 +532,36 @@ static void sleep_ms(unsigned ms)
 		;
 }
 
+/* Service Quotas on the same port (emu_quotas.c): counted apart from the Connect operations,
+ * signed for "servicequotas", never throttled or faulted. */
+static void service_quotas(struct emu_server *s, struct MHD_Connection *c, const char *method,
+			   const char *path, const char *query, struct req *rq, const char *target,
+			   struct reply *rp)
+{
+	atomic_fetch_add(&s->sq_requests, 1);
+	if (s->latency_ms)
+		sleep_ms(s->latency_ms);
+	if (strcmp(method, "POST") || strcmp(path, "/")) {
+		atomic_fetch_add(&s->unknown, 1);
+		reply_error(rp, 404, "UnknownOperationException", "message",
+			    "Service Quotas is POST / (connect-emu got %.8s %.200s)", method, path);
+		return;
+	}
+	if (rq->too_big) {
+		reply_error(rp, 413, "RequestEntityTooLargeException", "message",
+			    "the request body is larger than %u bytes", BODY_MAX);
+		return;
+	}
+	if (s->verify && !authorised(s, c, EMU_SQ_SIGNING_NAME, method, path, query, &rq->body, rp))
+		return;
+	static const struct emu_quota none;
+	rp->status = emu_quotas_answer(s->quota ? s->quota : &none, s->deny_service_quotas,
+				       s->region, target, rq->body.data, rq->body.len, &rp->body,
+				       &rp->error);
+	if (rp->error && !strcmp(rp->error, "AccessDeniedException"))
+		atomic_fetch_add(&s->sq_denied, 1);
+}
+
 static void handle(struct emu_server *s, struct MHD_Connection *c, const char *method,
 		   struct req *rq, struct reply *rp)
 {
@@ -529,6 +579,11 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 		admin(s, method, pathbuf, rq->body.data, rq->body.len, rp);
 		return;
 	}
+	const char *target = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Amz-Target");
+	if (emu_quotas_is_target(target)) {
+		service_quotas(s, c, method, pathbuf, query, rq, target, rp);
+		return;
+	}
 	int n = split_path(pathbuf, seg, 4);
 	int op = -1;
 	bool get = !strcmp(method, "GET"), post = !strcmp(method, "POST");
@@ -540,6 +595,8 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 		op = EMU_OP_SEARCH_USERS;
 	else if (get && n == 1 && !strcmp(seg[0], "instance"))
 		op = EMU_OP_LIST_INSTANCES;
+	else if (n > 0)
+		op = emu_act_route(method, seg, n);
 	if (op < 0) {
 		atomic_fetch_add(&s->unknown, 1);
 		reply_error(rp, 404, "UnknownOperationException", "message",
@@ -556,7 +613,7 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 			    "the request body is larger than %u bytes", BODY_MAX);
 		return;
 	}
-	if (s->verify && !authorised(s, c, method, pathbuf, query, &rq->body, rp))
+	if (s->verify && !authorised(s, c, "connect", method, pathbuf, query, &rq->body, rp))
 		return;
 	if (s->quota && !emu_quota_take(s->quota, (enum emu_op)op, emu_now())) {
 		atomic_fetch_add(&oc->throttles, 1);
@@ -600,6 +657,13 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	case EMU_OP_LIST_INSTANCES:
 		op_list_instances(s, query, rp);
 		break;
+	default: {
+		struct emu_act_reply ar = { .body = &rp->body };
+		emu_act_handle(op, s->store, s->resources, s->page_key, seg, n, query,
+			       buf_str(&rq->body), rq->body.len, &ar);
+		if (ar.error)
+			reply_error(rp, ar.status, ar.error, "Message", "%s", ar.message);
+	}
 	}
 	if (rp->error)
 		atomic_fetch_add(&oc->errors, 1);
@@ -795,7 +859,9 @@ enum cd_result emu_server_start(const struct emu_server_opts *o, struct emu_serv
 	s->store = o->store;
 	s->quota = o->quota;
 	s->fault = o->fault;
+	s->resources = o->resources;
 	s->latency_ms = o->latency_ms;
+	s->deny_service_quotas = o->deny_service_quotas;
 	s->page_key = o->seed * 0x9e3779b97f4a7c15ULL + 0x7a6e;
 	s->mutate_rate = o->mutate_rate;
 	s->on_reply = o->on_reply;

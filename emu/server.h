@@ -8,6 +8,7 @@
 #include "emu_auth.h"
 #include "emu_fault.h"
 #include "emu_quota.h"
+#include "emu_resources.h"
 #include "emu_store.h"
 #include "result.h"
 
@@ -18,8 +19,10 @@ struct emu_server_opts {
 	struct emu_store *store;
 	struct emu_quota *quota;    /* NULL: no quotas */
 	struct emu_fault *fault;    /* NULL: no faults */
+	struct emu_resources *resources; /* quick connects, proficiencies; NULL: none */
 	const struct emu_auth *auth; /* NULL: signatures are not checked */
 	unsigned latency_ms;        /* added to every API reply */
+	bool deny_service_quotas;   /* ListServiceQuotas answers AccessDeniedException */
 	double mutate_rate;         /* random changes per second (0: none) */
 	uint64_t seed;              /* page-token key and change choices */
 	/* Called after each request is answered (NULL: none), from the connection's thread: the

@@ -427,6 +427,9 @@ enum cd_result aws_default_endpoint(const char *service, const char *region, boo
 		n = snprintf(out, outlen, "https://portal.sso.%s.%s", region, domain);
 	else if (strcmp(service, "sso-oidc") == 0)
 		n = snprintf(out, outlen, "https://oidc.%s.%s", region, domain);
+	else if (strcmp(service, "service_quotas") == 0) /* service id "Service Quotas" */
+		n = snprintf(out, outlen, "https://servicequotas%s.%s.%s", fips ? "-fips" : "", region,
+			     domain);
 	else
 		n = snprintf(out, outlen, "https://%s%s.%s.%s", service, fips ? "-fips" : "", region,
 			     domain);

@@ -22,6 +22,7 @@ static const struct cli_opt analyze_opts[] = {
 	  "read the users from this instance's default cache (no network)" },
 	CMD_OPT_MATCH,
 	CMD_OPT_NO_PROGRESS,
+	CMD_OPT_NOT_DUPLICATES,
 	CMD_OPT_OUTPUT,
 	CMD_OPT_OUTPUT_DIR,
 	CMD_OPT_QUIET,
@@ -233,6 +234,7 @@ const struct cli_cmd cmd_analyze = {
 		"  duplicate_users_<ts>.csv       the classic pairs\n"
 		"  duplicate_users_<ts>.json      the classic pairs\n"
 		"  duplicate_groups_<ts>.json     the clusters, with evidence and account to keep\n"
+		"  duplicate_clusters_<ts>.csv    every account of every cluster, for review\n"
 		"  possible_duplicates_<ts>.csv   pairs below --threshold, worth a look\n"
 		"  report_<ts>.html               all of it, for a browser\n"
 		"  failed_users_<ts>.csv          only when users are missing\n"

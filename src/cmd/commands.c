@@ -6,6 +6,9 @@
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_scan,
 	&cmd_analyze,
+	&cmd_plan,
+	&cmd_apply,
+	&cmd_restore,
 	&cmd_cache,
 	&cmd_instances,
 	&cmd_whoami,

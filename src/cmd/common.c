@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "detect/notdup.h"
 #include "log.h"
 
 /* The --format names. A format whose writer is not built yet is refused rather than silently
@@ -93,6 +94,15 @@ enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, 
 				o->match.possible = th; /* the "possible" band stays below the threshold */
 		}
 		return rc;
+	}
+	case CMD_ID_NOT_DUPLICATES: {
+		/* read now so a bad file is an error before a long scan, not after it */
+		struct notdup *n = NULL;
+		enum cd_result rc = notdup_load(arg, &n, err, errlen);
+		notdup_free(n);
+		if (rc == CD_OK)
+			o->not_duplicates = arg;
+		return rc == CD_NOMEM ? rc : rc == CD_OK ? CD_OK : CD_USAGE;
 	}
 	case CMD_ID_NO_PROGRESS:
 		o->no_progress = true;

@@ -20,6 +20,7 @@ enum {
 	CMD_ID_QUIET,
 	CMD_ID_VERBOSE,
 	CMD_ID_THRESHOLD,
+	CMD_ID_NOT_DUPLICATES,
 };
 
 #define CMD_OPT_CSV_RAW \
@@ -32,6 +33,8 @@ enum {
 	{ "match", 0, "classic|standard|thorough", CMD_ID_MATCH, "classic (exact rules only), standard (default: also accents, typos, nicknames, e-mail and phone rules, clusters) or thorough" }
 #define CMD_OPT_NO_PROGRESS \
 	{ "no-progress", 0, NULL, CMD_ID_NO_PROGRESS, "no live progress line on the terminal" }
+#define CMD_OPT_NOT_DUPLICATES \
+	{ "not-duplicates", 0, "FILE", CMD_ID_NOT_DUPLICATES, "CSV of reviewed pairs that are NOT duplicates (User1_ID,User2_ID[,Note]): never joined" }
 #define CMD_OPT_OUTPUT \
 	{ "output", 0, "text|json|table", CMD_ID_OUTPUT, CLI_OUTPUT_HELP }
 #define CMD_OPT_OUTPUT_DIR \

@@ -17,6 +17,8 @@
 #include "jsonw.h"
 #include "log.h"
 #include "outfile.h"
+#include "detect/notdup.h"
+#include "report/clusters_csv.h"
 #include "report/csv.h"
 #include "report/groups.h"
 #include "report/json.h"
@@ -46,6 +48,7 @@ struct run {
 	struct rules_job *rules;           /* the classic rules (stage_detect, stage_match) */
 	/* The instance as the users' ARNs name it (arn_instance): "" none, "(several)" mixed. */
 	char arn_id[128], arn_region[64], arn_account[64];
+	struct notdup *notdup;             /* --not-duplicates: reviewed pairs never joined */
 };
 
 /* One ARN field into out: the first value seen, "(several)" once another differs. */
@@ -146,6 +149,13 @@ static void write_possible_csv(FILE *f, const struct run *r)
 	report_possible_csv(f, &g, r->o->csv_raw);
 }
 
+static void write_clusters_csv(FILE *f, const struct run *r)
+{
+	struct groups_facts g;
+	groups_facts_of(r, &g);
+	report_clusters_csv(f, &g, r->o->csv_raw);
+}
+
 static void write_html(FILE *f, const struct run *r)
 {
 	struct groups_facts g;
@@ -181,6 +191,7 @@ static const struct report {
 	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, false, write_pairs_json },
 	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
 	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
+	{ "duplicate_clusters", "csv", PIPE_FMT_CSV, false, true, false, write_clusters_csv },
 	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
 	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
@@ -297,6 +308,11 @@ static enum cd_result rules_finish(struct run *r)
 		log_error("%s", j->err);
 		return j->rc;
 	}
+	if (r->notdup) {
+		size_t gone = notdup_filter_rules(r->notdup, r->users, &r->pairs);
+		if (gone)
+			log_info("%zu classic pair(s) set aside as reviewed not-duplicates", gone);
+	}
 	log_debug("classic rules over %zu users: %zu e-mail, %zu username, %zu name pairs in %.3f s",
 		  r->users->n, r->pairs.n[RULE_EMAIL], r->pairs.n[RULE_USERNAME],
 		  r->pairs.n[RULE_NAME], j->secs);
@@ -328,6 +344,12 @@ static enum cd_result stage_match(struct run *r)
 		return CD_OK;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	enum cd_result rc = match_run(r->users, mo, &r->match, err, sizeof err);
+	if (rc == CD_OK && r->notdup) {
+		size_t gone = notdup_filter_match(r->notdup, r->users, mo, &r->match);
+		if (gone)
+			log_info("%zu matched pair(s) set aside as reviewed not-duplicates (--not-duplicates)",
+				 gone);
+	}
 	if (rc == CD_OK)
 		rc = cluster_build(r->users, &r->match, mo, &r->clusters, err, sizeof err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -671,6 +693,15 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	struct rules_job rules;
 	memset(&rules, 0, sizeof rules);
 	r.rules = &rules;
+	if (o->not_duplicates) {
+		char nerr[PATH_MAX + 300];
+		rc = notdup_load(o->not_duplicates, &r.notdup, nerr, sizeof nerr);
+		if (rc != CD_OK)
+			log_error("%s", nerr);
+		else
+			log_info("%zu reviewed pair(s) are not duplicates ('%s')",
+				 notdup_count(r.notdup), o->not_duplicates);
+	}
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == CD_OK; i++) {
 		rc = stages[i].fn(&r);
 		if (rc != CD_OK)
@@ -699,6 +730,7 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 		rc = CD_DUPLICATES;
 	}
 	rules_release(&r.pairs);
+	notdup_free(r.notdup);
 	match_result_release(&r.match);
 	cluster_set_release(&r.clusters);
 	if (r.log_open)

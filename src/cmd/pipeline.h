@@ -29,6 +29,7 @@ struct pipeline_opts {
 	bool no_progress;
 	enum cli_output output;   /* --output: the summary as text on stderr, or json/table on stdout */
 	struct match_opts match;  /* --match, --threshold (detect/match.h); all-zero = classic */
+	const char *not_duplicates; /* --not-duplicates FILE (detect/notdup.h); NULL: none */
 };
 
 /* One user the scan could not fetch (all strings borrowed). */

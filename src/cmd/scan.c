@@ -22,6 +22,7 @@ enum {
 	SCAN_ID_NO_ADAPTIVE,
 	SCAN_ID_NO_CACHE,
 	SCAN_ID_PROFILE,
+	SCAN_ID_QUOTA_SHARE,
 	SCAN_ID_RATE,
 	SCAN_ID_MAX_AGE,
 	SCAN_ID_REFRESH,
@@ -53,10 +54,14 @@ static const struct cli_opt scan_opts[] = {
 	{ "no-adaptive", 0, NULL, SCAN_ID_NO_ADAPTIVE, "keep every rate fixed" },
 	{ "no-cache", 0, NULL, SCAN_ID_NO_CACHE, "keep nothing between runs (no resume)" },
 	CMD_OPT_NO_PROGRESS,
+	CMD_OPT_NOT_DUPLICATES,
 	CMD_OPT_OUTPUT,
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
+	{ "quota-share", 0, "F", SCAN_ID_QUOTA_SHARE,
+	  "use at most this share (0 < F <= 1) of each API quota Service Quotas lists, so the "
+	  "account's other callers keep the rest (default 0.8)" },
 	{ "rate", 0, "API=N", SCAN_ID_RATE | CLI_REPEAT,
 	  "requests/s for an operation (DescribeUser, ListUsers, SearchUsers), or N for all; repeatable" },
 	{ "refresh", 0, NULL, SCAN_ID_REFRESH, "describe every user again, even if cached and unchanged" },
@@ -75,6 +80,7 @@ struct scan_args {
 	double max_age; /* seconds, 0: none */
 	double rate[API_NOPS], burst[API_NOPS];
 	bool rate_given[API_NOPS];
+	double quota_share;
 	unsigned concurrency, retries;
 	double timeout;
 };
@@ -197,6 +203,14 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 	case SCAN_ID_PROFILE:
 		a->profile = arg;
 		break;
+	case SCAN_ID_QUOTA_SHARE:
+		r = cli_double("quota-share", arg, 0, 1, &a->quota_share, err, errlen);
+		if (r == CD_OK && !(a->quota_share > 0)) {
+			snprintf(err, errlen, "option '--quota-share' takes a share above 0 and at most 1, "
+				 "not '%s'", arg);
+			r = CD_USAGE;
+		}
+		break;
 	case SCAN_ID_RATE:
 	case SCAN_ID_BURST:
 		r = parse_quota(a, id == SCAN_ID_BURST, arg, err, errlen);
@@ -300,7 +314,7 @@ static enum cd_result scan_run(int argc, char **argv)
 	char err[2048];
 	bool help = false;
 	size_t npos = 0;
-	struct scan_args a = { .adaptive = true };
+	struct scan_args a = { .adaptive = true, .quota_share = 0.8 };
 	struct connect_scan_outcome oc;
 	struct scan_failure *failed = NULL;
 	struct scan_ui ui = { 0 };
@@ -355,6 +369,7 @@ static enum cd_result scan_run(int argc, char **argv)
 		rq.burst[i] = a.burst[i];
 		rq.rate_given[i] = a.rate_given[i];
 	}
+	rq.quota_share = a.quota_share;
 	struct connect_scan_events ev = {
 		.ctx = &ui, .note = on_note, .progress = on_progress, .fetching = on_fetching,
 	};
@@ -399,8 +414,9 @@ const struct cli_cmd cmd_scan = {
 	.summary = "fetch every user of a Connect instance and find duplicates",
 	.description =
 		"Lists the instance's users with SearchUsers and ListUsers and describes those that\n"
-		"need it with DescribeUser, all three at once, each at its API quota (published\n"
-		"defaults, --rate to override; the rate adapts to throttling and to raised quotas).\n"
+		"need it with DescribeUser, all three at once, each at a share of its API quota\n"
+		"(read from Service Quotas, --quota-share of it; --rate to override; without\n"
+		"servicequotas:ListServiceQuotas the rate adapts to throttling and raised quotas).\n"
 		"Everything fetched goes into a cache as it arrives, so an interrupted scan resumes\n"
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"

@@ -24,6 +24,13 @@ static const char *const op_names[API_NOPS] = {
 	[API_LIST_USERS] = "ListUsers",
 	[API_DESCRIBE_USER] = "DescribeUser",
 	[API_LIST_INSTANCES] = "ListInstances",
+	[API_DELETE_USER] = "DeleteUser",
+	[API_CREATE_USER] = "CreateUser",
+	[API_LIST_QUICK_CONNECTS] = "ListQuickConnects",
+	[API_DESCRIBE_QUICK_CONNECT] = "DescribeQuickConnect",
+	[API_DELETE_QUICK_CONNECT] = "DeleteQuickConnect",
+	[API_LIST_USER_PROFICIENCIES] = "ListUserProficiencies",
+	[API_ASSOCIATE_USER_PROFICIENCIES] = "AssociateUserProficiencies",
 };
 
 const char *api_op_name(enum api_op op)
@@ -207,6 +214,159 @@ enum cd_result api_list_instances(struct api_request *r, const char *next_token,
 	res = buf_puts(&r->path, "/instance");
 	if (res == CD_OK)
 		res = paging_query(&r->query, max_results, next_token);
+	return finish(r, res, err, errlen);
+}
+
+/* "/PREFIX/{a}[/{b}][SUFFIX]" with each label percent-encoded. */
+static enum cd_result label_path(struct buf *p, const char *prefix, const char *a, const char *b,
+				 const char *suffix)
+{
+	enum cd_result res = buf_puts(p, prefix);
+	if (res == CD_OK)
+		res = api_percent_encode(p, a, strlen(a));
+	if (res == CD_OK && b) {
+		res = buf_putc(p, '/');
+		if (res == CD_OK)
+			res = api_percent_encode(p, b, strlen(b));
+	}
+	if (res == CD_OK && suffix)
+		res = buf_puts(p, suffix);
+	return res;
+}
+
+/* A request whose path is PREFIX + the instance id + an optional second label. */
+static enum cd_result labelled(struct api_request *r, enum api_op op, const char *method,
+			       const char *prefix, const char *instance_id, const char *what,
+			       const char *id, const char *suffix, char *err, size_t errlen)
+{
+	request_init(r, op, method);
+	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	if (res == CD_OK && what)
+		res = check_id(what, id, err, errlen);
+	if (res == CD_OK)
+		res = label_path(&r->path, prefix, instance_id, what ? id : NULL, suffix);
+	return res;
+}
+
+/* A body given as text must at least be a JSON object: a typo must not reach the service. */
+static enum cd_result json_body(struct api_request *r, const char *body_json, char *err,
+				size_t errlen)
+{
+	json_t *o = body_json ? json_loads(body_json, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	bool ok = json_is_object(o);
+	json_decref(o);
+	if (!ok) {
+		snprintf(err, errlen, "the %s request body is not a JSON object", api_op_name(r->op));
+		return CD_INPUT;
+	}
+	return buf_puts(&r->body, body_json);
+}
+
+enum cd_result api_delete_user(struct api_request *r, const char *instance_id,
+			       const char *user_id, char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_DELETE_USER, "DELETE", "/users/", instance_id,
+				      "user id", user_id, NULL, err, errlen);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_create_user(struct api_request *r, const char *instance_id,
+			       const char *body_json, char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_CREATE_USER, "PUT", "/users/", instance_id, NULL, NULL,
+				      NULL, err, errlen);
+	if (res == CD_OK)
+		res = json_body(r, body_json, err, errlen);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_list_quick_connects(struct api_request *r, const char *instance_id,
+				       const char *quick_connect_type, const char *next_token,
+				       unsigned max_results, char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_LIST_QUICK_CONNECTS, "GET", "/quick-connects/",
+				      instance_id, NULL, NULL, NULL, err, errlen);
+	if (res == CD_OK)
+		res = check_token(next_token, err, errlen);
+	if (max_results < 1 || max_results > API_MAX_LIST_QUICK_CONNECTS)
+		max_results = API_MAX_LIST_QUICK_CONNECTS;
+	/* keys in byte order, as the canonical request sorts them anyway */
+	if (res == CD_OK && quick_connect_type && *quick_connect_type) {
+		res = buf_puts(&r->query, "QuickConnectTypes=");
+		if (res == CD_OK)
+			res = api_percent_encode(&r->query, quick_connect_type,
+						 strlen(quick_connect_type));
+		if (res == CD_OK)
+			res = buf_putc(&r->query, '&');
+	}
+	if (res == CD_OK)
+		res = paging_query(&r->query, max_results, next_token);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_describe_quick_connect(struct api_request *r, const char *instance_id,
+					  const char *quick_connect_id, char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_DESCRIBE_QUICK_CONNECT, "GET", "/quick-connects/",
+				      instance_id, "quick connect id", quick_connect_id, NULL, err,
+				      errlen);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_delete_quick_connect(struct api_request *r, const char *instance_id,
+					const char *quick_connect_id, char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_DELETE_QUICK_CONNECT, "DELETE", "/quick-connects/",
+				      instance_id, "quick connect id", quick_connect_id, NULL, err,
+				      errlen);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_list_user_proficiencies(struct api_request *r, const char *instance_id,
+					   const char *user_id, const char *next_token,
+					   unsigned max_results, char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_LIST_USER_PROFICIENCIES, "GET", "/users/", instance_id,
+				      "user id", user_id, "/proficiencies", err, errlen);
+	if (res == CD_OK)
+		res = check_token(next_token, err, errlen);
+	if (max_results < 1 || max_results > API_MAX_LIST_USER_PROFICIENCIES)
+		max_results = API_MAX_LIST_USER_PROFICIENCIES;
+	if (res == CD_OK)
+		res = paging_query(&r->query, max_results, next_token);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_associate_user_proficiencies(struct api_request *r, const char *instance_id,
+						const char *user_id, const char *body_json,
+						char *err, size_t errlen)
+{
+	enum cd_result res = labelled(r, API_ASSOCIATE_USER_PROFICIENCIES, "POST", "/users/",
+				      instance_id, "user id", user_id, "/associate-proficiencies",
+				      err, errlen);
+	if (res == CD_OK)
+		res = json_body(r, body_json, err, errlen);
+	return finish(r, res, err, errlen);
+}
+
+enum cd_result api_search_username(struct api_request *r, const char *instance_id,
+				   const char *username, char *err, size_t errlen)
+{
+	request_init(r, API_SEARCH_USERS, "POST");
+	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	if (res == CD_OK)
+		res = check_id("username", username, err, errlen);
+	if (res != CD_OK)
+		return finish(r, res, err, errlen);
+	json_t *o = json_pack("{ss si s{s{ss ss ss}}}", "InstanceId", instance_id, "MaxResults", 10,
+			      "SearchCriteria", "StringCondition", "FieldName", "Username", "Value",
+			      username, "ComparisonType", "EXACT");
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	res = text ? buf_puts(&r->path, "/search-users") : CD_NOMEM;
+	if (res == CD_OK)
+		res = buf_puts(&r->body, text);
+	free(text);
+	json_decref(o);
 	return finish(r, res, err, errlen);
 }
 
@@ -577,6 +737,144 @@ out:
 	if (r != CD_OK) {
 		free(*next_token);
 		*next_token = NULL;
+	}
+	json_decref(root);
+	return r;
+}
+
+enum cd_result api_parse_list_quick_connects(const char *body, size_t len,
+					     struct api_quick_connect **v, size_t *n,
+					     char **next_token, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	*next_token = NULL;
+	json_t *root = load_object(body, len, "ListQuickConnects", err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	json_t *list = json_object_get(root, "QuickConnectSummaryList");
+	if (list && !json_is_array(list)) {
+		snprintf(err, errlen,
+			 "'QuickConnectSummaryList' in the ListQuickConnects response is not a list");
+		r = CD_SERVICE;
+		goto out;
+	}
+	r = take_token(root, next_token, err, errlen);
+	if (r != CD_OK)
+		goto out;
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		const char *id = json_is_object(e) ? str_member(e, "Id") : NULL;
+		if (!id || !*id || strlen(id) >= sizeof (*v)->id)
+			continue;
+		struct api_quick_connect *nv = realloc(*v, (*n + 1) * sizeof **v);
+		if (!nv) {
+			snprintf(err, errlen, "out of memory parsing the ListQuickConnects response");
+			r = CD_NOMEM;
+			goto out;
+		}
+		*v = nv;
+		copy_member(e, "Id", nv[*n].id, sizeof nv[*n].id);
+		copy_member(e, "QuickConnectType", nv[*n].type, sizeof nv[*n].type);
+		(*n)++;
+	}
+out:
+	if (r != CD_OK) {
+		free(*next_token);
+		*next_token = NULL;
+	}
+	json_decref(root);
+	return r;
+}
+
+enum cd_result api_parse_describe_quick_connect(const char *body, size_t len, char **raw,
+						char *user_id, size_t idlen, char *err,
+						size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	*raw = NULL;
+	user_id[0] = '\0';
+	json_t *root = load_object(body, len, "DescribeQuickConnect", err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	json_t *q = json_object_get(root, "QuickConnect");
+	size_t at, end;
+	if (!json_is_object(q) || !str_member(q, "QuickConnectId") ||
+	    !span_member(body, len, "QuickConnect", &at, &end)) {
+		snprintf(err, errlen, "DescribeQuickConnect response has no 'QuickConnect' with an Id");
+		r = CD_SERVICE;
+		goto out;
+	}
+	json_t *cfg = json_object_get(q, "QuickConnectConfig");
+	const char *type = json_is_object(cfg) ? str_member(cfg, "QuickConnectType") : NULL;
+	const char *uid = json_is_object(cfg) ? nested_str(cfg, "UserConfig", "UserId") : NULL;
+	if (type && strcmp(type, "USER") == 0 && uid)
+		snprintf(user_id, idlen, "%s", uid);
+	if (!(*raw = strndup(body + at, end - at))) {
+		snprintf(err, errlen, "out of memory parsing the DescribeQuickConnect response");
+		r = CD_NOMEM;
+	}
+out:
+	json_decref(root);
+	return r;
+}
+
+enum cd_result api_parse_list_user_proficiencies(const char *body, size_t len, struct buf *items,
+						 char **next_token, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	*next_token = NULL;
+	json_t *root = load_object(body, len, "ListUserProficiencies", err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	json_t *list = json_object_get(root, "UserProficiencyList");
+	size_t lat = 0, lend = 0, pos, at, end;
+	if (list && (!json_is_array(list) || !span_member(body, len, "UserProficiencyList", &lat,
+							   &lend))) {
+		snprintf(err, errlen, "'UserProficiencyList' in the ListUserProficiencies response "
+				      "is not a list");
+		r = CD_SERVICE;
+		goto out;
+	}
+	r = take_token(root, next_token, err, errlen);
+	pos = lat;
+	for (size_t i = 0; list && r == CD_OK && i < json_array_size(list); i++) {
+		if (!span_next(body, lend, &pos, &at, &end)) {
+			snprintf(err, errlen, "cannot delimit the entries of the ListUserProficiencies "
+					      "response");
+			r = CD_SERVICE;
+			break;
+		}
+		if (items->len)
+			r = buf_putc(items, ',');
+		if (r == CD_OK)
+			r = buf_append(items, body + at, end - at);
+	}
+	if (r == CD_TOOBIG || r == CD_NOMEM)
+		snprintf(err, errlen, "too many proficiencies in the ListUserProficiencies response");
+out:
+	if (r != CD_OK) {
+		free(*next_token);
+		*next_token = NULL;
+	}
+	json_decref(root);
+	return r;
+}
+
+enum cd_result api_parse_create_user(const char *body, size_t len, char *id, size_t idlen,
+				     char *arn, size_t arnlen, char *err, size_t errlen)
+{
+	enum cd_result r = CD_OK;
+	json_t *root = load_object(body, len, "CreateUser", err, errlen);
+	if (!root)
+		return CD_SERVICE;
+	const char *uid = str_member(root, "UserId");
+	if (!uid || !*uid) {
+		snprintf(err, errlen, "CreateUser response has no 'UserId'");
+		r = CD_SERVICE;
+	} else {
+		snprintf(id, idlen, "%s", uid);
+		copy_member(root, "UserArn", arn, arnlen);
 	}
 	json_decref(root);
 	return r;

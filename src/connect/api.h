@@ -16,6 +16,14 @@ enum api_op {
 	API_LIST_USERS,       /* GET /users-summary/{InstanceId}?maxResults<=1000&nextToken= */
 	API_DESCRIBE_USER,    /* GET /users/{InstanceId}/{UserId} */
 	API_LIST_INSTANCES,   /* GET /instance?maxResults<=10&nextToken= */
+	/* The remediation commands (plan, apply, restore): */
+	API_DELETE_USER,      /* DELETE /users/{InstanceId}/{UserId} */
+	API_CREATE_USER,      /* PUT /users/{InstanceId}, body CreateUserRequest */
+	API_LIST_QUICK_CONNECTS,    /* GET /quick-connects/{InstanceId}?QuickConnectTypes=&maxResults<=1000 */
+	API_DESCRIBE_QUICK_CONNECT, /* GET /quick-connects/{InstanceId}/{QuickConnectId} */
+	API_DELETE_QUICK_CONNECT,   /* DELETE /quick-connects/{InstanceId}/{QuickConnectId} */
+	API_LIST_USER_PROFICIENCIES, /* GET /users/{InstanceId}/{UserId}/proficiencies?maxResults<=100 */
+	API_ASSOCIATE_USER_PROFICIENCIES, /* POST /users/{InstanceId}/{UserId}/associate-proficiencies */
 	API_NOPS
 };
 
@@ -30,6 +38,8 @@ void api_default_quota(enum api_op op, double *rate, double *burst);
 #define API_MAX_SEARCH_USERS 500
 #define API_MAX_LIST_USERS 1000
 #define API_MAX_LIST_INSTANCES 10
+#define API_MAX_LIST_QUICK_CONNECTS 1000
+#define API_MAX_LIST_USER_PROFICIENCIES 100
 
 /* One request, ready for signing: path and query are already percent-encoded (every byte but
  * A-Z a-z 0-9 - . _ ~, as botocore does for URI labels and query values), so opaque tokens with
@@ -56,6 +66,30 @@ enum cd_result api_describe_user(struct api_request *r, const char *instance_id,
 				 const char *user_id, char *err, size_t errlen);
 enum cd_result api_list_instances(struct api_request *r, const char *next_token,
 				  unsigned max_results, char *err, size_t errlen);
+
+/* The remediation operations. `body_json` is the request body (a JSON object's text, built and
+ * checked by the caller: src/act/restore.c); quick_connect_type NULL lists every type. */
+enum cd_result api_delete_user(struct api_request *r, const char *instance_id,
+			       const char *user_id, char *err, size_t errlen);
+enum cd_result api_create_user(struct api_request *r, const char *instance_id,
+			       const char *body_json, char *err, size_t errlen);
+enum cd_result api_list_quick_connects(struct api_request *r, const char *instance_id,
+				       const char *quick_connect_type, const char *next_token,
+				       unsigned max_results, char *err, size_t errlen);
+enum cd_result api_describe_quick_connect(struct api_request *r, const char *instance_id,
+					  const char *quick_connect_id, char *err, size_t errlen);
+enum cd_result api_delete_quick_connect(struct api_request *r, const char *instance_id,
+					const char *quick_connect_id, char *err, size_t errlen);
+enum cd_result api_list_user_proficiencies(struct api_request *r, const char *instance_id,
+					   const char *user_id, const char *next_token,
+					   unsigned max_results, char *err, size_t errlen);
+enum cd_result api_associate_user_proficiencies(struct api_request *r, const char *instance_id,
+						const char *user_id, const char *body_json,
+						char *err, size_t errlen);
+
+/* SearchUsers for the users whose Username is exactly `username` (one page of at most 10). */
+enum cd_result api_search_username(struct api_request *r, const char *instance_id,
+				   const char *username, char *err, size_t errlen);
 
 /* Percent-encodes s (n bytes) onto b as above. */
 enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n);
@@ -102,6 +136,31 @@ struct api_instance {
  * *next_token (malloc'd) or NULL. */
 enum cd_result api_parse_list_instances(const char *body, size_t len, struct api_instance **v,
 					size_t *n, char **next_token, char *err, size_t errlen);
+
+/* ListQuickConnects: the page's QuickConnectSummary Ids (and types) are appended to *v
+ * (realloc'd, *n updated; caller frees *v); *next_token as for ListInstances. */
+struct api_quick_connect {
+	char id[128];
+	char type[16]; /* USER, QUEUE, PHONE_NUMBER, FLOW */
+};
+enum cd_result api_parse_list_quick_connects(const char *body, size_t len,
+					     struct api_quick_connect **v, size_t *n,
+					     char **next_token, char *err, size_t errlen);
+
+/* DescribeQuickConnect: *raw receives the QuickConnect object's text as received (malloc'd);
+ * user_id the UserId of a USER quick connect's UserConfig ("" for other types). */
+enum cd_result api_parse_describe_quick_connect(const char *body, size_t len, char **raw,
+						char *user_id, size_t idlen, char *err,
+						size_t errlen);
+
+/* ListUserProficiencies: each UserProficiencyList element's text, as received, is appended to
+ * items, comma-separated (items->len > 0 before the call: a comma first); *next_token as above. */
+enum cd_result api_parse_list_user_proficiencies(const char *body, size_t len, struct buf *items,
+						 char **next_token, char *err, size_t errlen);
+
+/* CreateUser: the new UserId and UserArn. */
+enum cd_result api_parse_create_user(const char *body, size_t len, char *id, size_t idlen,
+				     char *arn, size_t arnlen, char *err, size_t errlen);
 
 /* Epoch seconds from a restJson timestamp: a number (epoch seconds, possibly fractional) or an
  * ISO 8601 string ("2026-11-28T16:45:00Z", "...00.123+02:00"). false when neither. */

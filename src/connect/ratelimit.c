@@ -46,8 +46,10 @@ static void refill(struct ratelimit *rl, double now)
 static void increase(struct ratelimit *rl)
 {
 	double r = rl->rate;
-	if (r < rl->ssthresh)
+	if (r < rl->ssthresh && (rl->ceiling > 0 || r < RATELIMIT_GENTLE_ABOVE))
 		r *= 2;
+	else if (r < rl->ssthresh)
+		r *= RATELIMIT_GENTLE_STEP; /* no quota known, past 20/s: overshoot it by 25% at most */
 	else if (rl->last_cut_rate > 0 && r < 0.9 * rl->last_cut_rate)
 		r *= 1.10; /* well below where the quota was found last: get back quickly */
 	else

@@ -15,7 +15,8 @@
  *     server's own bucket can refill;
  *   - a window in which callers had to wait for tokens (the bucket, not something else, was the
  *     limit) and nothing was throttled raises it: doubling until the first throttle (slow start,
- *     so an account with a quota 100x the published default finds it in seconds), then by a few
+ *     so an account with a quota 100x the published default finds it in seconds; by a quarter
+ *     above RATELIMIT_GENTLE_ABOVE when there is no ceiling), then by a few
  *     per cent a window, faster while well below the rate where the last throttle happened.
  * `ceiling` caps the rate (a quota the user told us with --rate: recover to it, never probe past
  * it, and take a lone 429 at it for jitter: pause without cutting); 0 means no ceiling (probe for
@@ -42,6 +43,13 @@ struct ratelimit {
 
 #define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 3-5 tokens' time) */
 #define RATELIMIT_DECREASE 0.85  /* multiplicative decrease on throttling */
+/* Without a ceiling (no quota known: Service Quotas not readable, no --rate), slow start
+ * doubles only up to 20/s (ten times the published default) and grows by a quarter a window
+ * above it: a doubling step can overshoot a quota by up to 100% and every request past it is
+ * a throttle the account's other callers may share; a quarter step overshoots by 25% at most,
+ * for a few more windows to reach a raised quota. */
+#define RATELIMIT_GENTLE_ABOVE 20.0
+#define RATELIMIT_GENTLE_STEP 1.25
 
 /* rate > 0, burst >= 1 (smaller values are raised to it). The bucket starts full. */
 void ratelimit_init(struct ratelimit *rl, double rate, double burst, bool adaptive, double ceiling,

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "connect/quotas.h"
+
 /* --- events ----------------------------------------------------------------------------------- */
 
 static void note(const struct connect_scan_events *ev, enum connect_scan_level level,
@@ -342,10 +344,25 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 		.progress_ctx = &prog,
 		.seed = (unsigned)rq->seed,
 	};
+	/* The account's quotas, read before the crawl's first request; --rate wins. */
+	struct quota_rates qr = {
+		.share = rq->quota_share > 0 ? rq->quota_share : CONNECT_QUOTA_SHARE_DEFAULT,
+		.describe = rq->describe,
+	};
 	for (int i = 0; i < API_NOPS; i++) {
-		co.rate[i] = rq->rate[i];
-		co.burst[i] = rq->burst[i];
-		co.rate_given[i] = rq->rate_given[i];
+		qr.rate_opt[i] = rq->rate[i];
+		qr.burst_opt[i] = rq->burst[i];
+		qr.rate_given[i] = rq->rate_given[i];
+	}
+	char qwarn[1024], qline[1024];
+	connect_quotas_decide(&sess, &qr, qwarn, sizeof qwarn, qline, sizeof qline);
+	if (qwarn[0])
+		note(ev, CONNECT_SCAN_WARN, "%s", qwarn);
+	note(ev, CONNECT_SCAN_INFO, "%s", qline);
+	for (int i = 0; i < API_NOPS; i++) {
+		co.rate[i] = qr.rate[i];
+		co.burst[i] = qr.burst[i];
+		co.rate_given[i] = qr.capped[i];
 	}
 	note(ev, CONNECT_SCAN_INFO, "scanning instance %s in %s%s", inst.id, sess.settings.region,
 	     rq->describe ? "" : " (names and usernames only: --fields no-email)");

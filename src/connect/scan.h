@@ -36,6 +36,8 @@ struct connect_scan_request {
 	double rate[API_NOPS];      /* requests per second; 0: the published default */
 	double burst[API_NOPS];     /* 0: the published default */
 	bool rate_given[API_NOPS];  /* the user stated this quota */
+	double quota_share;         /* share of each quota Service Quotas lists to use (the
+				     * rest is the account's other callers'); 0: 0.8 */
 	bool adaptive;
 	unsigned concurrency;       /* requests in flight at most; 0: 32 */
 	unsigned max_attempts;      /* tries per request on 5xx and network errors; 0: the next */

@@ -620,9 +620,12 @@ static void clusters_intro(FILE *f, const struct groups_facts *g, bool groups_fi
 	const char *ts = g->ts ? g->ts : "";
 	fputs("<p class=note>Accounts that belong to one "
 	      "person, joined through the evidence listed under each cluster. The highlighted account "
-	      "is the suggested one to keep; check before removing any. Each cluster has its own "
-	      "link (#c12); the address of a filtered view (#q=smith&amp;min=0.9) opens that view."
-	      "</p>\n<noscript><p class=warn>Scripts are off, so the clusters are not listed here. ", f);
+	      "is the suggested one to keep; check before removing any. Two accounts that are "
+	      "different people: add the line <code>ID1,ID2</code> to a file given with "
+	      "<code>--not-duplicates FILE</code> (the Not_Duplicates_Line column of "
+	      "duplicate_clusters_&lt;ts&gt;.csv has it ready) and they are never joined again. "
+	      "Each cluster has its own link (#c12); the address of a filtered view "
+	      "(#q=smith&amp;min=0.9) opens that view.</p>\n<noscript><p class=warn>Scripts are off, so the clusters are not listed here. ", f);
 	if (groups_file) {
 		fputs("Every cluster, its members and its evidence are in ", f);
 		file_link(f, "duplicate_groups", ts, "json");

@@ -18,6 +18,6 @@ for i in 1 2 3; do "$CD_BIN" analyze -q "$D/analyze_small.json" -o "$TMP/same" -
 wait
 stamps=$(ls "$TMP/same" | sed -E 's/.*_([0-9]{8}_[0-9]{6})\..*/\1/' | sort -u | wc -l)
 expect_eq "three runs at once leave three stamps" "$stamps" "3"
-expect_eq "... each with its log and three csv files" "$(ls "$TMP/same" | wc -l)" "$((3 * 4))"
+expect_eq "... each with its log and four csv files" "$(ls "$TMP/same" | wc -l)" "$((3 * 5))"
 
 done_testing

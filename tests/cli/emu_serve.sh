@@ -48,8 +48,8 @@ if emu_start --data "$TMP/inst.json" --seed 9; then
 	expect_grep "a body that is not JSON: SerializationException" "^x-amzn-ErrorType: SerializationException" "$TMP/h5"
 	curl -s -D "$TMP/h6" "$EMU_URL/users-summary" -o /dev/null
 	expect_grep "a path that is no operation: 404 UnknownOperationException" "^x-amzn-ErrorType: UnknownOperationException" "$TMP/h6"
-	curl -s -D "$TMP/h7" -X DELETE "$EMU_URL/users/$I/u-1" -o /dev/null
-	expect_grep "DELETE on a user is no operation here" "^HTTP/1.1 404" "$TMP/h7"
+	curl -s -D "$TMP/h7" -X PATCH "$EMU_URL/users/$I/u-1" -o /dev/null
+	expect_grep "PATCH on a user is no operation here" "^HTTP/1.1 404" "$TMP/h7"
 	curl -s -X POST "$EMU_URL/_emu/mutate" -d '{"create":1,"delete":1}' -o "$TMP/m"
 	expect_grep "/_emu/mutate answers what changed" '^\{"modified":\[\],"created":\["[0-9a-f-]{36}"\],"deleted":\["[^"]+"\]\}$' "$TMP/m"
 	curl -s "$EMU_URL/_emu/stats" -o "$TMP/s"

@@ -23,7 +23,7 @@ cache_env() {
 	export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
 	export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 	export AWS_REGION=us-east-1
-	unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CONNECT
+	unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CONNECT AWS_ENDPOINT_URL_SERVICE_QUOTAS
 	# Only json and sqlite3 are needed: the system python starts far faster than a pyenv shim.
 	if [ -x /usr/bin/python3 ]; then PYBIN=/usr/bin/python3; else PYBIN=${PY:-python3}; fi
 }

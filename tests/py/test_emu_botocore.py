@@ -131,6 +131,10 @@ NEWER_MEMBERS = {
     ("User", "LastModifiedTime"): lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     ("User", "LastModifiedRegion"): lambda v: isinstance(v, str) and len(v) > 0,
     ("InstanceSummary", "InstanceAccessUrl"): lambda v: isinstance(v, str) and v.startswith("https://"),
+    ("QuickConnectSummary", "LastModifiedTime"): lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    ("QuickConnectSummary", "LastModifiedRegion"): lambda v: isinstance(v, str) and len(v) > 0,
+    ("QuickConnect", "LastModifiedTime"): lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    ("QuickConnect", "LastModifiedRegion"): lambda v: isinstance(v, str) and len(v) > 0,
 }
 
 
@@ -637,6 +641,8 @@ def main():
     ok(st1["operations"]["DescribeUser"]["faults"] == bad, "/_emu/stats counts the faults",
        st1["operations"]["DescribeUser"])
 
+    remediation(users, data)
+
     ok(not EXITS, "every emulator stopped on SIGTERM with status 0 and printed its counters",
        "\n".join(f"{a}: {w}" for a, w in EXITS[:3]))
     if HAND_CHECKED:
@@ -646,6 +652,77 @@ def main():
        f"({sum(VALIDATED.values())} bodies: {', '.join(f'{k} {v}' for k, v in sorted(VALIDATED.items()))})",
        "\n".join(SHAPE_PROBLEMS[:20]))
     return 0
+
+
+def remediation(users, data):
+    """The operations plan/apply/restore use, through botocore, signed, shapes validated."""
+    res = os.path.join(TMP, "resources.json")
+    qcs = [{"QuickConnectId": f"qc-{i}", "Name": f"to {users[i]['Username']}",
+            "QuickConnectConfig": {"QuickConnectType": "USER",
+                                   "UserConfig": {"UserId": users[i]["Id"], "ContactFlowId": "flow-1"}},
+            "LastModifiedTime": 1700000000.5, "LastModifiedRegion": REGION} for i in range(5)]
+    qcs.append({"QuickConnectId": "qc-queue", "Name": "to a queue",
+                "QuickConnectConfig": {"QuickConnectType": "QUEUE",
+                                       "QueueConfig": {"QueueId": "q-1", "ContactFlowId": "flow-1"}}})
+    with open(res, "w") as f:
+        json.dump({"QuickConnects": qcs, "UserProficiencies": {users[0]["Id"]: [
+            {"AttributeName": "Language", "AttributeValue": "German", "Level": 3.0}]}}, f)
+    p, url = start_emu("--data", data, "--resources", res, "--verify-sigv4", "--access-key-id", AKID,
+                       "--secret-access-key", SECRET, "--seed", "4", "--rate", "DeleteUser=1000")
+    c = client(url)
+    got = []
+    for page in c.get_paginator("list_quick_connects").paginate(
+            InstanceId=INSTANCE, QuickConnectTypes=["USER"], PaginationConfig={"PageSize": 2}):
+        got += [q["Id"] for q in page["QuickConnectSummaryList"]]
+    ok(got == [f"qc-{i}" for i in range(5)], "ListQuickConnects USER paginator (2 a page): the USER ones", got)
+    qc = c.describe_quick_connect(InstanceId=INSTANCE, QuickConnectId="qc-1")["QuickConnect"]
+    ok(qc["QuickConnectConfig"]["UserConfig"]["UserId"] == users[1]["Id"]
+       and qc["QuickConnectARN"].endswith("/transfer-destination/qc-1"),
+       "DescribeQuickConnect: the target user and an ARN", qc)
+    writes = 5
+    if hasattr(c, "list_user_proficiencies"):
+        prof = c.list_user_proficiencies(InstanceId=INSTANCE, UserId=users[0]["Id"])["UserProficiencyList"]
+        ok(prof == [{"AttributeName": "Language", "AttributeValue": "German", "Level": 3.0}],
+           "ListUserProficiencies", prof)
+        c.associate_user_proficiencies(InstanceId=INSTANCE, UserId=users[0]["Id"], UserProficiencies=[
+            {"AttributeName": "Language", "AttributeValue": "German", "Level": 5.0},
+            {"AttributeName": "Language", "AttributeValue": "French", "Level": 2.0}])
+        prof = c.list_user_proficiencies(InstanceId=INSTANCE, UserId=users[0]["Id"])["UserProficiencyList"]
+        ok(sorted((x["AttributeValue"], x["Level"]) for x in prof) == [("French", 2.0), ("German", 5.0)],
+           "AssociateUserProficiencies adds one and updates a level", prof)
+        writes += 1
+    else:
+        skip("ListUserProficiencies, AssociateUserProficiencies",
+             f"botocore {botocore.__version__} predates them")
+    old = users[2]
+    c.delete_user(InstanceId=INSTANCE, UserId=old["Id"])
+    try:
+        c.delete_user(InstanceId=INSTANCE, UserId=old["Id"])
+        ok(False, "DeleteUser twice fails")
+    except botocore.exceptions.ClientError as e:
+        ok(error_code(e) == ("ResourceNotFoundException", 404), "DeleteUser of a deleted user: 404", error_code(e))
+    c.delete_quick_connect(InstanceId=INSTANCE, QuickConnectId="qc-2")
+    try:
+        c.describe_quick_connect(InstanceId=INSTANCE, QuickConnectId="qc-2")
+        ok(False, "a deleted quick connect cannot be described")
+    except botocore.exceptions.ClientError as e:
+        ok(error_code(e) == ("ResourceNotFoundException", 404), "DescribeQuickConnect of a deleted one: 404", error_code(e))
+    fields = {k: old[k] for k in ("Username", "IdentityInfo", "PhoneConfig", "SecurityProfileIds",
+                                  "RoutingProfileId", "HierarchyGroupId", "DirectoryUserId", "Tags")}
+    new = c.create_user(InstanceId=INSTANCE, **fields)
+    back = c.describe_user(InstanceId=INSTANCE, UserId=new["UserId"])["User"]
+    ok(new["UserId"] != old["Id"] and new["UserArn"].endswith("/agent/" + new["UserId"])
+       and all(back[k] == v for k, v in fields.items()),
+       "CreateUser: a new Id, the same fields back from DescribeUser", back)
+    try:
+        c.create_user(InstanceId=INSTANCE, **fields)
+        ok(False, "CreateUser of a taken username fails")
+    except botocore.exceptions.ClientError as e:
+        ok(error_code(e) == ("DuplicateResourceException", 409),
+           "CreateUser of a taken Username: 409 DuplicateResourceException", error_code(e))
+    st = json.loads(raw(f"{url}/_emu/stats")[2])
+    ok(st["write_requests"] == writes, "/_emu/stats counts the write requests", st["write_requests"])
+    stop_emu(p)
 
 
 def aws_cli(url, users):

@@ -228,6 +228,94 @@ static void timestamps(void **state)
 	assert_false(api_parse_timestamp("", &t));
 }
 
+/* The remediation operations: paths, methods and query keys of the service model. */
+static void remediation_requests(void **state)
+{
+	struct api_request r;
+	assert_int_equal(api_delete_user(&r, "i-1", "u+1", err, sizeof err), CD_OK);
+	assert_string_equal(r.method, "DELETE");
+	assert_string_equal(buf_str(&r.path), "/users/i-1/u%2B1");
+	assert_int_equal(r.body.len, 0);
+	api_request_release(&r);
+	assert_int_equal(api_create_user(&r, "i-1", "{\"Username\":\"x\"}", err, sizeof err), CD_OK);
+	assert_string_equal(r.method, "PUT");
+	assert_string_equal(buf_str(&r.path), "/users/i-1");
+	assert_string_equal(buf_str(&r.body), "{\"Username\":\"x\"}");
+	api_request_release(&r);
+	assert_int_equal(api_create_user(&r, "i-1", "not json", err, sizeof err), CD_INPUT);
+	assert_int_equal(api_list_quick_connects(&r, "i-1", "USER", "a+b=", 5000, err, sizeof err),
+			 CD_OK);
+	assert_string_equal(r.method, "GET");
+	assert_string_equal(buf_str(&r.path), "/quick-connects/i-1");
+	assert_string_equal(buf_str(&r.query), "QuickConnectTypes=USER&maxResults=1000&nextToken=a%2Bb%3D");
+	api_request_release(&r);
+	assert_int_equal(api_describe_quick_connect(&r, "i-1", "q1", err, sizeof err), CD_OK);
+	assert_string_equal(buf_str(&r.path), "/quick-connects/i-1/q1");
+	api_request_release(&r);
+	assert_int_equal(api_delete_quick_connect(&r, "i-1", "q1", err, sizeof err), CD_OK);
+	assert_string_equal(r.method, "DELETE");
+	api_request_release(&r);
+	assert_int_equal(api_delete_quick_connect(&r, "i-1", "", err, sizeof err), CD_INPUT);
+	assert_int_equal(api_list_user_proficiencies(&r, "i-1", "u1", NULL, 0, err, sizeof err), CD_OK);
+	assert_string_equal(buf_str(&r.path), "/users/i-1/u1/proficiencies");
+	assert_string_equal(buf_str(&r.query), "maxResults=100");
+	api_request_release(&r);
+	assert_int_equal(api_associate_user_proficiencies(&r, "i-1", "u1", "{\"UserProficiencies\":[]}",
+							  err, sizeof err), CD_OK);
+	assert_string_equal(r.method, "POST");
+	assert_string_equal(buf_str(&r.path), "/users/i-1/u1/associate-proficiencies");
+	api_request_release(&r);
+	assert_int_equal(api_search_username(&r, "i-1", "ann", err, sizeof err), CD_OK);
+	assert_non_null(strstr(buf_str(&r.body), "\"ComparisonType\":\"EXACT\""));
+	api_request_release(&r);
+}
+
+static void remediation_responses(void **state)
+{
+	char id[64], arn[128], *raw, *tok;
+	struct api_quick_connect *v = NULL;
+	size_t n = 0;
+	const char *page = "{\"QuickConnectSummaryList\":[{\"Id\":\"q1\",\"QuickConnectType\":\"USER\"},"
+			   "{\"Name\":\"no id\"},{\"Id\":\"q2\",\"QuickConnectType\":\"QUEUE\"}],\"NextToken\":\"t\"}";
+	assert_int_equal(api_parse_list_quick_connects(page, strlen(page), &v, &n, &tok, err, sizeof err),
+			 CD_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1].type, "QUEUE");
+	assert_string_equal(tok, "t");
+	free(tok);
+	free(v);
+	const char *qc = "{\"QuickConnect\":{\"QuickConnectId\":\"q1\",\"QuickConnectConfig\":{"
+			 "\"QuickConnectType\":\"USER\",\"UserConfig\":{\"UserId\":\"u1\",\"ContactFlowId\":\"f\"}},"
+			 "\"LastModifiedTime\":1640995200.10}}";
+	assert_int_equal(api_parse_describe_quick_connect(qc, strlen(qc), &raw, id, sizeof id, err,
+							  sizeof err), CD_OK);
+	assert_string_equal(id, "u1");
+	assert_non_null(strstr(raw, "1640995200.10")); /* as received */
+	free(raw);
+	const char *queue = "{\"QuickConnect\":{\"QuickConnectId\":\"q2\",\"QuickConnectConfig\":{"
+			    "\"QuickConnectType\":\"QUEUE\",\"QueueConfig\":{\"QueueId\":\"x\"}}}}";
+	assert_int_equal(api_parse_describe_quick_connect(queue, strlen(queue), &raw, id, sizeof id,
+							  err, sizeof err), CD_OK);
+	assert_string_equal(id, "");
+	free(raw);
+	struct buf items = BUF_INIT(1 << 16);
+	const char *pr = "{\"UserProficiencyList\":[{\"AttributeName\":\"L\",\"AttributeValue\":\"de\",\"Level\":3.0},"
+			 "{\"AttributeName\":\"L\",\"AttributeValue\":\"fr\",\"Level\":1.5}]}";
+	assert_int_equal(api_parse_list_user_proficiencies(pr, strlen(pr), &items, &tok, err, sizeof err),
+			 CD_OK);
+	assert_null(tok);
+	assert_string_equal(buf_str(&items), "{\"AttributeName\":\"L\",\"AttributeValue\":\"de\",\"Level\":3.0},"
+					     "{\"AttributeName\":\"L\",\"AttributeValue\":\"fr\",\"Level\":1.5}");
+	buf_release(&items);
+	const char *cu = "{\"UserId\":\"n1\",\"UserArn\":\"arn:n1\"}";
+	assert_int_equal(api_parse_create_user(cu, strlen(cu), id, sizeof id, arn, sizeof arn, err,
+					       sizeof err), CD_OK);
+	assert_string_equal(id, "n1");
+	assert_string_equal(arn, "arn:n1");
+	assert_int_equal(api_parse_create_user("{}", 2, id, sizeof id, arn, sizeof arn, err, sizeof err),
+			 CD_SERVICE);
+}
+
 static void classify(void **state)
 {
 	struct api_error e;
@@ -316,6 +404,8 @@ int main(void)
 		cmocka_unit_test(timestamps),
 		cmocka_unit_test(classify),
 		cmocka_unit_test(access_denied_message_whole),
+		cmocka_unit_test(remediation_requests),
+		cmocka_unit_test(remediation_responses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,48 @@ static void lower_quota_backs_off(void **state)
 	assert_true(f.throttled > r.throttled); /* the fixed rate keeps hammering */
 }
 
+/* No quota known (Service Quotas not readable): doubling stops at 20/s, then a quarter a window,
+ * so a hidden quota of 37/s is overshot by a quarter a step (doubling went 32 -> 64). */
+static void gentle_probe_without_ceiling(void **state)
+{
+	struct ratelimit rl;
+	ratelimit_init(&rl, 16, 5, true, 0, 0);
+	double now = 0;
+	double seen[4];
+	for (int k = 0; k < 4; k++) {
+		double r0 = ratelimit_rate(&rl);
+		while (ratelimit_rate(&rl) == r0 && now < 60) {
+			double w = ratelimit_take(&rl, now);
+			now += w > 0 ? w : 0;
+		}
+		seen[k] = ratelimit_rate(&rl);
+	}
+	assert_true(seen[0] == 32);
+	assert_true(seen[1] == 40);
+	assert_true(seen[2] == 50);
+	assert_true(seen[3] == 62.5);
+	/* with a ceiling (a quota known) the start is the ceiling anyway; below it, doubling */
+	ratelimit_init(&rl, 16, 5, true, 100, 0);
+	for (now = 0; ratelimit_rate(&rl) == 16 && now < 60;) {
+		double w = ratelimit_take(&rl, now);
+		now += w > 0 ? w : 0;
+	}
+	assert_true(ratelimit_rate(&rl) == 32);
+	ratelimit_init(&rl, 32, 5, true, 100, 0);
+	for (now = 0; ratelimit_rate(&rl) == 32 && now < 60;) {
+		double w = ratelimit_take(&rl, now);
+		now += w > 0 ? w : 0;
+	}
+	assert_true(ratelimit_rate(&rl) == 64);
+	struct sim_result r = simulate(37, 5, 2, 0, true, 10, 100);
+	print_message("# hidden 37/s: used %.3f, throttled %.4f, highest rate %.1f\n", r.used,
+		      r.throttled, r.max_rate);
+	/* a step that the server's burst hides for a window is followed by one more: doubling
+	 * would have been at 64 and then 128 */
+	assert_true(r.max_rate <= 37 * RATELIMIT_GENTLE_STEP * RATELIMIT_GENTLE_STEP + 1e-9);
+	assert_true(r.used > 0.85);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +276,7 @@ int main(void)
 		cmocka_unit_test(hidden_quota_is_found),
 		cmocka_unit_test(default_quota_probing_is_cheap),
 		cmocka_unit_test(lower_quota_backs_off),
+		cmocka_unit_test(gentle_probe_without_ceiling),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
