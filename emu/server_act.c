@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "connect/api.h"
 #include "emu_page.h"
 
 static void fail(struct emu_act_reply *o, unsigned status, const char *name, const char *fmt, ...)
@@ -142,6 +143,13 @@ static void create_user(struct emu_store *store, const char *body, size_t len,
 		fail(o, 400, "InvalidParameterException",
 		     "1 validation error detected: Value null at 'routingProfileId' failed to satisfy "
 		     "constraint: Member must not be null");
+	} else if (!api_password_ok(json_string_value(json_object_get(in, "Password")), NULL, 0)) {
+		/* The emulated instance is CONNECT_MANAGED (DescribeInstance says so), where the
+		 * service requires a password of the model's pattern; it is never stored. */
+		fail(o, 400, "InvalidParameterException",
+		     "A password of 8 to 64 characters with an upper-case letter, a lower-case letter "
+		     "and a digit is required for a user of an instance that manages its users' "
+		     "passwords");
 	} else {
 		enum cd_result r = emu_store_create(store, in, id, arn, sizeof arn, err, sizeof err);
 		if (r == CD_INPUT)

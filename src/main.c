@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "cmd/commands.h"
+#include "cmd/signals.h"
 #include "log.h"
 #include "result.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char **argv)
 			log_error("%s", err);
 		return code;
 	}
+	cmd_signals_catch(false); /* a signal leaves no temporary behind (scan softens this) */
 	enum cd_result r = cmd->run(argc - 2, argv + 2);
 	return result_exit_code(r);
 }

@@ -2,6 +2,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,9 +13,46 @@
 
 #define OUTFILE_VBUF ((size_t)64 << 10)
 
+/* The temporaries open right now, for outfile_remove_all_temps. A slot is claimed (1) while its
+ * path is copied in and live (2) once the path is complete, so a signal handler reading the
+ * table never unlinks half a name. 32 is more than one run ever has open (the reports: 8). */
+#define OUTFILE_SLOTS 32
+static struct {
+	atomic_int state; /* 0 free, 1 being filled, 2 live */
+	char path[PATH_MAX];
+} temps[OUTFILE_SLOTS];
+
+static int temp_register(const char *tmp)
+{
+	for (int i = 0; i < OUTFILE_SLOTS; i++) {
+		int want = 0;
+		if (!atomic_compare_exchange_strong(&temps[i].state, &want, 1))
+			continue;
+		snprintf(temps[i].path, sizeof temps[i].path, "%s", tmp);
+		atomic_store(&temps[i].state, 2);
+		return i;
+	}
+	return -1; /* full: this one is not removed by a signal, only by the next run */
+}
+
+static void temp_unregister(struct outfile *o)
+{
+	if (o->slot >= 0 && o->slot < OUTFILE_SLOTS)
+		atomic_store(&temps[o->slot].state, 0);
+	o->slot = -1;
+}
+
+void outfile_remove_all_temps(void)
+{
+	for (int i = 0; i < OUTFILE_SLOTS; i++)
+		if (atomic_load(&temps[i].state) == 2)
+			unlink(temps[i].path);
+}
+
 enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
+	o->slot = -1;
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path) : 1;
 	const char *dir = slash ? path : ".", *base = slash ? slash + 1 : path;
@@ -28,23 +66,44 @@ enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size
 		snprintf(err, errlen, "file name too long: '%.60s...'", path);
 		return CD_IO;
 	}
-	int fd = mkostemp(o->tmp, O_CLOEXEC); /* mode 0600 */
+	/* Between mkostemp and flock the new file is unlocked: another run cleaning stale
+	 * temporaries in the same folder may take it for a dead run's and remove it (it takes the
+	 * lock first, so once we hold it the file is ours). A file removed in that moment has no
+	 * link left: make another. */
+	char pattern[PATH_MAX];
+	memcpy(pattern, o->tmp, sizeof pattern);
+	int fd = -1;
+	for (int tries = 0; tries < 8; tries++) {
+		memcpy(o->tmp, pattern, sizeof o->tmp);
+		fd = mkostemp(o->tmp, O_CLOEXEC); /* mode 0600 */
+		if (fd < 0)
+			break;
+		/* Held until the file is renamed or removed: a temporary whose lock is free
+		 * belongs to a run that died (kill -9, power loss), and outfile_stale lets the
+		 * next run remove it. */
+		flock(fd, LOCK_EX);
+		struct stat st;
+		if (fstat(fd, &st) != 0 || st.st_nlink > 0)
+			break;
+		close(fd);
+		fd = -1;
+		errno = EAGAIN;
+	}
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write in folder '%.*s': %s", dirlen, dir,
 			 strerror(errno));
 		o->tmp[0] = '\0';
 		return CD_IO;
 	}
+	o->slot = temp_register(o->tmp);
 	fchmod(fd, 0600); /* mkostemp's mode already, whatever the umask: say it anyway */
-	/* Held until the file is renamed or removed: a temporary whose lock is free belongs to a
-	 * run that died (kill -9, power loss), and outfile_stale lets the next run remove it. */
-	flock(fd, LOCK_EX);
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(errno));
 		close(fd);
 		unlink(o->tmp);
 		o->tmp[0] = '\0';
+		temp_unregister(o);
 		return CD_IO;
 	}
 	/* The one buffer between a writer and the file: stdio's, 64 KiB instead of st_blksize
@@ -68,6 +127,20 @@ static void sync_folder(const char *path)
 		fsync(dfd);
 		close(dfd);
 	}
+}
+
+enum cd_result outfile_sync(struct outfile *o, char *err, size_t errlen)
+{
+	int e = 0;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(o->f)) != 0)
+		e = errno;
+	if (e) {
+		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+		return CD_IO;
+	}
+	return CD_OK;
 }
 
 enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
@@ -94,9 +167,11 @@ enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
 		unlink(renamed ? o->path : o->tmp); /* all or nothing under the final name */
 		o->tmp[0] = '\0';
+		temp_unregister(o);
 		return CD_IO;
 	}
 	o->tmp[0] = '\0';
+	temp_unregister(o);
 	sync_folder(o->path);
 	return CD_OK;
 }
@@ -112,6 +187,24 @@ void outfile_abort(struct outfile *o)
 	if (o->tmp[0])
 		unlink(o->tmp);
 	o->tmp[0] = '\0';
+	temp_unregister(o);
+}
+
+/* The lock is held until the name is gone: outfile_open, which takes the lock of a temporary it
+ * has just created, then sees a file without a link and makes another. */
+bool outfile_remove_stale(int dirfd, const char *name)
+{
+	size_t n = strlen(name);
+	if (name[0] != '.' || n < 9 || name[n - 7] != '.')
+		return false;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool removed = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		       flock(fd, LOCK_EX | LOCK_NB) == 0 && unlinkat(dirfd, name, 0) == 0;
+	close(fd);
+	return removed;
 }
 
 bool outfile_stale(int dirfd, const char *name)

@@ -19,6 +19,7 @@ struct outfile {
 	char *vbuf; /* f's buffer, freed with it */
 	char tmp[PATH_MAX];
 	char path[PATH_MAX];
+	int slot; /* in the table outfile_remove_all_temps reads; -1: not in it */
 };
 
 /* The temporary is locked (flock) from open until commit or abort, so a process that dies
@@ -26,9 +27,23 @@ struct outfile {
  * folder dirfd is such a leftover of ours: a regular file of this user named ".NAME.XXXXXX"
  * that nobody holds locked (the caller narrows NAME further before removing it). */
 bool outfile_stale(int dirfd, const char *name);
+/* Removes `name` when outfile_stale would say so, holding its lock until it is unlinked (a
+ * check-then-unlink could remove a temporary a live run created and locked in between). True
+ * when removed. */
+bool outfile_remove_stale(int dirfd, const char *name);
 
 enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
+/* Flushes and fsyncs the temporary without renaming it: a writer of several files (the reports
+ * of one run) syncs every one first and commits them all only when all succeeded, so a full disk
+ * leaves none of them under its final name. On failure (CD_IO, err filled) the file is still
+ * open: abort it. */
+enum cd_result outfile_sync(struct outfile *o, char *err, size_t errlen);
 enum cd_result outfile_commit(struct outfile *o, char *err, size_t errlen);
 void outfile_abort(struct outfile *o);
+
+/* Removes every temporary still open in this process (not committed, not aborted). Only
+ * unlink(2) on a fixed table: async-signal-safe, for a SIGINT/SIGTERM handler that then dies
+ * (the temporaries hold personal data; the next run would remove them, but maybe never runs). */
+void outfile_remove_all_temps(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +114,9 @@ const char *restore_user_id(const struct restore_backup *b, size_t i)
 }
 
 enum cd_result restore_create_body(const struct restore_backup *b, size_t i,
-				   const char *instance_id, struct buf *out)
+				   const char *instance_id, const char *password, struct buf *out)
 {
-	/* the fields CreateUser takes that DescribeUser gave; never Password */
+	/* the fields CreateUser takes that DescribeUser gave (a password is never among them) */
 	static const char *const fields[] = {
 		"Username", "IdentityInfo", "PhoneConfig", "DirectoryUserId", "SecurityProfileIds",
 		"RoutingProfileId", "HierarchyGroupId", "Tags",
@@ -138,10 +139,13 @@ enum cd_result restore_create_body(const struct restore_backup *b, size_t i,
 	}
 	if (json_object_set_new(body, "InstanceId", json_string(instance_id)))
 		goto out;
+	if (password && json_object_set_new(body, "Password", json_string(password)))
+		goto out;
 	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	if (!text)
 		goto out;
 	r = buf_puts(out, text);
+	OPENSSL_cleanse(text, strlen(text));
 	free(text);
 out:
 	json_decref(body);
@@ -159,7 +163,8 @@ static bool selected(const char *id, const char *const *only, size_t nonly)
 }
 
 enum cd_result restore_run(const struct restore_backup *b, const char *const *only, size_t nonly,
-			   const char *instance_id, bool dry_run, const struct restore_ops *ops,
+			   const char *instance_id, const char *password, bool dry_run,
+			   const struct restore_ops *ops,
 			   restore_event_fn event, void *event_ctx, struct restore_summary *s,
 			   char *err, size_t errlen)
 {
@@ -198,7 +203,7 @@ enum cd_result restore_run(const struct restore_backup *b, const char *const *on
 			out = RESTORE_FAILED;
 		} else if (exists) {
 			out = RESTORE_EXISTS;
-		} else if ((r = restore_create_body(b, i, instance_id, &body)) != CD_OK) {
+		} else if ((r = restore_create_body(b, i, instance_id, password, &body)) != CD_OK) {
 			out = RESTORE_FAILED;
 			snprintf(detail, sizeof detail, "cannot build the CreateUser request");
 		} else if (dry_run) {
@@ -236,6 +241,8 @@ enum cd_result restore_run(const struct restore_backup *b, const char *const *on
 			rc = r;
 		}
 	}
+	if (body.data)
+		OPENSSL_cleanse(body.data, body.cap); /* the password was in it */
 	buf_release(&body);
 	if (rc == CD_OK && (s->exists || s->failed || s->partial))
 		rc = CD_INCOMPLETE;

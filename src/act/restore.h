@@ -11,9 +11,10 @@
  * backup_<ts>.json (written by plan): {"instance":{"Id","Arn","Alias","Region"},"created":T,
  * "users":[{"User":{DescribeUser User},"Proficiencies":[...],"QuickConnects":[...]}]}.
  * A user is re-created with CreateUser from the backed-up Username, IdentityInfo, PhoneConfig,
- * RoutingProfileId, SecurityProfileIds, HierarchyGroupId, DirectoryUserId and Tags (never a
- * Password: Connect-managed users need one set by an administrator afterwards), then
- * AssociateUserProficiencies. A user whose Username exists is skipped. Quick connects are not
+ * RoutingProfileId, SecurityProfileIds, HierarchyGroupId, DirectoryUserId and Tags, then
+ * AssociateUserProficiencies. A Password is sent only when the caller gives one (an instance
+ * whose identity management is CONNECT_MANAGED requires it; a password is never in a backup,
+ * never invented, never logged). A user whose Username exists is skipped. Quick connects are not
  * re-created (their target would be the new Id; docs/remediation.md).
  */
 
@@ -48,9 +49,11 @@ size_t restore_count(const struct restore_backup *b);
 /* The old Id of user i. */
 const char *restore_user_id(const struct restore_backup *b, size_t i);
 
-/* The CreateUser body of user i for instance_id (JSON text appended to out). */
+/* The CreateUser body of user i for instance_id (JSON text appended to out), with "Password"
+ * when password is not NULL (the caller wipes out afterwards). */
 enum cd_result restore_create_body(const struct restore_backup *b, size_t i,
-				   const char *instance_id, struct buf *out);
+				   const char *instance_id, const char *password, struct buf *out);
+
 
 enum restore_outcome {
 	RESTORE_CREATED,
@@ -71,7 +74,8 @@ struct restore_summary {
  * not in the backup is CD_INPUT before anything is done. CD_OK when every selected user was
  * created (or would be), CD_INCOMPLETE when any exists already or failed. */
 enum cd_result restore_run(const struct restore_backup *b, const char *const *only, size_t nonly,
-			   const char *instance_id, bool dry_run, const struct restore_ops *ops,
+			   const char *instance_id, const char *password, bool dry_run,
+			   const struct restore_ops *ops,
 			   restore_event_fn event, void *event_ctx, struct restore_summary *s,
 			   char *err, size_t errlen);
 

@@ -399,19 +399,54 @@ out:
 	return r;
 }
 
+/* The shape of every AWS Region name: a 2-4 letter area ("us", "eu", "ap", "eusc"), one or more
+ * words ("gov-west", "southeast", "isob-east") and a number: [a-z]{2,4}(-[a-z]+)+-[0-9]{1,3}.
+ * Only the shape: AWS adds Regions, and a new one must work without a new connect-dupes. */
 bool aws_region_valid(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-	if (n < 3 || n > 40 || s[0] == '-' || s[n - 1] == '-')
+	size_t n = s ? strlen(s) : 0, i = 0, words = 0;
+	if (n < 6 || n > 40)
 		return false;
-	bool dash = false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '-')
-			dash = true;
-		else if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+	while (i < n && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	if (i < 2 || i > 4)
+		return false;
+	for (;;) {
+		if (i >= n || s[i] != '-')
 			return false;
+		size_t start = ++i;
+		if (i < n && s[i] >= 'a' && s[i] <= 'z') {
+			while (i < n && s[i] >= 'a' && s[i] <= 'z')
+				i++;
+			words++;
+			continue;
+		}
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		return words >= 1 && i == n && i - start >= 1 && i - start <= 3;
 	}
-	return dash;
+}
+
+/* The Regions AWS had announced when this was written (every partition). Only for messages:
+ * "not a known AWS Region" when the endpoint of one does not resolve either. */
+static const char *const known_regions[] = {
+	"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2",
+	"ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+	"ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
+	"ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "eu-central-1",
+	"eu-central-2", "eu-isoe-west-1", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1",
+	"eu-west-2", "eu-west-3", "eusc-de-east-1", "il-central-1", "me-central-1", "me-south-1",
+	"mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1",
+	"us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isof-east-1", "us-isof-south-1",
+	"us-west-1", "us-west-2",
+};
+
+bool aws_region_known(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof known_regions / sizeof known_regions[0]; i++)
+		if (strcmp(s, known_regions[i]) == 0)
+			return true;
+	return false;
 }
 
 enum cd_result aws_default_endpoint(const char *service, const char *region, bool fips,
@@ -577,7 +612,8 @@ enum cd_result aws_settings_resolve(const struct aws_settings_input *in, struct 
 		goto out;
 	}
 	if (!aws_region_valid(region)) {
-		snprintf(err, errlen, "'%.60s' from %s is not an AWS region name", region, rsrc);
+		snprintf(err, errlen, "'%.60s' from %s is not an AWS region name (such as "
+			 "'eu-west-2'): check %s", region, rsrc, rsrc);
 		r = CD_USAGE;
 		goto out;
 	}

@@ -97,8 +97,12 @@ enum cd_result aws_service_endpoint(const struct aws_config *cfg, const char *pr
 enum cd_result aws_default_endpoint(const char *service, const char *region, bool fips,
 				    char *out, size_t outlen, char *err, size_t errlen);
 
-/* Whether s is shaped like a region name ("us-east-1", "cn-north-1", "us-gov-west-1"). */
+/* Whether s is shaped like a region name ("us-east-1", "cn-north-1", "us-gov-west-1",
+ * "eusc-de-east-1"): [a-z]{2,4}(-[a-z]+)+-[0-9]{1,3}. A new Region of that shape is valid. */
 bool aws_region_valid(const char *s);
+/* Whether s is one of the Regions this build knows by name (for messages only: an unknown
+ * Region of the right shape is still used). */
+bool aws_region_known(const char *s);
 
 /* Whether a boolean setting (file or environment) is on: "true" in any case, as botocore reads
  * them; NULL is off. */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -235,6 +236,11 @@ enum cd_result creds_provider_new(const struct aws_settings *settings, struct ht
 		snprintf(err, errlen, "credentials: settings not resolved");
 		return CD_INTERNAL;
 	}
+	/* From here the process holds (or is about to hold) a secret key, a session token and
+	 * signatures: a core dump would write them to disk, and another process of the same user
+	 * could read them from /proc/PID/mem or environ. Non-dumpable closes both, until the
+	 * process exits: freed copies may linger, so it is never set back. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	struct creds_provider *p = calloc(1, sizeof *p);
 	if (!p)
 		return CD_NOMEM;

@@ -463,6 +463,7 @@ static void finish(struct transfer *t, CURLcode code)
 				 t->host, resp->elapsed_s);
 		} else {
 			resp->result = CD_NETWORK;
+			resp->unresolved = code == CURLE_COULDNT_RESOLVE_HOST;
 			snprintf(resp->error, sizeof resp->error, "request to '%.120s' failed: %s",
 				 t->host, curl_easy_strerror(code));
 		}

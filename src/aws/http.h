@@ -52,6 +52,7 @@ struct http_response {
 	char request_id[80];       /* x-amzn-RequestId (or x-amz-request-id); "" when absent */
 	double retry_after_s;      /* Retry-After in seconds; 0 when absent */
 	double elapsed_s;          /* submit to completion */
+	bool unresolved;           /* status 0 because the host name did not resolve */
 	void *user;
 };
 

@@ -18,7 +18,7 @@ static const struct cli_opt analyze_opts[] = {
 	CMD_OPT_CSV_RAW,
 	CMD_OPT_FAIL_ON_DUPLICATES,
 	CMD_OPT_FORMAT,
-	{ "instance", 0, "ID|ARN", ANALYZE_ID_INSTANCE,
+	{ "instance", 0, "ID|ARN|ALIAS", ANALYZE_ID_INSTANCE,
 	  "read the users from this instance's default cache (no network)" },
 	CMD_OPT_MATCH,
 	CMD_OPT_NO_PROGRESS,
@@ -118,7 +118,7 @@ static enum cd_result load_cache(const struct analyze_args *a, struct user_set *
 	}
 	if (a->cache)
 		snprintf(path, sizeof path, "%s", a->cache);
-	else if ((rc = cache_default_path(a->instance, path, sizeof path, err, sizeof err)) != CD_OK)
+	else if ((rc = cache_find(a->instance, path, sizeof path, err, sizeof err)) != CD_OK)
 		goto out;
 	rc = cache_open(&c, path, NULL, CACHE_READ_ONLY, err, sizeof err);
 	if (rc == CD_NOT_FOUND && !a->cache)

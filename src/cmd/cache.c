@@ -22,14 +22,15 @@ enum { OPT_ALL, OPT_CACHE, OPT_FILE, OPT_INSTANCE, OPT_OUTPUT, OPT_QUIET, OPT_VE
 
 /* --output is a format, as in the AWS CLI (it used to name export's file, so that
  * `--output json` wrote everyone's personal data to a file named "json"): a value that looks
- * like a file name is refused with a pointer to --file, never written to. */
+ * like a file name is refused with a pointer to --file, never written to. -o stays the file,
+ * as it was and as -o is a destination everywhere (-o/--output-dir), so scripts keep working. */
 static const struct cli_opt cache_opts[] = {
 	{ "all", 0, NULL, OPT_ALL, "prune: delete the caches of every instance" },
 	{ "cache", 0, "FILE", OPT_CACHE,
 	  "the cache file (default: INSTANCE-ID.db in the cache folder)" },
-	{ "file", 0, "FILE", OPT_FILE, "export: write to FILE (0600, replaced whole) instead of standard output ('-')" },
-	{ "instance", 0, "ID|ARN", OPT_INSTANCE,
-	  "the instance whose cache to use (default: $CONNECT_INSTANCE_ID)" },
+	{ "file", 'o', "FILE", OPT_FILE, "export: write to FILE (0600, replaced whole) instead of standard output ('-')" },
+	{ "instance", 0, "ID|ARN|ALIAS", OPT_INSTANCE,
+	  "the instance whose cache to use (default: $CONNECT_INSTANCE_ID); an alias is one a scan used" },
 	{ "output", 0, "text|json|table", OPT_OUTPUT, CLI_OUTPUT_HELP " (export: json only)" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "only errors" },
 	{ "verbose", 'v', NULL, OPT_VERBOSE, "info: list every recorded failure" },
@@ -79,8 +80,9 @@ static enum cd_result pick_path(const struct cache_args *a, char *path, size_t p
 		snprintf(err, errlen, "which cache? give --instance ID or --cache FILE");
 		return CD_USAGE;
 	}
-	/* An alias would need ListInstances, and this command never uses the network. */
-	return cache_default_path(inst, path, pathlen, err, errlen);
+	/* Offline: an alias is found in the caches (a scan by alias records it), never with
+	 * ListInstances: this command never uses the network. */
+	return cache_find(inst, path, pathlen, err, errlen);
 }
 
 static void fmt_time(double t, char *out, size_t outlen)

@@ -383,9 +383,10 @@ static enum cd_result stage_match(struct run *r)
 /* The report files are independent and only read the run, so two threads write them (the
  * machine this is built for has two cores, and a million users make ~1 GB of reports). The
  * helper thread starts right after the folder is prepared and writes the files that need no
- * detection (all_users) while the main thread runs the detection; those files are renamed into
- * place only once every stage before the reports succeeded, so a failed run still leaves no
- * report behind. */
+ * detection (all_users) while the main thread runs the detection. Every file is written and
+ * fsynced under its temporary name first; only when every one of them succeeded are they all
+ * renamed into place, so a failed run (a full disk on the last report, a failed detection, a
+ * second Ctrl-C) leaves no report under a final name: all or none. */
 #define PIPE_WRITERS 2
 
 struct report_job {
@@ -393,7 +394,7 @@ struct report_job {
 	char name[64];
 	char err[PATH_MAX + 128];
 	enum cd_result rc;
-	struct outfile of;  /* an early report written but not yet committed */
+	struct outfile of;  /* written and synced, not yet renamed */
 	bool pending;
 };
 
@@ -403,7 +404,8 @@ struct report_queue {
 	struct report_job jobs[sizeof reports / sizeof reports[0]];
 	size_t n, next;
 	bool ready;   /* the stages before the reports are done */
-	bool go;      /* ... and succeeded: files may be committed, later jobs may start */
+	bool go;      /* ... and succeeded: later jobs may start */
+	bool failed;  /* a job failed: the others need not be written */
 	bool helped;  /* the helper thread runs */
 	pthread_t helper;
 	const struct run *r;
@@ -420,37 +422,12 @@ static bool wait_ready(struct report_queue *q)
 	return go;
 }
 
-/* Commits (or, when a stage before the reports failed, drops) the early reports written but
- * not yet committed; only once the stages are over. */
-static void commit_pending(struct report_queue *q)
-{
-	bool go = wait_ready(q);
-	for (;;) {
-		struct report_job *j = NULL;
-		pthread_mutex_lock(&q->lock);
-		for (size_t i = 0; i < q->n && !j; i++)
-			if (q->jobs[i].pending) {
-				j = &q->jobs[i];
-				j->pending = false;
-			}
-		pthread_mutex_unlock(&q->lock);
-		if (!j)
-			return;
-		if (go) {
-			j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
-		} else {
-			outfile_abort(&j->of);
-			j->rc = CD_INTERRUPTED;
-		}
-	}
-}
-
 static void *report_worker(void *arg)
 {
 	struct report_queue *q = arg;
 	for (;;) {
 		pthread_mutex_lock(&q->lock);
-		struct report_job *j = q->next < q->n ? &q->jobs[q->next++] : NULL;
+		struct report_job *j = q->next < q->n && !q->failed ? &q->jobs[q->next++] : NULL;
 		pthread_mutex_unlock(&q->lock);
 		if (!j)
 			break;
@@ -463,24 +440,19 @@ static void *report_worker(void *arg)
 			snprintf(j->err, sizeof j->err, "output path too long in folder '%.60s'",
 				 q->r->dir);
 			j->rc = CD_IO;
-			continue;
+		} else if ((j->rc = outfile_open(&j->of, path, j->err, sizeof j->err)) == CD_OK) {
+			j->rep->write(j->of.f, q->r);
+			j->rc = outfile_sync(&j->of, j->err, sizeof j->err);
+			if (j->rc != CD_OK)
+				outfile_abort(&j->of);
 		}
-		j->rc = outfile_open(&j->of, path, j->err, sizeof j->err);
-		if (j->rc != CD_OK)
-			continue;
-		j->rep->write(j->of.f, q->r);
-		if (j->rep->early) {
-			/* Committed once the stages before the reports are over. */
-			pthread_mutex_lock(&q->lock);
+		pthread_mutex_lock(&q->lock);
+		if (j->rc == CD_OK)
 			j->pending = true;
-			pthread_mutex_unlock(&q->lock);
-			continue;
-		}
-		j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
+		else
+			q->failed = true;
+		pthread_mutex_unlock(&q->lock);
 	}
-	/* Last: by now the disk has written most of the early files, so their fsync no longer
-	 * holds up the later reports. */
-	commit_pending(q);
 	return NULL;
 }
 
@@ -496,7 +468,7 @@ static void reports_start(struct run *r, struct report_queue *q)
 			continue;
 		struct report_job *j = &q->jobs[q->n++];
 		j->rep = rep;
-		j->rc = CD_INTERNAL;
+		j->rc = CD_INTERRUPTED; /* not written (yet) */
 		j->err[0] = '\0';
 		snprintf(j->name, sizeof j->name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
 	}
@@ -504,7 +476,7 @@ static void reports_start(struct run *r, struct report_queue *q)
 		    pthread_create(&q->helper, NULL, report_worker, q) == 0;
 }
 
-/* Lets the writers go on (go: the stages before the reports succeeded) or drop their files. */
+/* Lets the writers go on (go: the stages before the reports succeeded) or stop. */
 static void reports_release(struct report_queue *q, bool go)
 {
 	pthread_mutex_lock(&q->lock);
@@ -514,6 +486,16 @@ static void reports_release(struct report_queue *q, bool go)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* Removes every written temporary (after the writers stopped). */
+static void reports_drop(struct report_queue *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->jobs[i].pending) {
+			outfile_abort(&q->jobs[i].of);
+			q->jobs[i].pending = false;
+		}
+}
+
 /* Stops the writers after a failed stage: nothing of theirs is left in the folder. */
 static void reports_cancel(struct report_queue *q)
 {
@@ -521,7 +503,27 @@ static void reports_cancel(struct report_queue *q)
 	if (q->helped)
 		pthread_join(q->helper, NULL);
 	q->helped = false;
-	commit_pending(q); /* drops what the helper left */
+	reports_drop(q);
+}
+
+/* Renames every written report into place; when one rename fails, those already renamed are
+ * removed again (all or none). */
+static enum cd_result reports_commit(struct report_queue *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		struct report_job *j = &q->jobs[i];
+		j->pending = false;
+		j->rc = outfile_commit(&j->of, j->err, sizeof j->err);
+		if (j->rc == CD_OK)
+			continue;
+		for (size_t k = 0; k < i; k++) {
+			unlink(q->jobs[k].of.path);
+			q->jobs[k].rc = CD_INTERRUPTED;
+		}
+		reports_drop(q);
+		return j->rc;
+	}
+	return CD_OK;
 }
 
 static enum cd_result stage_reports(struct run *r)
@@ -532,21 +534,37 @@ static enum cd_result stage_reports(struct run *r)
 	if (q->helped)
 		pthread_join(q->helper, NULL);
 	q->helped = false;
-	/* Reported in table order, whatever order the threads finished in. */
 	enum cd_result rc = CD_OK;
+	for (size_t i = 0; i < q->n && rc == CD_OK; i++)
+		if (q->jobs[i].rc != CD_OK)
+			rc = q->jobs[i].rc;
+	if (rc == CD_OK)
+		rc = reports_commit(q);
+	else
+		reports_drop(q);
+	/* Reported in table order, whatever order the threads finished in. */
+	bool said = false;
 	for (size_t i = 0; i < q->n; i++) {
 		struct report_job *j = &q->jobs[i];
 		if (j->rc != CD_OK) {
-			/* One error line: the others usually repeat it (a full disk fails them all). */
-			log_msg(rc == CD_OK ? LOG_ERROR : LOG_DEBUG, "%s",
-				j->err[0] ? j->err : "cannot write a report");
-			if (rc == CD_OK)
-				rc = j->rc;
+			/* One error line: the others usually repeat it (a full disk fails them all),
+			 * or were never written because of it. */
+			if (j->rc != CD_INTERRUPTED || j->err[0]) {
+				log_msg(said ? LOG_DEBUG : LOG_ERROR, "%s",
+					j->err[0] ? j->err : "cannot write a report");
+				said = true;
+			}
 			continue;
 		}
 		log_debug("wrote '%s/%s'", r->dir, j->name);
 		if (r->nfiles < PIPE_MAX_FILES)
 			snprintf(r->files[r->nfiles++], sizeof r->files[0], "%s", j->name);
+	}
+	if (rc != CD_OK) {
+		if (!said)
+			log_error("cannot write the reports in '%s'", r->dir);
+		log_error("no report was kept in '%s': a run writes all its reports or none",
+			  r->dir);
 	}
 	return rc;
 }

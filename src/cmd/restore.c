@@ -1,13 +1,19 @@
 /* restore.c -- `connect-dupes restore BACKUP`: re-create deleted users from a plan's backup (dry run by default). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "act/live.h"
 #include "act/plan.h"
 #include "act/restore.h"
 #include "cmd/act_common.h"
+#include "connect/api.h"
 #include "cmd/commands.h"
 #include "cmd/common.h"
 #include "log.h"
@@ -15,16 +21,20 @@
 enum {
 	RESTORE_ID_CONFIRM = 1,
 	RESTORE_ID_NO_DRY_RUN,
+	RESTORE_ID_PASSWORD_FILE,
 	RESTORE_ID_USER,
 };
 
 #define RESTORE_MAX_USERS 10000
+#define RESTORE_PW_MAX 128 /* the service allows 64 characters */
 
 static const struct cli_opt restore_opts[] = {
 	{ "confirm", 0, "ALIAS_OR_ID", RESTORE_ID_CONFIRM,
 	  "the instance alias (or Id when it has none): confirms --no-dry-run without a terminal" },
 	ACT_OPT_ENDPOINT,
 	{ "no-dry-run", 0, NULL, RESTORE_ID_NO_DRY_RUN, "really create the users (default: a dry run)" },
+	{ "password-file", 0, "FILE", RESTORE_ID_PASSWORD_FILE,
+	  "first line: the initial password of re-created users of a Connect-managed instance ('-': standard input; never logged)" },
 	ACT_OPT_PROFILE,
 	CMD_OPT_QUIET,
 	ACT_OPT_RATE,
@@ -37,9 +47,11 @@ struct restore_args {
 	struct pipeline_opts report; /* -q, -v */
 	struct act_conn conn;
 	const char *confirm;
+	const char *password_file;
 	bool no_dry_run;
 	const char **only;
 	size_t nonly;
+	char pwbuf[RESTORE_PW_MAX]; /* the initial password, wiped before the command returns */
 };
 
 static enum cd_result restore_opt(void *ctx, int id, const char *arg, char *err, size_t errlen)
@@ -48,6 +60,7 @@ static enum cd_result restore_opt(void *ctx, int id, const char *arg, char *err,
 	switch (id) {
 	case RESTORE_ID_CONFIRM: a->confirm = arg; return CD_OK;
 	case RESTORE_ID_NO_DRY_RUN: a->no_dry_run = true; return CD_OK;
+	case RESTORE_ID_PASSWORD_FILE: a->password_file = arg; return CD_OK;
 	case RESTORE_ID_USER: {
 		if (a->nonly >= RESTORE_MAX_USERS) {
 			snprintf(err, errlen, "more than %d --user options", RESTORE_MAX_USERS);
@@ -70,6 +83,73 @@ static enum cd_result restore_opt(void *ctx, int id, const char *arg, char *err,
 		r = CD_INTERNAL;
 	}
 	return r;
+}
+
+/* One line from f into pw without its line end; false when there is none or it does not fit. */
+static bool read_line(FILE *f, char *pw, size_t cap)
+{
+	if (!fgets(pw, (int)cap, f))
+		return false;
+	size_t n = strcspn(pw, "\r\n");
+	bool whole = pw[n] != '\0' || feof(f);
+	pw[n] = '\0';
+	return whole;
+}
+
+/* The initial password of the re-created users: the first line of `file` ('-': standard
+ * input), or typed twice on the terminal without echo. Never logged, never in a message;
+ * the caller wipes pw. */
+static enum cd_result read_password(const char *file, char *pw, size_t cap, char *err,
+				    size_t errlen)
+{
+	enum cd_result rc = CD_OK;
+	if (file) {
+		FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+		if (!f) {
+			snprintf(err, errlen, "cannot read '%s': %s", file, strerror(errno));
+			return CD_INPUT;
+		}
+		struct stat st;
+		if (f != stdin && fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+			log_warn("'%s' can be read by other users (mode %04o): keep password files 0600",
+				 file, (unsigned)(st.st_mode & 07777));
+		if (!read_line(f, pw, cap)) {
+			snprintf(err, errlen, "'%s' has no password on its first line (or it is longer "
+				 "than %zu characters)", file, cap - 2);
+			rc = CD_INPUT;
+		}
+		if (f != stdin)
+			fclose(f);
+		return rc;
+	}
+	FILE *tty = fopen("/dev/tty", "r+");
+	struct termios old, quiet;
+	if (!tty || tcgetattr(fileno(tty), &old) != 0) {
+		if (tty)
+			fclose(tty);
+		snprintf(err, errlen, "no terminal to type the initial password on: give "
+			 "--password-file FILE");
+		return CD_USAGE;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	char again[RESTORE_PW_MAX];
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	fputs("Initial password for the re-created users (not shown): ", tty);
+	fflush(tty);
+	bool ok = read_line(tty, pw, cap);
+	fputs("\nAgain: ", tty);
+	fflush(tty);
+	ok = read_line(tty, again, sizeof again) && ok;
+	fputs("\n", tty);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fclose(tty);
+	if (!ok || strcmp(pw, again)) {
+		snprintf(err, errlen, "the two passwords typed differ: nothing was done");
+		rc = CD_USAGE;
+	}
+	OPENSSL_cleanse(again, sizeof again);
+	return rc;
 }
 
 static void on_event(void *ctx, const char *old_id, const char *username, enum restore_outcome o,
@@ -159,6 +239,29 @@ static enum cd_result restore_cmd_run(int argc, char **argv)
 		rc = CD_USAGE;
 		goto out;
 	}
+	/* CreateUser needs a password exactly when Connect manages the users' identities, and
+	 * refuses one otherwise (the service model); both are settled before any write. */
+	bool managed = !strcmp(info.identity, "CONNECT_MANAGED");
+	const char *password = NULL;
+	if (!managed && a.password_file) {
+		log_error("instance %s's users sign in through %s, so CreateUser takes no password: "
+			  "drop --password-file; nothing was done", info.id,
+			  info.identity[0] ? info.identity : "its identity provider");
+		rc = CD_USAGE;
+		goto out;
+	}
+	if (managed && dry)
+		log_info("instance %s manages its users' passwords: --no-dry-run needs an initial "
+			 "password (--password-file FILE, or typed on a terminal)", info.id);
+	if (managed && !dry) {
+		if (!a.password_file && !isatty(STDIN_FILENO)) {
+			log_error("instance %s manages its users' passwords and CreateUser needs one: "
+				  "give --password-file FILE (its first line); nothing was done",
+				  info.id);
+			rc = CD_USAGE;
+			goto out;
+		}
+	}
 	if (!dry) {
 		char what[512];
 		snprintf(what, sizeof what, "This creates users in instance %s (%s), region %s.",
@@ -166,11 +269,27 @@ static enum cd_result restore_cmd_run(int argc, char **argv)
 		if ((rc = act_confirm(a.confirm, act_confirm_name(&info), what)) != CD_OK)
 			goto out;
 	}
+	if (managed && !dry) {
+		char why[128];
+		if ((rc = read_password(a.password_file, a.pwbuf, sizeof a.pwbuf, err, sizeof err)) !=
+		    CD_OK) {
+			log_error("%s", err);
+			goto out;
+		}
+		if (!api_password_ok(a.pwbuf, why, sizeof why)) {
+			log_error("the initial password does not meet Connect's rules: %s; nothing was "
+				  "done", why);
+			rc = CD_USAGE;
+			goto out;
+		}
+		password = a.pwbuf;
+	}
 	struct act_live live;
 	act_live_init(&live, &sess, info.id, a.conn.rate);
 	struct restore_ops ops = act_live_restore_ops(&live, !dry);
 	struct restore_summary s;
-	rc = restore_run(b, a.only, a.nonly, info.id, dry, &ops, on_event, NULL, &s, err, sizeof err);
+	rc = restore_run(b, a.only, a.nonly, info.id, password, dry, &ops, on_event, NULL, &s, err,
+			 sizeof err);
 	if (rc == CD_INPUT || rc == CD_INTERNAL || rc == CD_AUTH || rc == CD_NOMEM)
 		log_error("%s", err);
 	if (dry)
@@ -178,14 +297,14 @@ static enum cd_result restore_cmd_run(int argc, char **argv)
 			 "(run again with --no-dry-run)", s.would_create, s.selected);
 	else
 		log_info("re-created %zu of %zu selected users", s.created + s.partial, s.selected);
-	if ((s.created || s.would_create) && !strcmp(info.identity, "CONNECT_MANAGED"))
-		log_warn("instance %s manages its users' passwords: each re-created user needs a new "
-			 "password set by an administrator (connect-dupes never invents one)",
-			 info.id);
+	if (s.created && managed)
+		log_warn("the re-created users sign in with the initial password you gave: have each "
+			 "of them change it, or set a new one in the admin website");
 	if (s.created || s.would_create)
 		log_info("re-created users get new Ids: quick connects, and anything else that named "
 			 "the old Id, must be pointed at the new one (docs/remediation.md)");
 out:
+	OPENSSL_cleanse(a.pwbuf, sizeof a.pwbuf);
 	free(a.only);
 	restore_free(b);
 	if (sess_open)
@@ -202,8 +321,10 @@ const struct cli_cmd cmd_restore = {
 		"with --user OLD_ID): skipped when a user with its Username exists; otherwise\n"
 		"CreateUser with the same Username, IdentityInfo, PhoneConfig, RoutingProfileId,\n"
 		"SecurityProfileIds, HierarchyGroupId, DirectoryUserId and Tags, then\n"
-		"AssociateUserProficiencies. Prints old Id -> new Id. No password is sent, invented\n"
-		"or logged: a Connect-managed user needs one set by an administrator.\n"
+		"AssociateUserProficiencies. Prints old Id -> new Id. On an instance that manages its\n"
+		"users' passwords (CONNECT_MANAGED) CreateUser needs one: --no-dry-run takes the initial\n"
+		"password from --password-file FILE (first line) or asks for it on the terminal; it\n"
+		"is never invented, stored or logged.\n"
 		"Exit status: 0 all re-created, 2 refused or bad backup, 3 some skipped or failed,\n"
 		"4 authentication or permission error, 5 local I/O error.",
 	.opts = restore_opts,

@@ -7,6 +7,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/common.h"
+#include "cmd/signals.h"
 #include "connect/scan.h"
 #include "log.h"
 #include "pipeline.h"
@@ -236,22 +237,9 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 
 /* --- what the scan says while it runs: the events of connect/scan.h, as log lines ----------- */
 
-static volatile sig_atomic_t scan_stop;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	scan_stop = 1;
-	/* A second Ctrl-C is the default action: the user insists. */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-}
-
 struct scan_ui {
 	double last_log;      /* elapsed at the last periodic progress line */
 	size_t last_thousand; /* users done at the last "every 1,000" line */
-	struct sigaction old_int, old_term;
-	bool handlers;        /* ours are installed */
 };
 
 static void on_note(void *ctx, enum connect_scan_level level, const char *text)
@@ -280,30 +268,11 @@ static void on_progress(void *ctx, const char *line, size_t users, double elapse
 	}
 }
 
-/* Ctrl-C during the fetch stops it and keeps what arrived; at any other time it kills. */
-static void restore_signals(struct scan_ui *u)
-{
-	if (!u->handlers)
-		return;
-	sigaction(SIGINT, &u->old_int, NULL);
-	sigaction(SIGTERM, &u->old_term, NULL);
-	u->handlers = false;
-}
-
 static void on_fetching(void *ctx, bool begin)
 {
-	struct scan_ui *u = ctx;
-	if (!begin) {
+	(void)ctx;
+	if (!begin)
 		log_progress_done();
-		restore_signals(u);
-		return;
-	}
-	struct sigaction sa = { .sa_handler = on_sigint };
-	sigemptyset(&sa.sa_mask);
-	scan_stop = 0;
-	sigaction(SIGINT, &sa, &u->old_int);
-	sigaction(SIGTERM, &sa, &u->old_term);
-	u->handlers = true;
 }
 
 /* --- the command -------------------------------------------------------------------------- */
@@ -362,7 +331,7 @@ static enum cd_result scan_run(int argc, char **argv)
 		.max_attempts_env = getenv("AWS_MAX_ATTEMPTS"),
 		.cache_path = a.cache,
 		.no_cache = a.no_cache,
-		.stop = &scan_stop,
+		.stop = &cmd_signal_stop,
 	};
 	for (int i = 0; i < API_NOPS; i++) {
 		rq.rate[i] = a.rate[i];
@@ -373,8 +342,10 @@ static enum cd_result scan_run(int argc, char **argv)
 	struct connect_scan_events ev = {
 		.ctx = &ui, .note = on_note, .progress = on_progress, .fetching = on_fetching,
 	};
+	/* From here the first SIGINT or SIGTERM stops the fetch and the partial reports are
+	 * written (exit 3); a second one removes the temporaries and kills (cmd/signals.h). */
+	cmd_signals_catch(true);
 	rc = connect_scan(&rq, &ev, &oc, err, sizeof err);
-	restore_signals(&ui);
 	if (rc != CD_OK) {
 		if (err[0])
 			log_error("%s", err);
@@ -402,6 +373,10 @@ static enum cd_result scan_run(int argc, char **argv)
 	rc = pipeline_run(&oc.users, &a.report, &facts, NULL);
 	if (rc == CD_OK && oc.fetch != CD_OK)
 		rc = oc.fetch;
+	if ((rc == CD_OK || rc == CD_DUPLICATES) && cmd_signal_stop)
+		/* Asked to stop while the reports were being written: they are complete, but the
+		 * caller asked for an end, and 0 would say nothing happened. */
+		rc = CD_INTERRUPTED;
 out:
 	free(failed);
 	connect_scan_outcome_release(&oc);
@@ -420,7 +395,8 @@ const struct cli_cmd cmd_scan = {
 		"Everything fetched goes into a cache as it arrives, so an interrupted scan resumes\n"
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"
-		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).",
+		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).\n"
+		"Ctrl-C or SIGTERM stops the fetch and writes partial reports; a second one kills.",
 	.opts = scan_opts,
 	.nopts = CLI_ARRAY_LEN(scan_opts),
 	.run = scan_run,

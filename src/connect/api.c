@@ -1019,3 +1019,27 @@ void api_error_format(const struct api_error *e, char *out, size_t outlen)
 	else
 		snprintf(out, outlen, "%d %s", e->status, code);
 }
+
+bool api_password_ok(const char *pw, char *why, size_t whylen)
+{
+	const char *bad = NULL;
+	char len[64];
+	size_t n = 0;
+	bool lower = false, upper = false, digit = false;
+	for (const unsigned char *p = (const unsigned char *)(pw ? pw : ""); *p && !bad; p++, n++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			bad = "it has white space or a control character";
+		lower |= *p >= 'a' && *p <= 'z';
+		upper |= *p >= 'A' && *p <= 'Z';
+		digit |= *p >= '0' && *p <= '9';
+	}
+	if (!bad && (n < 8 || n > 64)) {
+		snprintf(len, sizeof len, "it has %zu characters, not 8 to 64", n);
+		bad = len;
+	} else if (!bad && (!lower || !upper || !digit)) {
+		bad = "it needs a lower-case letter, an upper-case letter and a digit";
+	}
+	if (bad && why)
+		snprintf(why, whylen, "%s", bad);
+	return !bad;
+}

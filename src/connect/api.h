@@ -195,4 +195,10 @@ enum cd_result api_error_result(const struct api_error *e);
 /* One line for logs and the failures table: "429 ThrottlingException: rate exceeded". */
 void api_error_format(const struct api_error *e, char *out, size_t outlen);
 
+/* Whether pw fits CreateUser's Password pattern in the service model,
+ * ^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$: 8 to 64 characters, none of them white
+ * space or a control character, with a lower-case letter, an upper-case letter and a digit.
+ * false with the reason in why (NULL: none; it never quotes the password). */
+bool api_password_ok(const char *pw, char *why, size_t whylen);
+
 #endif

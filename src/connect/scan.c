@@ -257,19 +257,35 @@ static enum cd_result open_session(const struct connect_scan_request *rq,
 	note(ev, CONNECT_SCAN_INFO, "region %s (%s), endpoint %s (%s), credentials: %s",
 	     sess->settings.region, sess->settings.region_source, sess->settings.endpoint_url,
 	     sess->settings.endpoint_source, sess->cur.provider);
-	if (!inst->is_alias)
-		return CD_OK;
-	char idbuf[128];
-	snprintf(idbuf, sizeof idbuf, "%s", inst->id);
-	rc = connect_resolve_alias(sess, inst, err, errlen);
+	bool found = false;
+	if (inst->is_alias) {
+		char idbuf[128];
+		snprintf(idbuf, sizeof idbuf, "%s", inst->id);
+		rc = connect_resolve_alias(sess, inst, err, errlen);
+		if (rc == CD_AUTH) {
+			/* Not allowed to list instances: it may still be an id in some other shape. */
+			note(ev, CONNECT_SCAN_WARN,
+			     "cannot look up '%s' as an alias (%s); using it as an instance id", idbuf,
+			     err);
+			err[0] = 0;
+			rc = CD_OK;
+		} else if (rc == CD_OK) {
+			note(ev, CONNECT_SCAN_INFO, "instance alias '%s' is instance %s", idbuf, inst->id);
+			snprintf(inst->alias, sizeof inst->alias, "%s", idbuf);
+			found = true;
+		}
+	}
+	/* Before anything is written for it (the cache file), the instance must exist: a wrong
+	 * id, a wrong Region or refused credentials leave nothing behind. One SearchUsers call
+	 * for one user; ListInstances has found it already when an alias was given. */
+	if (rc == CD_OK && !found)
+		rc = connect_check_instance(sess, inst->id, err, errlen);
 	if (rc == CD_AUTH) {
-		/* Not allowed to list instances: it may still be an id in some other shape. */
-		note(ev, CONNECT_SCAN_WARN, "cannot look up '%s' as an alias (%s); using it as an instance id",
-		     idbuf, err);
-		err[0] = 0;
-		rc = CD_OK;
-	} else if (rc == CD_OK) {
-		note(ev, CONNECT_SCAN_INFO, "instance alias '%s' is instance %s", idbuf, inst->id);
+		char why[512];
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen,
+			 "%s -- check the credentials (%s) and that they may call connect:SearchUsers, "
+			 "connect:ListUsers and connect:DescribeUser", why, sess->cur.provider);
 	}
 	if (rc != CD_OK)
 		connect_session_close(sess);
@@ -309,7 +325,13 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	if (rc != CD_OK)
 		goto out;
 	char cerr[512];
-	rc = cache_open(&cache, cache_path, inst.id, 0, cerr, sizeof cerr);
+	struct cache_key key = {
+		.instance_id = inst.id,
+		.region = sess.settings.region,
+		.account = inst.account,
+		.alias = inst.alias,
+	};
+	rc = cache_open_key(&cache, cache_path, &key, 0, cerr, sizeof cerr);
 	if (rc != CD_OK) {
 		snprintf(err, errlen, "%s (use --cache FILE for another file, or --no-cache)", cerr);
 		goto out;
@@ -397,16 +419,15 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 		rc = crc;
 		goto out;
 	}
-	if (crc == CD_INTERRUPTED) {
+	if (crc == CD_INTERRUPTED)
+		/* Stopped by a signal: like a network failure, what arrived is reported (partial,
+		 * exit 3) and a new run resumes from the cache. */
 		note(ev, CONNECT_SCAN_WARN, "interrupted: %zu users described so far are kept in the cache%s",
 		     st->described,
-		     rq->no_cache ? " (but --no-cache was given: they are discarded)"
+		     rq->no_cache ? " (but --no-cache was given: they are discarded after the reports)"
 				  : "; run the same command again to continue where it stopped");
-		rc = CD_INTERRUPTED;
-		goto out;
-	}
-	if (crc != CD_OK)
-		note(ev, CONNECT_SCAN_ERROR, "%s", crawl_err);
+	if (crc != CD_OK && crc != CD_INTERRUPTED)
+		note(ev, CONNECT_SCAN_ERROR, "%s", crawl_err[0] ? crawl_err : result_name(crc));
 	if (crc == CD_NETWORK && !rq->no_cache)
 		note(ev, CONNECT_SCAN_WARN,
 		     "what was fetched is in the cache; run the same command again to resume");
@@ -416,6 +437,9 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 		goto out;
 	if (crc != CD_OK && out->users.n == 0) {
 		/* Nothing arrived at all: empty "partial" reports would only mislead. */
+		if (crc == CD_INTERRUPTED) /* the others were said by the note above */
+			snprintf(err, errlen, "interrupted before any user was fetched: no reports "
+				 "written");
 		rc = crc;
 		goto out;
 	}

@@ -123,6 +123,30 @@ enum cd_result connect_session_creds(void *ctx, bool refresh, struct sigv4_creds
 	return r;
 }
 
+/* The one line for a Region whose default endpoint does not resolve. */
+static void unresolved_region(const struct connect_session *s, char *err, size_t errlen)
+{
+	const char *host = strstr(s->settings.endpoint_url, "://");
+	host = host ? host + 3 : s->settings.endpoint_url;
+	const char *src = s->settings.region_source;
+	char check[200];
+	if (strcmp(src, "--region") == 0 || strcmp(src, "AWS_REGION") == 0 ||
+	    strcmp(src, "AWS_DEFAULT_REGION") == 0)
+		snprintf(check, sizeof check, "check %s", src);
+	else if (src[0])
+		snprintf(check, sizeof check, "check the region of %s (or give --region)", src);
+	else
+		snprintf(check, sizeof check, "check --region");
+	if (aws_region_known(s->settings.region))
+		snprintf(err, errlen,
+			 "the endpoint %s of region '%s' does not resolve: check the network and DNS "
+			 "(or %s)", host, s->settings.region, check);
+	else
+		snprintf(err, errlen,
+			 "region '%s' is not a known AWS Region and its endpoint %s does not resolve: "
+			 "%s", s->settings.region, host, check);
+}
+
 enum cd_result connect_session_call(struct connect_session *s, const struct api_request *req,
 				    struct buf *body, char *err, size_t errlen)
 {
@@ -153,11 +177,19 @@ enum cd_result connect_session_call(struct connect_session *s, const struct api_
 			return r;
 		struct api_error e;
 		bool again = false;
-		if (resp.status == 0) {
+		if (resp.status == 0 && resp.unresolved && !s->answered &&
+		    strcmp(s->settings.endpoint_source, "default") == 0) {
+			/* Nothing ever answered and the public endpoint's name does not resolve: a
+			 * Region that does not exist (or has no Connect), not a network error to
+			 * resume from. A transient DNS failure later in the run stays CD_NETWORK. */
+			unresolved_region(s, err, errlen);
+			r = CD_USAGE;
+		} else if (resp.status == 0) {
 			snprintf(err, errlen, "%s: %s", api_op_name(req->op), resp.error);
 			r = resp.result;
 			again = r == CD_NETWORK;
 		} else {
+			s->answered = true;
 			api_classify(resp.status, resp.amzn_error_type, resp.body.data, resp.body.len, &e);
 			char line[1200];
 			api_error_format(&e, line, sizeof line);
@@ -254,7 +286,10 @@ enum cd_result connect_parse_instance(const char *arg, struct instance_ref *out,
 		const char *id = f[5] + 9;
 		if (!*id || strchr(id, '/') || strlen(id) >= sizeof out->id)
 			goto bad;
+		size_t acc_len = (size_t)(f[5] - f[4] - 1);
 		snprintf(out->region, sizeof out->region, "%.*s", (int)reg_len, f[3]);
+		if (acc_len < sizeof out->account)
+			snprintf(out->account, sizeof out->account, "%.*s", (int)acc_len, f[4]);
 		snprintf(out->id, sizeof out->id, "%s", id);
 		return CD_OK;
 	bad:
@@ -289,6 +324,11 @@ enum cd_result connect_resolve_alias(struct connect_session *s, struct instance_
 			hit = i;
 	if (hit < n) {
 		snprintf(ref->id, sizeof ref->id, "%s", v[hit].id);
+		snprintf(ref->alias, sizeof ref->alias, "%s", v[hit].alias);
+		struct instance_ref from_arn;
+		char aerr[64];
+		if (connect_parse_instance(v[hit].arn, &from_arn, aerr, sizeof aerr) == CD_OK)
+			snprintf(ref->account, sizeof ref->account, "%s", from_arn.account);
 		ref->is_alias = false;
 	} else {
 		char known[512] = "";
@@ -304,5 +344,25 @@ enum cd_result connect_resolve_alias(struct connect_session *s, struct instance_
 		r = CD_NOT_FOUND;
 	}
 	free(v);
+	return r;
+}
+
+enum cd_result connect_check_instance(struct connect_session *s, const char *instance_id,
+				      char *err, size_t errlen)
+{
+	struct api_request req;
+	struct buf body = BUF_INIT(ONE_OFF_BODY_MAX);
+	enum cd_result r = api_search_users(&req, instance_id, NULL, 1, err, errlen);
+	if (r != CD_OK)
+		return r;
+	r = connect_session_call(s, &req, &body, err, errlen);
+	api_request_release(&req);
+	buf_release(&body);
+	if (r == CD_NOT_FOUND) {
+		char why[300];
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "instance '%s' not found in region '%s' (%s)", instance_id,
+			 s->settings.region, why);
+	}
 	return r;
 }

@@ -22,6 +22,7 @@ struct connect_session {
 	struct creds cur;   /* the credentials last handed out (wiped by close) */
 	struct retry_jitter jitter; /* back-off of the one-off calls */
 	bool have_settings;
+	bool answered;      /* some call got an HTTP answer: the endpoint exists */
 };
 
 struct connect_session_opts {
@@ -60,7 +61,11 @@ enum cd_result connect_sign(const struct api_request *req, const char *endpoint,
 
 /* Makes one signed request and waits for it (retrying throttles, 5xx and network errors under
  * the retry policy of connect/retry.h, five tries at most): the
- * answer's body in *body (caller releases). Errors are classified as in api.h. */
+ * answer's body in *body (caller releases). Errors are classified as in api.h, with one
+ * exception: when the very first call of the session cannot resolve the host of the default
+ * endpoint (no --endpoint-url or AWS_ENDPOINT_URL*), the Region is wrong or its endpoint does not
+ * exist: CD_USAGE at once, err saying so ("region 'eu-west-22' is not a known AWS Region and
+ * ... does not resolve: check --region"), not a network error to resume from. */
 enum cd_result connect_session_call(struct connect_session *s, const struct api_request *req,
 				    struct buf *body, char *err, size_t errlen);
 
@@ -75,15 +80,23 @@ enum cd_result connect_list_instances(struct connect_session *s, struct api_inst
 struct instance_ref {
 	char id[128];
 	char region[64];  /* "" unless from an ARN */
+	char account[16]; /* "" unless from an ARN or ListInstances */
+	char alias[128];  /* the alias it was resolved from, "" when none */
 	bool is_alias;
 };
 enum cd_result connect_parse_instance(const char *arg, struct instance_ref *out, char *err,
 				      size_t errlen);
 
 /* Resolves an alias (or an id that is not a UUID) with ListInstances: the instance whose alias
- * (case-insensitively) or id equals ref->id. Not found -> CD_NOT_FOUND naming the region and
- * the aliases that do exist. */
+ * (case-insensitively) or id equals ref->id (ref->alias and ref->account are filled from it).
+ * Not found -> CD_NOT_FOUND naming the region and the aliases that do exist. */
 enum cd_result connect_resolve_alias(struct connect_session *s, struct instance_ref *ref,
 				     char *err, size_t errlen);
+
+/* Whether the instance exists, before anything is written for it: one SearchUsers call for one
+ * user. CD_NOT_FOUND "instance 'ID' not found in region 'R' (...)", CD_AUTH, CD_USAGE (see
+ * connect_session_call), CD_NETWORK... with err filled. */
+enum cd_result connect_check_instance(struct connect_session *s, const char *instance_id,
+				      char *err, size_t errlen);
 
 #endif

@@ -75,7 +75,7 @@ static bool is_report_temp(const char *name)
 
 /* Removes the report temporaries that earlier runs left when they were killed: each holds a
  * whole report's personal data under a hidden name nobody would look for. A temporary that a
- * live run is writing is locked and stays (outfile_stale). */
+ * live run is writing is locked and stays (outfile_remove_stale). */
 static size_t remove_stale(int dfd)
 {
 	size_t n = 0;
@@ -87,8 +87,7 @@ static size_t remove_stale(int dfd)
 		return 0;
 	}
 	for (struct dirent *e; (e = readdir(d));)
-		if (is_report_temp(e->d_name) && outfile_stale(dfd, e->d_name) &&
-		    unlinkat(dfd, e->d_name, 0) == 0)
+		if (is_report_temp(e->d_name) && outfile_remove_stale(dfd, e->d_name))
 			n++;
 	closedir(d);
 	return n;

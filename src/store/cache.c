@@ -1,6 +1,7 @@
 /* cache.c -- the SQLite cache: schema and migrations, batches, listing facts, descriptions, failures. */
 #include "store/cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -103,6 +105,7 @@ struct cache {
 	int lock_fd;  /* the writer's lock on "<path>-lock", -1 for a reader */
 	char *path;
 	char *instance_id;
+	char *region, *account, *alias; /* recorded (or learned from ARNs); "" when unknown */
 };
 
 /* Schema version 1. Text columns the loader may fall back on are NOT NULL so that a record is
@@ -472,9 +475,87 @@ out:
 
 /* Brings the file to CACHE_SCHEMA_VERSION in one write transaction, after checking (inside it,
  * so two processes opening a new file at once do not both create the schema) that it is ours. */
-static enum cd_result validate_and_migrate(struct cache *c, const char *instance_id, char *err,
-					   size_t errlen)
+/* Region and account of a cache written before they were recorded: from the first user ARN
+ * ("arn:aws:connect:REGION:ACCOUNT:instance/ID/agent/UID"). *users says whether there is any
+ * user at all; region/account stay "" when no ARN tells. */
+static enum cd_result arn_facts(struct cache *c, char *region, size_t rlen, char *account,
+				size_t alen, long long *users, char *err, size_t errlen)
 {
+	sqlite3_stmt *st = NULL;
+	enum cd_result r = CD_OK;
+	region[0] = account[0] = '\0';
+	if ((r = query_int(c, "SELECT count(*) FROM users", users, err, errlen)) != CD_OK)
+		return r;
+	int rc = sqlite3_prepare_v2(c->db,
+				    "SELECT arn FROM users WHERE arn LIKE 'arn:%:connect:%:%:instance/%'"
+				    " LIMIT 1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(c, rc, "reading", err, errlen);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *arn = (const char *)sqlite3_column_text(st, 0);
+		const char *f[5] = { 0 }, *p = arn;
+		for (int i = 0; i < 5 && p; i++) {
+			f[i] = p;
+			p = strchr(p, ':');
+			p = p ? p + 1 : NULL;
+		}
+		if (f[4] && p) {
+			snprintf(region, rlen, "%.*s", (int)(f[4] - f[3] - 1), f[3]);
+			snprintf(account, alen, "%.*s", (int)(p - f[4] - 1), f[4]);
+		}
+	} else if (rc != SQLITE_DONE) {
+		r = db_fail(c, rc, "reading", err, errlen);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* One fact of the key (region or account): recorded, else learned from the ARNs; checked
+ * against what the caller says (want "" or NULL: anything); a writer records what it learned.
+ * *out (owned) is the fact, "" when unknown. */
+static enum cd_result key_fact(struct cache *c, const char *name, const char *want,
+			       const char *learned, long long users, const char *instance_id,
+			       char **out, char *err, size_t errlen)
+{
+	char *rec = NULL;
+	enum cd_result r = meta_get(c, name, &rec, err, errlen);
+	if (r != CD_OK)
+		return r;
+	const char *have = rec && rec[0] ? rec : learned;
+	if (want && want[0]) {
+		if (have[0] && strcmp(have, want) != 0) {
+			seterr(err, errlen, "cache '%s' holds instance '%s' of %s '%s', not '%s' (check "
+			       "--%s, or use another --cache file)", c->path, instance_id, name, have,
+			       want, strcmp(name, "region") == 0 ? "region" : "profile");
+			r = CD_INPUT;
+			goto out;
+		}
+		if (!have[0] && users > 0) {
+			/* Written before the key was recorded, and no ARN says where from: using it
+			 * could report another Region's users. */
+			seterr(err, errlen, "cache '%s' does not say which %s its %lld users are from "
+			       "(an older cache): delete it with 'connect-dupes cache prune' or use "
+			       "another --cache file", c->path, name, users);
+			r = CD_INPUT;
+			goto out;
+		}
+		have = want;
+	}
+	if (!c->read_only && have[0] && (!rec || strcmp(rec, have) != 0) &&
+	    (r = meta_set(c, name, have, err, errlen)) != CD_OK)
+		goto out;
+	if (!(*out = strdup(have)))
+		r = CD_NOMEM;
+out:
+	free(rec);
+	return r;
+}
+
+static enum cd_result validate_and_migrate(struct cache *c, const struct cache_key *key,
+					   char *err, size_t errlen)
+{
+	const char *instance_id = key ? key->instance_id : NULL;
 	enum cd_result r;
 	long long app = 0, version = 0, tables = 0;
 	char *recorded = NULL;
@@ -552,6 +633,28 @@ static enum cd_result validate_and_migrate(struct cache *c, const char *instance
 		r = CD_NOMEM;
 		goto out;
 	}
+	/* Account and Region: a report must never be built from another Region's users. */
+	char lregion[64], laccount[32];
+	long long users = 0;
+	if ((r = arn_facts(c, lregion, sizeof lregion, laccount, sizeof laccount, &users, err,
+			   errlen)) != CD_OK ||
+	    (r = key_fact(c, "region", key ? key->region : NULL, lregion, users, c->instance_id,
+			  &c->region, err, errlen)) != CD_OK ||
+	    (r = key_fact(c, "account", key ? key->account : NULL, laccount, users,
+			  c->instance_id, &c->account, err, errlen)) != CD_OK ||
+	    (r = meta_get(c, "alias", &c->alias, err, errlen)) != CD_OK)
+		goto out;
+	if (!c->read_only && key && key->alias && key->alias[0] &&
+	    (!c->alias || strcmp(c->alias, key->alias) != 0)) {
+		if ((r = meta_set(c, "alias", key->alias, err, errlen)) != CD_OK)
+			goto out;
+		free(c->alias);
+		c->alias = strdup(key->alias);
+	}
+	if (!c->alias && !(c->alias = strdup(""))) {
+		r = CD_NOMEM;
+		goto out;
+	}
 	if (in_tx) {
 		r = exec(c, "COMMIT", "committing", err, errlen);
 		in_tx = false;
@@ -565,6 +668,13 @@ out:
 
 enum cd_result cache_open(struct cache **out, const char *path, const char *instance_id,
 			  unsigned flags, char *err, size_t errlen)
+{
+	struct cache_key key = { .instance_id = instance_id };
+	return cache_open_key(out, path, &key, flags, err, errlen);
+}
+
+enum cd_result cache_open_key(struct cache **out, const char *path, const struct cache_key *key,
+			      unsigned flags, char *err, size_t errlen)
 {
 	enum cd_result r = CD_OK;
 	struct cache *c = NULL;
@@ -632,7 +742,7 @@ enum cd_result cache_open(struct cache **out, const char *path, const char *inst
 		if ((r = exec(c, "PRAGMA synchronous = NORMAL", "configuring", err, errlen)) != CD_OK)
 			goto out;
 	}
-	r = validate_and_migrate(c, instance_id, err, errlen);
+	r = validate_and_migrate(c, key, err, errlen);
 out:
 	if (r != CD_OK) {
 		cache_close(c);
@@ -660,6 +770,9 @@ void cache_close(struct cache *c)
 		close(c->lock_fd);
 	free(c->path);
 	free(c->instance_id);
+	free(c->region);
+	free(c->account);
+	free(c->alias);
 	free(c);
 }
 
@@ -671,6 +784,115 @@ const char *cache_path(const struct cache *c)
 const char *cache_instance_id(const struct cache *c)
 {
 	return c->instance_id;
+}
+
+const char *cache_region(const struct cache *c)
+{
+	return c->region ? c->region : "";
+}
+
+const char *cache_account(const struct cache *c)
+{
+	return c->account ? c->account : "";
+}
+
+const char *cache_alias(const struct cache *c)
+{
+	return c->alias ? c->alias : "";
+}
+
+/* An instance ARN's region, account and id, or false. */
+static bool split_arn(const char *arn, char *region, size_t rlen, char *account, size_t alen,
+		      const char **id)
+{
+	const char *f[6], *p = arn;
+	if (strncmp(arn, "arn:", 4) != 0)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		f[i] = p;
+		const char *colon = i < 5 ? strchr(p, ':') : NULL;
+		if (i < 5 && !colon)
+			return false;
+		p = colon ? colon + 1 : p;
+	}
+	if (strncmp(f[5], "instance/", 9) != 0)
+		return false;
+	snprintf(region, rlen, "%.*s", (int)(f[4] - f[3] - 1), f[3]);
+	snprintf(account, alen, "%.*s", (int)(f[5] - f[4] - 1), f[4]);
+	*id = f[5] + 9;
+	return true;
+}
+
+enum cd_result cache_find(const char *instance, char *path, size_t pathlen, char *err,
+			  size_t errlen)
+{
+	char region[64] = "", account[32] = "", dir[PATH_MAX], cand[PATH_MAX];
+	const char *id = instance;
+	enum cd_result r;
+	struct cache *c = NULL;
+	bool arn = instance && split_arn(instance, region, sizeof region, account, sizeof account,
+					 &id);
+	if (!instance || !instance[0] || (!arn && strncmp(instance, "arn:", 4) == 0)) {
+		seterr(err, errlen, "'%s' is not an instance id, ARN or alias", instance ? instance : "");
+		return CD_USAGE;
+	}
+	if ((r = cache_default_path(id, path, pathlen, err, errlen)) != CD_OK &&
+	    (arn || strchr(id, '/')))
+		return r;
+	if (r == CD_OK && access(path, F_OK) == 0) {
+		if (!arn)
+			return CD_OK;
+		/* The ARN names a region and an account: the cache must be of those. */
+		struct cache_key key = { .instance_id = id, .region = region, .account = account };
+		r = cache_open_key(&c, path, &key, CACHE_READ_ONLY, err, errlen);
+		cache_close(c);
+		return r;
+	}
+	if (arn) {
+		seterr(err, errlen, "no cache for instance '%s' at '%s' (run a scan first)", id, path);
+		return CD_NOT_FOUND;
+	}
+	/* Not a file: an alias a scan recorded in its cache. */
+	if ((r = cache_default_dir(dir, sizeof dir, err, errlen)) != CD_OK)
+		return r;
+	DIR *d = opendir(dir);
+	size_t hits = 0;
+	char found[2][PATH_MAX];
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 4 || strcmp(e->d_name + len - 3, ".db") != 0 ||
+		    snprintf(cand, sizeof cand, "%s/%s", dir, e->d_name) >= (int)sizeof cand)
+			continue;
+		char oerr[256];
+		if (cache_open(&c, cand, NULL, CACHE_READ_ONLY, oerr, sizeof oerr) != CD_OK)
+			continue; /* damaged, foreign or empty: not the one */
+		if (strcasecmp(cache_alias(c), instance) == 0) {
+			if (hits < 2)
+				snprintf(found[hits], sizeof found[hits], "%s", cand);
+			hits++;
+		}
+		cache_close(c);
+		c = NULL;
+	}
+	if (d)
+		closedir(d);
+	if (hits == 1) {
+		if (snprintf(path, pathlen, "%s", found[0]) >= (int)pathlen) {
+			seterr(err, errlen, "cache path too long: '%s'", found[0]);
+			return CD_TOOBIG;
+		}
+		return CD_OK;
+	}
+	if (hits > 1) {
+		seterr(err, errlen, "alias '%s' names the caches of %zu instances ('%s', '%s'%s): give "
+		       "--instance ID or ARN", instance, hits, found[0], found[1],
+		       hits > 2 ? ", ..." : "");
+		return CD_USAGE;
+	}
+	seterr(err, errlen, "no cache for instance '%s' in '%s' (no cache file of that id, and no "
+	       "scan recorded it as an alias): run a scan first", instance, dir);
+	return CD_NOT_FOUND;
 }
 
 /* --- batches --------------------------------------------------------------------------------- */

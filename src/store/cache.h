@@ -60,11 +60,39 @@ enum cd_result cache_default_dir(char *out, size_t outlen, char *err, size_t err
  * On success *out is owned by the caller: release with cache_close. */
 enum cd_result cache_open(struct cache **out, const char *path, const char *instance_id,
 			  unsigned flags, char *err, size_t errlen);
+/* Whose users a cache holds. A scan's cache records its instance id, Region and account (meta
+ * table) and refuses to be opened for another: a report is never built from another Region's
+ * (or account's) users. A cache written before Region and account were recorded learns them
+ * from its users' ARNs; one with users and no ARN to tell is refused when a Region is asked
+ * for. NULL or "" members accept anything; a writer records what it is given (and the alias,
+ * which is not checked: `cache --instance ALIAS` finds a cache by it, see cache_find). */
+struct cache_key {
+	const char *instance_id;
+	const char *region;
+	const char *account;
+	const char *alias;
+};
+/* cache_open with a whole key (cache_open checks the instance id only). A mismatch is CD_INPUT
+ * "cache 'P' holds instance 'I' of region 'R', not 'S' (...)". */
+enum cd_result cache_open_key(struct cache **out, const char *path, const struct cache_key *key,
+			      unsigned flags, char *err, size_t errlen);
 /* Rolls back an open batch, finalises statements, closes the file. NULL is fine. */
 void cache_close(struct cache *c);
 /* Borrowed strings, valid until cache_close. The instance id is "" when never recorded. */
 const char *cache_path(const struct cache *c);
 const char *cache_instance_id(const struct cache *c);
+/* Region, account and alias recorded (or learned from ARNs); "" when unknown. */
+const char *cache_region(const struct cache *c);
+const char *cache_account(const struct cache *c);
+const char *cache_alias(const struct cache *c);
+
+/* The cache file `cache` and `analyze --instance` mean, offline: an instance id (its default
+ * path), an instance ARN (the id's default path; the file must be of the ARN's Region and
+ * account) or an alias that a scan recorded (the one cache in the cache folder with that
+ * alias, case-insensitively; several: CD_USAGE naming two). None: CD_NOT_FOUND, err saying
+ * "run a scan first". */
+enum cd_result cache_find(const char *instance, char *path, size_t pathlen, char *err,
+			  size_t errlen);
 
 /* A batch: everything between begin and commit becomes visible atomically. Calls made outside a
  * batch commit one by one. Batches do not nest (CD_INTERNAL). cache_rollback discards the open

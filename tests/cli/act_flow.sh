@@ -153,8 +153,19 @@ rem=[r["Id"] for c in p["clusters"] for r in c["remove"] if r["Id"] not in sys.a
 print(next((i for i in rem if i in prof), rem[0]))' "$PLAN" "$BACKUP" "$CHANGED" "$SKIPPED")
 expect_rc "restore dry run exits 0" 0 "$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" 2>"$TMP/rdry.err"
 expect_eq "restore dry run wrote nothing" "$(emu_stat 's["operations"]["CreateUser"]["requests"]')" 0
+# The emulated instance manages its users' passwords (CONNECT_MANAGED): CreateUser needs one.
+expect_rc "restore --no-dry-run without a terminal or --password-file is refused" 2 \
+	"$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" --no-dry-run --confirm $ALIAS 2>"$TMP/rnopw.err" </dev/null
+expect_grep "... saying --password-file is needed" "manages its users' passwords.*--password-file" "$TMP/rnopw.err"
+printf 'weak\n' >"$TMP/weak.pw" && chmod 600 "$TMP/weak.pw"
+expect_rc "a password that breaks Connect's rules is refused before any write" 2 \
+	"$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" --no-dry-run --confirm $ALIAS --password-file "$TMP/weak.pw" 2>"$TMP/rweak.err"
+expect_no_grep "... without quoting it" 'weak\b' "$TMP/rweak.err"
+expect_eq "no CreateUser was sent by the refused runs" "$(emu_stat 's["operations"]["CreateUser"]["requests"]')" 0
+printf 'Initial-Pw-7391\n' >"$TMP/init.pw" && chmod 600 "$TMP/init.pw"
 expect_rc "restore --no-dry-run exits 0" 0 \
-	"$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" --no-dry-run --confirm $ALIAS 2>"$TMP/restore.err"
+	"$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" --no-dry-run --confirm $ALIAS --password-file "$TMP/init.pw" -v 2>"$TMP/restore.err"
+expect_no_grep "the password is in no output of restore" 'Initial-Pw-7391' "$TMP/restore.err"
 NEW=$(sed -n "s/.*$OLD (.*) -> \([0-9a-f-]*\): re-created.*/\1/p" "$TMP/restore.err")
 ok_if "restore prints old -> new Id" test -n "$NEW"
 curl -sf "$EMU_URL/users/$INST/$NEW" >"$TMP/new.json"
@@ -178,7 +189,7 @@ expect_grep "the restored user has its username back" '^same Username' "$TMP/res
 expect_grep "the restored user has its proficiencies back" '^proficiencies-same$' "$TMP/restored.txt"
 expect_no_grep "restore never logs a password" '[Pp]assword"' "$TMP/restore.err"
 expect_rc "restore again: the Username exists, skipped (exit 3)" 3 \
-	"$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" --no-dry-run --confirm $ALIAS 2>"$TMP/again.err"
+	"$CD_BIN" restore "$BACKUP" --user "$OLD" "${E[@]}" --no-dry-run --confirm $ALIAS --password-file "$TMP/init.pw" 2>"$TMP/again.err"
 expect_grep "restore again says why" "Username exists" "$TMP/again.err"
 
 done_testing

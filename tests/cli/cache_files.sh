@@ -93,7 +93,12 @@ expect_rc "cache prune --cache" 0 "$CD_BIN" cache prune -q --cache "$TMP/good.db
 ok_if "deletes the file" [ ! -e "$TMP/good.db" ]
 expect_rc "a scan with the default cache" 0 cd_scan "$TMP/def"
 ok_if "creates it" [ -f "$XDG_CACHE_HOME/connect-dupes/$INST.db" ]
-expect_rc "cache prune --instance" 0 "$CD_BIN" cache prune -q --instance "arn:aws:connect:us-east-1:123456789012:instance/$INST"
+# The cache is keyed by Region and account too: an ARN of another account is refused (exit 2);
+# the instance's own ARN (its account is the users' one) names it.
+acct=$(grep -o 'arn:aws:connect:us-east-1:[0-9]*' "$(ls "$TMP"/def/all_users_*.csv)" | head -1 | cut -d: -f5)
+expect_rc "cache prune --instance ARN of another account: exit 2" 2 "$CD_BIN" cache prune -q \
+	--instance "arn:aws:connect:us-east-1:000000000000:instance/$INST" 2>/dev/null
+expect_rc "cache prune --instance" 0 "$CD_BIN" cache prune -q --instance "arn:aws:connect:us-east-1:$acct:instance/$INST"
 ok_if "deletes the instance's cache" [ ! -e "$XDG_CACHE_HOME/connect-dupes/$INST.db" ]
 # One scan at a time: while one runs (slowly) another is refused, info says so, prune refuses.
 SCAN_RATES=(--rate 500 --rate DescribeUser=4)

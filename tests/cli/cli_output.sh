@@ -72,6 +72,8 @@ ok_if "... and writes nothing" test ! -e "$TMP/users.json"
 expect_rc "cache export --file FILE: exit 0" 0 "$CD_BIN" cache export --instance $ID --file "$TMP/users.json"
 ok_if "... the file is the same export" cmp -s "$TMP/users.json" "$TMP/export.json"
 expect_eq "... mode 0600" "$(stat -c %a "$TMP/users.json")" 600
+expect_rc "cache export -o FILE (as before): exit 0" 0 "$CD_BIN" cache export --instance $ID -o "$TMP/users2.json"
+ok_if "... the same export" cmp -s "$TMP/users2.json" "$TMP/export.json"
 expect_rc "cache export --output table: exit 2" 2 "$CD_BIN" cache export --instance $ID --output table 2>/dev/null
 
 # help COMMAND, did you mean, repeated options.

@@ -198,6 +198,19 @@ run_case() { # DIR
 			expect_grep "$name: $where has /${line#* }/" "$re" "$target" 2>/dev/null
 		done <"$dir/grep"
 	fi
+
+	# 6. an empty error message is a bug: no "error:" line without a reason, and a run that
+	#    ends with a usage, credential or local error (2, 4, 5) says why in one
+	if grep -qE 'error: *$' "$scratch/stderr"; then
+		not_ok "$name: every error line gives a reason"; grep -nE 'error: *$' "$scratch/stderr" | head -3 | sed 's/^/#   /'
+	else ok "$name: every error line gives a reason"; fi
+	case "$rc" in
+	2 | 4 | 5)
+		if [ "${args[0]:-}" = "" ] || grep -qE '^connect-dupes: error: .*[^ ]' "$scratch/stderr" ||
+			grep -qE '^usage: ' "$scratch/stdout" "$scratch/stderr"; then
+			ok "$name: exit $rc comes with its reason"
+		else not_ok "$name: exit $rc comes with its reason"; sed 's/^/#   /' "$scratch/stderr" | head -5; fi ;;
+	esac
 }
 
 for d in "$@"; do

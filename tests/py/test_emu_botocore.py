@@ -709,13 +709,14 @@ def remediation(users, data):
         ok(error_code(e) == ("ResourceNotFoundException", 404), "DescribeQuickConnect of a deleted one: 404", error_code(e))
     fields = {k: old[k] for k in ("Username", "IdentityInfo", "PhoneConfig", "SecurityProfileIds",
                                   "RoutingProfileId", "HierarchyGroupId", "DirectoryUserId", "Tags")}
-    new = c.create_user(InstanceId=INSTANCE, **fields)
+    # the emulated instance is CONNECT_MANAGED: CreateUser needs a password (never stored)
+    new = c.create_user(InstanceId=INSTANCE, Password="Init-Pw-4821", **fields)
     back = c.describe_user(InstanceId=INSTANCE, UserId=new["UserId"])["User"]
     ok(new["UserId"] != old["Id"] and new["UserArn"].endswith("/agent/" + new["UserId"])
-       and all(back[k] == v for k, v in fields.items()),
+       and all(back[k] == v for k, v in fields.items()) and "Password" not in back,
        "CreateUser: a new Id, the same fields back from DescribeUser", back)
     try:
-        c.create_user(InstanceId=INSTANCE, **fields)
+        c.create_user(InstanceId=INSTANCE, Password="Init-Pw-4821", **fields)
         ok(False, "CreateUser of a taken username fails")
     except botocore.exceptions.ClientError as e:
         ok(error_code(e) == ("DuplicateResourceException", 409),

@@ -365,6 +365,17 @@ static void ca_bundle_and_home(void **state)
 	aws_settings_release(&s);
 	setenv("HOME", saved, 1);
 	assert_true(aws_region_valid("us-gov-west-1"));
+	assert_true(aws_region_valid("eusc-de-east-1"));
+	assert_true(aws_region_valid("eu-west-22"));      /* the shape of a Region: may be new */
+	assert_true(aws_region_valid("ap-future-9"));
+	assert_false(aws_region_valid("eu-west-two"));
+	assert_false(aws_region_valid("euwest-2"));
+	assert_false(aws_region_valid("e-west-2"));
+	assert_false(aws_region_valid("eu-west-2-"));
+	assert_false(aws_region_valid("eu-west-1234"));
+	assert_false(aws_region_valid("EU-west-2"));
+	assert_true(aws_region_known("eu-west-2"));
+	assert_false(aws_region_known("eu-west-22"));
 	assert_false(aws_region_valid("useast1"));
 	assert_false(aws_region_valid("us-east-1 "));
 	assert_false(aws_region_valid(""));

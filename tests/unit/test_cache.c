@@ -667,6 +667,79 @@ static void read_only_open(void **state)
 	assert_int_equal(access(missing, F_OK), -1);
 }
 
+/* The key: Region and account recorded by a writer and checked on every open that names them;
+ * an old cache learns them from its users' ARNs; an alias is found in the cache folder. */
+static void keyed_by_region_and_account(void **state)
+{
+	struct fx *f = *state;
+	struct cache *c = NULL;
+	struct cache_key k = { .instance_id = "i-1", .region = "eu-west-2", .alias = "My-Centre" };
+	assert_int_equal(cache_open_key(&c, f->path, &k, 0, f->err, sizeof f->err), CD_OK);
+	assert_string_equal(cache_region(c), "eu-west-2");
+	assert_string_equal(cache_account(c), "");
+	assert_string_equal(cache_alias(c), "My-Centre");
+	long long scan;
+	assert_int_equal(cache_scan_start(c, 1000, &scan, f->err, sizeof f->err), CD_OK);
+	struct user_fields uf = { .id = "u1", .username = "a",
+				  .arn = "arn:aws:connect:eu-west-2:111122223333:instance/i-1/agent/u1",
+				  .raw = "{\"Id\":\"u1\"}", .raw_len = 11 };
+	assert_int_equal(cache_put_searched(c, scan, &uf, 0, 1000, f->err, sizeof f->err), CD_OK);
+	cache_close(c);
+
+	/* another Region: refused, naming both */
+	k.region = "eu-west-3";
+	assert_int_equal(cache_open_key(&c, f->path, &k, 0, f->err, sizeof f->err), CD_INPUT);
+	assert_non_null(strstr(f->err, "of region 'eu-west-2', not 'eu-west-3'"));
+	/* the account was learned from the ARN: another one is refused too */
+	k.region = "eu-west-2";
+	k.account = "444455556666";
+	assert_int_equal(cache_open_key(&c, f->path, &k, CACHE_READ_ONLY, f->err, sizeof f->err),
+			 CD_INPUT);
+	assert_non_null(strstr(f->err, "of account '111122223333', not '444455556666'"));
+	k.account = "111122223333";
+	assert_int_equal(cache_open_key(&c, f->path, &k, 0, f->err, sizeof f->err), CD_OK);
+	assert_string_equal(cache_account(c), "111122223333");
+	cache_close(c);
+
+	/* found by its alias, case-insensitively, in the cache folder */
+	char path[PATH_MAX + 64];
+	setenv("XDG_CACHE_HOME", f->dir, 1);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/connect-dupes", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/i-1.db", dir);
+	assert_int_equal(rename(f->path, path), 0);
+	char found[PATH_MAX];
+	assert_int_equal(cache_find("my-centre", found, sizeof found, f->err, sizeof f->err), CD_OK);
+	assert_string_equal(found, path);
+	assert_int_equal(cache_find("i-1", found, sizeof found, f->err, sizeof f->err), CD_OK);
+	assert_int_equal(cache_find("arn:aws:connect:eu-west-2:111122223333:instance/i-1", found,
+				    sizeof found, f->err, sizeof f->err), CD_OK);
+	assert_int_equal(cache_find("arn:aws:connect:us-east-1:111122223333:instance/i-1", found,
+				    sizeof found, f->err, sizeof f->err), CD_INPUT);
+	assert_int_equal(cache_find("other-centre", found, sizeof found, f->err, sizeof f->err),
+			 CD_NOT_FOUND);
+	assert_non_null(strstr(f->err, "run a scan first"));
+
+	/* an old cache: no Region recorded, learned from the ARNs */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM meta WHERE key <> 'instance_id'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(db);
+	k = (struct cache_key){ .instance_id = "i-1", .region = "us-east-1" };
+	assert_int_equal(cache_open_key(&c, path, &k, 0, f->err, sizeof f->err), CD_INPUT);
+	assert_non_null(strstr(f->err, "of region 'eu-west-2', not 'us-east-1'"));
+	/* ... and without ARNs it cannot tell: refused */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE users SET arn = ''", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	k.region = "eu-west-2";
+	assert_int_equal(cache_open_key(&c, path, &k, 0, f->err, sizeof f->err), CD_INPUT);
+	assert_non_null(strstr(f->err, "does not say which region its 1 users are from"));
+	unsetenv("XDG_CACHE_HOME");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +754,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(read_only_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(export_and_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_only_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(keyed_by_region_and_account, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

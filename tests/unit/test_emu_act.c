@@ -157,21 +157,30 @@ static void users_and_proficiencies(void **state)
 	assert_int_equal(st, 404);
 
 	o = call("PUT", "/users/" INST, "", "{\"Username\":\"cy\",\"SecurityProfileIds\":[\"s\"],"
-		 "\"RoutingProfileId\":\"r\",\"Password\":\"secret\",\"Tags\":{\"t\":\"1\"}}", &st, &e);
+		 "\"RoutingProfileId\":\"r\",\"Password\":\"Secret-Pw-123\",\"Tags\":{\"t\":\"1\"}}", &st,
+		 &e);
 	assert_int_equal(st, 200);
 	const char *nid = json_string_value(json_object_get(o, "UserId"));
 	assert_non_null(nid);
 	b = (struct buf)BUF_INIT(1 << 16);
 	assert_int_equal(emu_store_describe(store, nid, &b), CD_OK);
-	assert_null(strstr(buf_str(&b), "secret")); /* a password is never stored */
+	assert_null(strstr(buf_str(&b), "Secret-Pw")); /* a password is never stored */
 	assert_non_null(strstr(buf_str(&b), "\"Username\":\"cy\""));
 	buf_release(&b);
 	json_decref(o);
 	o = call("PUT", "/users/" INST, "", "{\"Username\":\"cy\",\"SecurityProfileIds\":[\"s\"],"
-		 "\"RoutingProfileId\":\"r\"}", &st, &e);
+		 "\"RoutingProfileId\":\"r\",\"Password\":\"Secret-Pw-123\"}", &st, &e);
 	assert_int_equal(st, 409);
 	assert_string_equal(e, "DuplicateResourceException");
 	o = call("PUT", "/users/" INST, "", "{\"Username\":\"dee\",\"RoutingProfileId\":\"r\"}", &st, &e);
+	assert_int_equal(st, 400);
+	/* the emulated instance is CONNECT_MANAGED: no password, or a weak one, is refused */
+	o = call("PUT", "/users/" INST, "", "{\"Username\":\"eve\",\"SecurityProfileIds\":[\"s\"],"
+		 "\"RoutingProfileId\":\"r\"}", &st, &e);
+	assert_int_equal(st, 400);
+	assert_string_equal(e, "InvalidParameterException");
+	o = call("PUT", "/users/" INST, "", "{\"Username\":\"eve\",\"SecurityProfileIds\":[\"s\"],"
+		 "\"RoutingProfileId\":\"r\",\"Password\":\"short1A\"}", &st, &e);
 	assert_int_equal(st, 400);
 	o = call("PATCH", "/users/" INST "/u-1", "", NULL, &st, &e);
 	assert_int_equal(st, 404);

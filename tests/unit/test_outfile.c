@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -79,6 +80,53 @@ static void abort_leaves_nothing(void **state)
 	assert_int_equal(entries(), 0);
 }
 
+/* Synced is not committed: the final name appears only at commit; what a signal handler removes
+ * is exactly the temporaries still open. */
+static void sync_then_remove_all_temps(void **state)
+{
+	char a[128], b[128], err[256];
+	snprintf(a, sizeof a, "%s/a.csv", dir);
+	snprintf(b, sizeof b, "%s/b.csv", dir);
+	struct outfile oa, ob;
+	assert_int_equal(outfile_open(&oa, a, err, sizeof err), CD_OK);
+	assert_int_equal(outfile_open(&ob, b, err, sizeof err), CD_OK);
+	fputs("a", oa.f);
+	fputs("b", ob.f);
+	assert_int_equal(outfile_sync(&oa, err, sizeof err), CD_OK);
+	assert_int_equal(access(a, F_OK), -1);
+	assert_int_equal(outfile_commit(&oa, err, sizeof err), CD_OK);
+	assert_int_equal(access(a, F_OK), 0);
+	assert_int_equal(entries(), 2); /* a.csv and b's temporary */
+	outfile_remove_all_temps();
+	assert_int_equal(entries(), 1); /* a.csv only: committed files are not touched */
+	assert_int_equal(access(a, F_OK), 0);
+	outfile_abort(&ob); /* its temporary is gone already: harmless */
+	assert_int_equal(entries(), 1);
+	outfile_remove_all_temps(); /* nothing registered any more */
+	assert_int_equal(entries(), 1);
+}
+
+/* A cleaner removes a dead run's temporary, never a live one (it is locked). */
+static void remove_stale_only_when_unlocked(void **state)
+{
+	char path[128], err[256], dead[160];
+	snprintf(path, sizeof path, "%s/r.csv", dir);
+	struct outfile o;
+	assert_int_equal(outfile_open(&o, path, err, sizeof err), CD_OK);
+	const char *name = strrchr(o.tmp, '/') + 1;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_false(outfile_remove_stale(dfd, name));
+	assert_int_equal(access(o.tmp, F_OK), 0);
+	snprintf(dead, sizeof dead, "%s/.r.csv.AbC123", dir);
+	FILE *f = fopen(dead, "w");
+	fclose(f);
+	assert_true(outfile_remove_stale(dfd, ".r.csv.AbC123"));
+	assert_int_equal(access(dead, F_OK), -1);
+	close(dfd);
+	outfile_abort(&o);
+	assert_int_equal(entries(), 0);
+}
+
 static void unwritable_folder_is_one_line(void **state)
 {
 	char err[256] = "";
@@ -94,6 +142,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(commit_replaces_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(sync_then_remove_all_temps, setup, teardown),
+		cmocka_unit_test_setup_teardown(remove_stale_only_when_unlocked, setup, teardown),
 		cmocka_unit_test(unwritable_folder_is_one_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
