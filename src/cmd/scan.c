@@ -30,6 +30,7 @@ enum {
 	SCAN_ID_REGION,
 	SCAN_ID_RETRIES,
 	SCAN_ID_TIMEOUT,
+	SCAN_ID_STALL_TIMEOUT,
 };
 
 static const struct cli_opt scan_opts[] = {
@@ -69,6 +70,8 @@ static const struct cli_opt scan_opts[] = {
 	{ "region", 0, "REGION", SCAN_ID_REGION, "AWS region (default from the instance ARN or settings)" },
 	{ "retries", 0, "N", SCAN_ID_RETRIES,
 	  "tries per request on 5xx and network errors (default $AWS_MAX_ATTEMPTS or 5)" },
+	{ "stall-timeout", 0, "SECONDS", SCAN_ID_STALL_TIMEOUT,
+	  "stop when no user arrived for this long: partial reports, exit 3 (default 600)" },
 	CMD_OPT_THRESHOLD,
 	{ "timeout", 0, "SECONDS", SCAN_ID_TIMEOUT, "per-request timeout (default 30)" },
 	CMD_OPT_VERBOSE,
@@ -84,6 +87,7 @@ struct scan_args {
 	double quota_share;
 	unsigned concurrency, retries;
 	double timeout;
+	double stall_timeout;
 };
 
 /* "--rate API=N" / "--burst API=N": API case-insensitive, a bare N for every operation. */
@@ -184,6 +188,9 @@ static enum cd_result scan_opt(void *ctx, int id, const char *arg, char *err, si
 		break;
 	case SCAN_ID_TIMEOUT:
 		r = cli_double("timeout", arg, 0.1, 3600, &a->timeout, err, errlen);
+		break;
+	case SCAN_ID_STALL_TIMEOUT:
+		r = cli_double("stall-timeout", arg, 1, 7 * 86400, &a->stall_timeout, err, errlen);
 		break;
 	case SCAN_ID_ENDPOINT:
 		a->endpoint = arg;
@@ -329,6 +336,7 @@ static enum cd_result scan_run(int argc, char **argv)
 		.concurrency = a.concurrency,
 		.max_attempts = a.retries,
 		.max_attempts_env = getenv("AWS_MAX_ATTEMPTS"),
+		.stall_timeout = a.stall_timeout,
 		.cache_path = a.cache,
 		.no_cache = a.no_cache,
 		.stop = &cmd_signal_stop,

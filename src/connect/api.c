@@ -378,6 +378,8 @@ void api_page_init(struct api_page *p)
 	p->next_token = NULL;
 	p->approx_total = -1;
 	p->skipped = 0;
+	p->bad = NULL;
+	p->nbad = p->bad_cap = 0;
 }
 
 void api_page_release(struct api_page *p)
@@ -385,6 +387,72 @@ void api_page_release(struct api_page *p)
 	user_set_release(&p->users);
 	free(p->next_token);
 	p->next_token = NULL;
+	free(p->bad);
+	p->bad = NULL;
+	p->nbad = p->bad_cap = 0;
+}
+
+/* A page holds at most a few thousand entries within the response cap; this bounds a hostile
+ * one all the same. */
+#define API_MAX_BAD 1000000
+
+static enum cd_result add_bad(struct api_page *p, size_t index, json_t *id, const char *why,
+			      bool dropped)
+{
+	enum cd_result r = ARRAY_GROW(p->bad, p->nbad + 1, p->bad_cap, API_MAX_BAD);
+	if (r != CD_OK)
+		return r;
+	struct api_bad_item *b = &p->bad[p->nbad++];
+	memset(b, 0, sizeof *b);
+	b->index = index;
+	b->dropped = dropped;
+	snprintf(b->why, sizeof b->why, "%s", why);
+	if (json_is_string(id))
+		snprintf(b->id, sizeof b->id, "%s", json_string_value(id));
+	else if (json_is_integer(id))
+		snprintf(b->id, sizeof b->id, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+	else if (json_is_real(id))
+		snprintf(b->id, sizeof b->id, "%.17g", json_real_value(id));
+	return CD_OK;
+}
+
+/* The first member of an entry whose type the service model does not allow (null counts as
+ * absent), or NULL. */
+static const char *wrong_member(json_t *e, enum api_op op, char *why, size_t whylen)
+{
+	static const char *const search_str[] = { "Arn", "Username", "DirectoryUserId",
+						  "RoutingProfileId", "HierarchyGroupId", NULL };
+	static const char *const list_str[] = { "Arn", "Username", "LastModifiedRegion", NULL };
+	const char *const *str = op == API_SEARCH_USERS ? search_str : list_str;
+	for (; *str; str++) {
+		json_t *v = json_object_get(e, *str);
+		if (v && !json_is_null(v) && !json_is_string(v)) {
+			snprintf(why, whylen, "'%s' is not a string", *str);
+			return why;
+		}
+	}
+	if (op == API_SEARCH_USERS) {
+		static const char *const obj[] = { "IdentityInfo", "PhoneConfig", NULL };
+		for (const char *const *k = obj; *k; k++) {
+			json_t *v = json_object_get(e, *k);
+			if (v && !json_is_null(v) && !json_is_object(v)) {
+				snprintf(why, whylen, "'%s' is not an object", *k);
+				return why;
+			}
+		}
+		json_t *v = json_object_get(e, "SecurityProfileIds");
+		if (v && !json_is_null(v) && !json_is_array(v)) {
+			snprintf(why, whylen, "'SecurityProfileIds' is not a list");
+			return why;
+		}
+	} else {
+		json_t *v = json_object_get(e, "LastModifiedTime");
+		if (v && !json_is_null(v) && !json_is_number(v) && !json_is_string(v)) {
+			snprintf(why, whylen, "'LastModifiedTime' is not a timestamp");
+			return why;
+		}
+	}
+	return NULL;
 }
 
 static const char *str_member(json_t *o, const char *key)
@@ -602,11 +670,24 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 			r = CD_SERVICE;
 			goto out;
 		}
-		const char *id = json_is_object(e) ? str_member(e, "Id") : NULL;
+		json_t *idv = json_is_object(e) ? json_object_get(e, "Id") : NULL;
+		const char *id = json_is_string(idv) ? json_string_value(idv) : NULL;
 		if (!id || !*id) {
+			/* Nothing silently lost: the entry is counted and named where it can be. */
+			const char *why = !json_is_object(e)	     ? "not an object"
+					  : !idv || json_is_null(idv) ? "no 'Id'"
+					  : json_is_number(idv)	     ? "'Id' is a number, not a string"
+					  : json_is_string(idv)	     ? "empty 'Id'"
+								     : "'Id' is not a string";
 			p->skipped++;
+			if ((r = add_bad(p, i, idv, why, true)) != CD_OK)
+				goto out;
 			continue;
 		}
+		char why[96];
+		if (wrong_member(e, op, why, sizeof why) &&
+		    (r = add_bad(p, i, idv, why, false)) != CD_OK)
+			goto out;
 		struct user_fields f = {
 			.id = id,
 			.arn = str_member(e, "Arn"),

@@ -96,16 +96,27 @@ enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n);
 
 /* --- responses --------------------------------------------------------------------------- */
 
+/* A listing item that is not what the service model says. */
+struct api_bad_item {
+	size_t index;  /* its position in the page's list, from 0 */
+	char id[272];  /* its Id as text (a number's digits too), "" when it has none */
+	char why[96];  /* "no 'Id'", "'Id' is a number, not a string", "'Username' is not a string" */
+	bool dropped;  /* not in users (no usable Id); else kept without the bad member */
+};
+
 /* A page of a listing. users holds one record per entry, in page order, with the fields the
  * operation returns (SearchUsers: Id, Arn, Username, FirstName, LastName, DeskPhoneNumber,
  * DirectoryUserId, RoutingProfileId, HierarchyGroupId, SecurityProfileIds in canonical form;
- * ListUsers: Id, Arn, Username, LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text as received. Entries without an Id
- * are skipped and counted. next_token is NULL on the last page (malloc'd otherwise). */
+ * ListUsers: Id, Arn, Username, LastModifiedTime, LastModifiedRegion) and raw = the entry's JSON text as received. Entries without a
+ * string Id are skipped and counted; they and entries with members of the wrong type are in
+ * bad[]. next_token is NULL on the last page (malloc'd otherwise). */
 struct api_page {
 	struct user_set users;
 	char *next_token;
 	long long approx_total; /* SearchUsers ApproximateTotalCount, -1 when absent */
 	size_t skipped;
+	struct api_bad_item *bad; /* malformed entries, in page order (owned) */
+	size_t nbad, bad_cap;
 };
 
 void api_page_init(struct api_page *p);

@@ -26,6 +26,13 @@
 #define BATCH_SECONDS 0.5    /* DescribeUser results are committed at least this often */
 #define TICK_SECONDS 0.25    /* progress callback period */
 #define POLL_MAX_MS 100      /* the loop wakes at least this often (signals, batches) */
+#define STALL_DEFAULT 600.0  /* seconds without progress before the crawl stops */
+#define ETA_RATE_TAU 10.0    /* seconds: time constant of the rates the ETA uses */
+#define ETA_TAU 5.0          /* seconds: time constant of the ETA itself */
+/* A listing longer than this is looping, whatever its tokens: a page holds at least one user on
+ * average, and users added during the scan do not double the instance. */
+#define LISTING_MAX_PAGES(total) ((total) + 100)
+#define LISTING_MAX_USERS(total) (2 * (total) + 1000)
 
 double crawl_now(void)
 {
@@ -49,9 +56,16 @@ struct job {
 	struct job *prev, *next; /* DescribeUser jobs: the crawl's list of live jobs */
 };
 
+/* Hashes of the pagination tokens a listing has given (open addressing; 0 marks a free slot). */
+struct tokset {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
 struct listing {
 	struct job job;
 	char *next_token;
+	struct tokset seen;   /* every NextToken this listing gave: a repeat is a loop */
 	bool active;          /* this listing runs in this crawl */
 	bool in_flight;
 	bool done;            /* reached its last page */
@@ -91,7 +105,49 @@ struct crawl {
 	struct cache_need_opts need;
 	struct job *live;     /* every DescribeUser job not yet freed, wherever it is */
 	unsigned creds_gen;   /* bumped at each refresh: requests signed before just retry */
+	double last_progress; /* clock of the last user listed, described or found deleted */
+	double stall;         /* seconds without progress before stopping */
+	double last_update;   /* clock of the last update_stats */
+	double eta_rate[API_NOPS]; /* the buckets' rates, smoothed for the ETA (0: not yet) */
+	char stopped_msg[320];     /* the first listing given up on, for the final message */
 };
+
+/* Adds a token's hash; *seen is true when it was there already. */
+static bool tokset_add(struct tokset *s, const char *tok, bool *seen)
+{
+	uint64_t h = hash_bytes(tok, strlen(tok));
+	if (h == 0)
+		h = 1;
+	*seen = false;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		uint64_t *nslot = calloc(ncap, sizeof *nslot);
+		if (!nslot)
+			return false;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t k = (size_t)s->slot[i] & (ncap - 1);
+			while (nslot[k])
+				k = (k + 1) & (ncap - 1);
+			nslot[k] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = nslot;
+		s->cap = ncap;
+	}
+	size_t k = (size_t)h & (s->cap - 1);
+	while (s->slot[k]) {
+		if (s->slot[k] == h) {
+			*seen = true;
+			return true;
+		}
+		k = (k + 1) & (s->cap - 1);
+	}
+	s->slot[k] = h;
+	s->n++;
+	return true;
+}
 
 static bool idset_add(struct idset *s, const char *id, bool *added)
 {
@@ -159,6 +215,14 @@ static void set_fatal(struct crawl *c, enum cd_result r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->fatal_msg, sizeof c->fatal_msg, fmt, ap);
 	va_end(ap);
+}
+
+static void notice(struct crawl *c, enum crawl_notice_kind kind, enum api_op op, const char *id,
+		   bool dropped, const char *why)
+{
+	struct crawl_notice n = { .kind = kind, .op = op, .id = id, .why = why, .dropped = dropped };
+	if (c->o->notice)
+		c->o->notice(c->o->progress_ctx, &n);
 }
 
 static bool push_ptr(struct job ***v, size_t *n, size_t *cap, struct job *j)
@@ -410,6 +474,22 @@ static struct listing *listing_of(struct crawl *c, struct job *j)
 	return j == &c->search.job ? &c->search : j == &c->list.job ? &c->list : NULL;
 }
 
+/* Gives up on a listing: the users after this point are not listed by it (the reports are
+ * partial); named through the notice callback and in the crawl's final message. */
+static void listing_stop(struct crawl *c, struct listing *l, const char *why)
+{
+	char line[320];
+	enum api_op op = l->job.op;
+	l->in_flight = false;
+	l->failed = true;
+	c->st->op[op].failed++;
+	snprintf(line, sizeof line, "%s listing stopped after %zu page(s): %s", api_op_name(op),
+		 c->st->op[op].done, why);
+	if (!c->stopped_msg[0])
+		snprintf(c->stopped_msg, sizeof c->stopped_msg, "%s", line);
+	notice(c, CRAWL_NOTICE_LISTING_STOPPED, op, NULL, false, line);
+}
+
 /* A request failed in a way worth another try. */
 static void retry_later(struct crawl *c, struct job *j, double now, double delay,
 			const char *why)
@@ -454,15 +534,14 @@ static void transient(struct crawl *c, struct job *j, double now, const char *wh
 			job_free(c, j);
 		return;
 	}
-	os->failed++;
 	struct listing *l = listing_of(c, j);
 	if (l) {
-		l->in_flight = false;
-		l->failed = true;
-		snprintf(c->fatal_msg, sizeof c->fatal_msg, "%s stopped after %u attempts: %s",
-			 api_op_name(j->op), j->attempts, why);
+		char line[320];
+		snprintf(line, sizeof line, "gave up after %u attempts: %s", j->attempts, why);
+		listing_stop(c, l, line);
 		return;
 	}
+	os->failed++;
 	char msg[320];
 	snprintf(msg, sizeof msg, "%s (after %u attempts)", why, j->attempts);
 	describe_failed(c, j, msg);
@@ -538,6 +617,17 @@ static void on_page(struct crawl *c, struct listing *l, const struct http_respon
 		c->st->listed += p.users.n;
 	}
 	c->st->op[op].done++;
+	if (p.users.n > 0)
+		c->last_progress = now;
+	for (size_t i = 0; i < p.nbad; i++) {
+		const struct api_bad_item *b = &p.bad[i];
+		char line[320];
+		snprintf(line, sizeof line, "%s page %zu, item %zu: %s%s", api_op_name(op),
+			 c->st->op[op].done, b->index + 1, b->why,
+			 b->dropped ? " (dropped)" : " (kept without it)");
+		c->st->malformed++;
+		notice(c, CRAWL_NOTICE_MALFORMED, op, b->id[0] ? b->id : NULL, b->dropped, line);
+	}
 	free(l->next_token);
 	l->next_token = p.next_token;
 	p.next_token = NULL;
@@ -551,9 +641,30 @@ static void on_page(struct crawl *c, struct listing *l, const struct http_respon
 			c->st->search_done = true;
 		else
 			c->st->list_done = true;
-	} else if (l->pos > 0 && p.users.n == 0 && c->st->op[op].done > 1000000) {
-		/* Endless empty pages would be a service bug; a cap keeps the loop finite. */
-		l->failed = true;
+		goto out;
+	}
+	/* Every run ends: a token seen before in this listing is a loop (the same token forever,
+	 * or a cycle), and no listing runs far past the size the service gave. */
+	bool seen;
+	if (!tokset_add(&l->seen, l->next_token, &seen)) {
+		set_fatal(c, CD_NOMEM, "out of memory");
+		goto out;
+	}
+	long long total = c->st->approx_total;
+	size_t pages = c->st->op[op].done;
+	char why[200];
+	if (seen) {
+		listing_stop(c, l, "the service returned a NextToken it had returned before (the "
+				   "listing loops)");
+	} else if (total >= 0 && ((long long)pages > LISTING_MAX_PAGES(total) ||
+				  l->pos > LISTING_MAX_USERS(total))) {
+		snprintf(why, sizeof why,
+			 "%zu pages and %lld users listed, far more than ApproximateTotalCount %lld "
+			 "(the listing does not end)",
+			 pages, l->pos, total);
+		listing_stop(c, l, why);
+	} else if (pages > 1000000) {
+		listing_stop(c, l, "more than a million pages (the listing does not end)");
 	}
 out:
 	l->in_flight = false;
@@ -592,6 +703,7 @@ static void on_described(struct crawl *c, struct job *j, const struct http_respo
 		} else {
 			c->st->described++;
 			c->st->op[API_DESCRIBE_USER].done++;
+			c->last_progress = now;
 			if (++c->batch_n >= CRAWL_BATCH)
 				batch_close(c);
 		}
@@ -618,14 +730,17 @@ static void on_response(struct crawl *c, struct http_response *resp, double now)
 	if (resp->status == 0) {
 		if (resp->result == CD_NETWORK) {
 			transient(c, j, now, resp->error, true);
-		} else {
-			/* Over the response cap or out of memory: another try will not help. */
+		} else if (resp->result == CD_NOMEM) {
 			if (l) {
 				l->in_flight = false;
 				set_fatal(c, resp->result, "%s: %s", api_op_name(j->op), resp->error);
 			} else {
 				describe_failed(c, j, resp->error);
 			}
+		} else {
+			/* Over the response cap: the service's answer is wrong, not our disk. Another
+			 * try may get a sane one; the retry budget bounds it. */
+			transient(c, j, now, resp->error, false);
 		}
 		return;
 	}
@@ -693,6 +808,9 @@ static void on_response(struct crawl *c, struct http_response *resp, double now)
 			}
 			c->st->deleted++;
 			c->st->op[API_DESCRIBE_USER].done++;
+			c->last_progress = now;
+			api_error_format(&e, line, sizeof line);
+			notice(c, CRAWL_NOTICE_DELETED, API_DESCRIBE_USER, j->id, false, line);
 			job_free(c, j);
 			return;
 		}
@@ -723,9 +841,23 @@ static void on_response(struct crawl *c, struct http_response *resp, double now)
 static void update_stats(struct crawl *c, double now)
 {
 	struct crawl_stats *st = c->st;
+	double dt = now - c->last_update;
+	c->last_update = now;
 	st->elapsed = now - c->t0;
-	for (int i = 0; i < API_NOPS; i++)
-		st->op[i].rate = ratelimit_rate(&c->rl[i]);
+	/* The ETA uses the rates smoothed (a slow start doubles them every few seconds, a cut takes
+	 * a sixth off) and is smoothed itself, counting down between updates. */
+	double a = dt > 0 ? 1 - exp(-dt / ETA_RATE_TAU) : 0;
+	bool settled = true;
+	for (int i = 0; i < API_NOPS; i++) {
+		double r = ratelimit_rate(&c->rl[i]);
+		st->op[i].rate = r;
+		c->eta_rate[i] = c->eta_rate[i] > 0 ? c->eta_rate[i] + a * (r - c->eta_rate[i]) : r;
+		bool used = i == API_SEARCH_USERS ||
+			    (c->o->describe && (i == API_LIST_USERS || i == API_DESCRIBE_USER));
+		if (used && !ratelimit_settled(&c->rl[i]))
+			settled = false;
+	}
+	st->rates_settled = settled;
 	if (st->approx_total >= 0) {
 		size_t tot = (size_t)st->approx_total;
 		st->op[API_SEARCH_USERS].total =
@@ -738,8 +870,8 @@ static void update_stats(struct crawl *c, double now)
 		st->op[API_SEARCH_USERS].total = st->op[API_SEARCH_USERS].done;
 	if (st->list_done)
 		st->op[API_LIST_USERS].total = st->op[API_LIST_USERS].done;
-	/* ETA: the slowest operation's remaining calls at its current rate. Until the listing is
-	 * over, users not yet seen are assumed to need describing too (a first scan's case). */
+	/* ETA: the slowest operation's remaining calls at its rate. Until the listing is over,
+	 * users not yet seen are assumed to need describing too (a first scan's case). */
 	double eta = -1;
 	if (st->approx_total >= 0 || st->search_done) {
 		eta = 0;
@@ -749,12 +881,49 @@ static void update_stats(struct crawl *c, double now)
 			    st->approx_total > (long long)st->searched)
 				total += (size_t)st->approx_total - st->searched;
 			size_t left = total > st->op[i].done ? total - st->op[i].done : 0;
-			double t = st->op[i].rate > 0 ? (double)left / st->op[i].rate : 0;
+			double t = c->eta_rate[i] > 0 ? (double)left / c->eta_rate[i] : 0;
 			if (t > eta)
 				eta = t;
 		}
 	}
-	st->eta = eta;
+	if (eta < 0 || st->eta < 0) {
+		st->eta = eta;
+	} else {
+		double e = st->eta - (dt > 0 ? dt : 0);
+		if (e < 0)
+			e = 0;
+		double b = dt > 0 ? 1 - exp(-dt / ETA_TAU) : 0;
+		st->eta = e + b * (eta - e);
+		if (eta == 0)
+			st->eta = 0;
+	}
+}
+
+/* Stops a crawl that made no progress for the stall timeout: every unfinished listing is named,
+ * every user still queued (waiting, backing off or in flight) recorded as failed with why. */
+static void stall_stop(struct crawl *c, double now)
+{
+	char why[200], line[320], err[256];
+	c->st->stalled = true;
+	snprintf(why, sizeof why, "no progress for %.0f s (--stall-timeout)", c->stall);
+	struct listing *ls[2] = { &c->search, &c->list };
+	for (int k = 0; k < 2; k++)
+		if (ls[k]->active && !ls[k]->done && !ls[k]->failed)
+			listing_stop(c, ls[k], why);
+	if (batch_ensure(c, now)) {
+		for (struct job *j = c->live; j && !c->fatal; j = j->next) {
+			snprintf(line, sizeof line, "%s: %u throttled answer(s), %u failed attempt(s)",
+				 why, j->throttles, j->attempts);
+			if (cache_record_failure(c->o->cache, j->id, "DescribeUser", line, err,
+						 sizeof err) != CD_OK) {
+				set_fatal(c, CD_IO, "cache: %s", err);
+				break;
+			}
+			c->st->failed++;
+			c->st->op[API_DESCRIBE_USER].failed++;
+		}
+	}
+	set_fatal(c, CD_INCOMPLETE, "stopped: %s; what was fetched is kept", why);
 }
 
 /* --- the loop ---------------------------------------------------------------------------- */
@@ -840,6 +1009,9 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 	double now = crawl_now();
 	c.t0 = now;
 	c.last_success = now;
+	c.last_progress = now;
+	c.last_update = now;
+	c.stall = o->stall_timeout > 0 ? o->stall_timeout : STALL_DEFAULT;
 	c.retry = (struct retry_policy){
 		.max_attempts = o->max_attempts ? o->max_attempts : RETRY_DEFAULT_ATTEMPTS,
 		.base = BACKOFF_BASE,
@@ -874,13 +1046,21 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 			sweep(&c);
 		if (c.fatal || (c.swept && all_done(&c)))
 			break;
+		if (now - c.last_progress >= c.stall) {
+			stall_stop(&c, now);
+			break;
+		}
 		double wake = dispatch(&c, now);
 		if (c.fatal)
 			break;
-		if (!c.estimated && st->approx_total >= 0 && o->progress) {
-			c.estimated = true;
+		if (!c.estimated && st->approx_total >= 0) {
+			/* The estimate waits for rates worth quoting: stated, or found. */
 			update_stats(&c, now);
-			o->progress(o->progress_ctx, CRAWL_EVENT_ESTIMATE, st);
+			if (st->rates_settled || st->elapsed >= CRAWL_ESTIMATE_WAIT) {
+				c.estimated = true;
+				if (o->progress)
+					o->progress(o->progress_ctx, CRAWL_EVENT_ESTIMATE, st);
+			}
 		}
 		if (now >= next_tick) {
 			update_stats(&c, now);
@@ -916,13 +1096,23 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 	batch_close(&c);
 	now = crawl_now();
 	update_stats(&c, now);
+	if (!c.estimated && st->approx_total >= 0 && c.fatal == CD_OK && o->progress)
+		o->progress(o->progress_ctx, CRAWL_EVENT_ESTIMATE, st);
 
 	enum cd_result r = c.fatal;
-	if (r == CD_OK && (c.search.failed || c.list.failed || st->failed > 0)) {
+	if (r == CD_OK &&
+	    (c.search.failed || c.list.failed || st->failed > 0 || st->malformed > 0)) {
 		r = CD_INCOMPLETE;
-		if (!c.fatal_msg[0])
-			snprintf(c.fatal_msg, sizeof c.fatal_msg,
-				 "%zu user(s) could not be described", st->failed);
+		/* The first reason, then the others counted. */
+		char users[80] = "", bad[80] = "";
+		if (st->failed)
+			snprintf(users, sizeof users, "%zu user(s) could not be described", st->failed);
+		if (st->malformed)
+			snprintf(bad, sizeof bad, "%zu malformed item(s) in the listings",
+				 st->malformed);
+		snprintf(c.fatal_msg, sizeof c.fatal_msg, "%s%s%s%s%s", c.stopped_msg,
+			 c.stopped_msg[0] && users[0] ? "; " : "", users,
+			 (c.stopped_msg[0] || users[0]) && bad[0] ? "; " : "", bad);
 	}
 	if (r != CD_OK)
 		snprintf(err, errlen, "%s", c.fatal_msg);
@@ -936,5 +1126,7 @@ enum cd_result crawl_run(const struct crawl_opts *o, struct http_client *http,
 	idset_release(&c.queued);
 	free(c.search.next_token);
 	free(c.list.next_token);
+	free(c.search.seen.slot);
+	free(c.list.seen.slot);
 	return r;
 }

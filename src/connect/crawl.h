@@ -32,6 +32,17 @@ struct http_client;
  *   - when nothing has succeeded since a request's first attempt and that request has used its
  *     retry budget on network errors, the service is taken to be gone: the crawl stops with
  *     CD_NETWORK (what arrived is committed; a later scan resumes);
+ *   - a listing whose NextToken repeats one it gave before (the same token forever, or a
+ *     cycle), or that runs past a bound set by ApproximateTotalCount, stops there: the listing
+ *     is given up on (CD_INCOMPLETE) and named through the notice callback;
+ *   - a response over the client's size cap is a service error for that request (retried,
+ *     then given up on), not a local one;
+ *   - listing items that are malformed (no Id, an Id that is not a string, members of the
+ *     wrong type) are counted, named through the notice callback and make the crawl
+ *     CD_INCOMPLETE; those without a usable Id are dropped, the others kept;
+ *   - no progress (no user listed, described or found deleted) for `stall_timeout` seconds
+ *     stops the crawl: every user still queued is recorded as failed with the reason, every
+ *     unfinished listing is named, and the result is CD_INCOMPLETE;
  *   - *stop becoming non-zero (SIGINT) abandons the requests in flight and returns
  *     CD_INTERRUPTED after committing what finished.
  * The module prints nothing: progress goes to the callback, errors to err.
@@ -61,18 +72,42 @@ struct crawl_stats {
 	size_t queued;       /* users queued for DescribeUser so far */
 	size_t deleted;      /* DescribeUser 404: deleted during the scan */
 	size_t failed;       /* users given up on (in the failures table) */
+	size_t malformed;    /* listing items dropped or kept with members of the wrong type */
+	bool stalled;        /* stopped by the stall timeout */
 	long long approx_total; /* SearchUsers ApproximateTotalCount, -1 until known */
 	bool search_done, list_done; /* the listing reached its last page */
 	double elapsed;      /* seconds since the crawl started */
-	double eta;          /* seconds still needed at the current rates, -1 when unknown */
+	double eta;          /* seconds still needed, smoothed; -1 when unknown */
+	bool rates_settled;  /* every bucket's rate is known (stated) or found (adaptive) */
 };
 
 enum crawl_event {
 	CRAWL_EVENT_TICK,     /* about four times a second */
-	CRAWL_EVENT_ESTIMATE, /* once, when the first SearchUsers page tells the size */
+	CRAWL_EVENT_ESTIMATE, /* once: the first SearchUsers page told the size and the rates are
+			       * settled (stated, or found by the adaptive rate), at the latest
+			       * CRAWL_ESTIMATE_WAIT seconds into the crawl, or as it ends */
 };
 
+#define CRAWL_ESTIMATE_WAIT 5.0
+
 typedef void (*crawl_progress_fn)(void *ctx, enum crawl_event ev, const struct crawl_stats *st);
+
+/* What the crawl gave up on or dropped other than a user's failed DescribeUser, one call each. */
+enum crawl_notice_kind {
+	CRAWL_NOTICE_MALFORMED,       /* a listing item: id is its Id as text, or NULL */
+	CRAWL_NOTICE_LISTING_STOPPED, /* a listing given up on: why says where and why */
+	CRAWL_NOTICE_DELETED,         /* DescribeUser 404: the user was deleted during the scan */
+};
+
+struct crawl_notice {
+	enum crawl_notice_kind kind;
+	enum api_op op;     /* the operation that showed it */
+	const char *id;     /* NULL when there is none */
+	const char *why;    /* one line */
+	bool dropped;       /* a malformed item that is not in the cache */
+};
+
+typedef void (*crawl_notice_fn)(void *ctx, const struct crawl_notice *n);
 
 struct crawl_opts {
 	const char *instance_id;
@@ -95,6 +130,8 @@ struct crawl_opts {
 	volatile sig_atomic_t *stop; /* may be NULL */
 	crawl_progress_fn progress;  /* may be NULL */
 	void *progress_ctx;
+	crawl_notice_fn notice;      /* may be NULL; called with progress_ctx */
+	double stall_timeout;        /* seconds without progress before stopping; 0: 600 */
 	unsigned seed;          /* jitter; 0: from the clock */
 };
 

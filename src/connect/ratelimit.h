@@ -20,7 +20,25 @@
  *     per cent a window, faster while well below the rate where the last throttle happened.
  * `ceiling` caps the rate (a quota the user told us with --rate: recover to it, never probe past
  * it, and take a lone 429 at it for jitter: pause without cutting); 0 means no ceiling (probe for
- * a raised quota). `floor` is the lowest rate a cut reaches. */
+ * a raised quota). `floor` is the lowest rate a cut reaches.
+ *
+ * Throttling that is not about our rate (a service or proxy answering 429 to a share of all
+ * requests at random, or another tool's bursts) would otherwise pin the rate to the floor, since
+ * every window then holds a 429. Throttling that answers to our rate lets the same number of
+ * requests through per second however fast we send (share = 1 - quota/rate); noise lets the
+ * same share through. The limiter keeps samples of RATELIMIT_NOISE_SAMPLE requests; when one
+ * taken at 3/4 of the rate where throttling began or less is still throttled (a share between
+ * RATELIMIT_NOISE_MIN and RATELIMIT_NOISE_MAX), it runs a trial: a sample of twice the size
+ * and a second at least at that rate, without cuts, then one at twice the rate. When the second
+ * let through at least halfway between as much (a quota) and twice as much (noise), the
+ * throttling is noise: the rate stays up and from then on a window cuts it only when its
+ * throttled share is clearly above the noise (2 standard deviations of a sample that size, at
+ * least 5 points), slow start again allowed. Otherwise it was a quota: the rate goes back below
+ * where the trial started and the next trial waits 20 s, then 40, 80... A cut escalates (0.75,
+ * 0.65) only while most of a window is refused, so noise lowers the rate gently enough for a
+ * trial to happen first. The noise estimate fades with quieter windows and is dropped when it
+ * is gone. A share above RATELIMIT_NOISE_MAX is never taken for noise: a service refusing
+ * nearly everything is not sent more. */
 struct ratelimit {
 	double rate;          /* tokens per second now */
 	double burst;         /* bucket depth, >= 1 */
@@ -39,10 +57,25 @@ struct ratelimit {
 	unsigned long cuts;      /* decreases applied */
 	unsigned streak;         /* consecutive windows with a cut */
 	unsigned long signals;   /* throttle signals acted on (at most one a window) */
+	/* noise detection (see above) */
+	unsigned long win_sent, win_thr; /* requests and throttles in this window */
+	double peak;             /* the highest rate a cut started from */
+	double samp_start;       /* clock when the current sample began (-1: none) */
+	unsigned long samp_sent, samp_thr;
+	int trial;               /* 1: measuring the low rate, 2: twice that; 0: no trial */
+	double trial_rate;       /* the rate the trial started from */
+	double trial_share, trial_send, trial_acc; /* phase 1's share and throughputs (per s) */
+	unsigned long trials, trials_failed; /* trials made, and those that found a quota */
+	double no_trial_before;  /* clock: backing off after a failed trial */
+	double noise;            /* share throttled whatever the rate; 0: none seen */
+	unsigned long noise_found; /* times throttling was recognised as noise */
 };
 
 #define RATELIMIT_WINDOW 0.5     /* seconds between adaptive decisions (at least 3-5 tokens' time) */
 #define RATELIMIT_DECREASE 0.85  /* multiplicative decrease on throttling */
+#define RATELIMIT_NOISE_SAMPLE 8 /* requests a sample for the noise test */
+#define RATELIMIT_NOISE_MIN 0.05  /* a throttled share below this is not worth calling noise */
+#define RATELIMIT_NOISE_MAX 0.7   /* nor one above this: the service refuses nearly everything */
 /* Without a ceiling (no quota known: Service Quotas not readable, no --rate), slow start
  * doubles only up to 20/s (ten times the published default) and grows by a quarter a window
  * above it: a doubling step can overshoot a quota by up to 100% and every request past it is
@@ -64,6 +97,10 @@ void ratelimit_refund(struct ratelimit *rl);
 
 /* The service said 429 / ThrottlingException to a request made under this bucket. */
 void ratelimit_throttled(struct ratelimit *rl, double now);
+
+/* True once the rate is worth an estimate: fixed, capped by a stated quota, or past its first
+ * slow start. */
+bool ratelimit_settled(const struct ratelimit *rl);
 
 /* The current rate, tokens per second. */
 double ratelimit_rate(const struct ratelimit *rl);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "connect/quotas.h"
+#include "grow.h"
 
 /* --- events ----------------------------------------------------------------------------------- */
 
@@ -117,7 +118,92 @@ struct progress {
 	double last_elapsed;
 	size_t last_users;
 	double rate; /* users per second, smoothed */
+	/* what the crawl gave up on besides users' DescribeUser: for the failed_users report */
+	struct cache_failure *extra;
+	size_t nextra, extra_cap;
+	bool nomem;
+	size_t deleted, malformed; /* notices seen (the log names the first few) */
 };
+
+/* The log names this many users deleted during the scan, and malformed items; the rest are
+ * counted (malformed ones dropped are all in failed_users). */
+#define NAMED_DELETED 100
+#define NAMED_MALFORMED 20
+
+static void add_extra(struct progress *p, const char *id, enum api_op op, const char *why)
+{
+	if (p->nomem || ARRAY_GROW(p->extra, p->nextra + 1, p->extra_cap, GROW_MAX_ELEMS) != CD_OK) {
+		p->nomem = true;
+		return;
+	}
+	struct cache_failure *f = &p->extra[p->nextra];
+	*f = (struct cache_failure){ .id = strdup(id ? id : ""),
+				     .operation = strdup(api_op_name(op)),
+				     .error = strdup(why), .attempts = 1 };
+	if (!f->id || !f->operation || !f->error) {
+		free(f->id);
+		free(f->operation);
+		free(f->error);
+		p->nomem = true;
+		return;
+	}
+	p->nextra++;
+}
+
+static void on_crawl_notice(void *vctx, const struct crawl_notice *n)
+{
+	struct progress *p = vctx;
+	switch (n->kind) {
+	case CRAWL_NOTICE_DELETED:
+		if (++p->deleted <= NAMED_DELETED)
+			note(p->ev, CONNECT_SCAN_INFO, "user '%s' was deleted during the scan (%s)",
+			     n->id, n->why);
+		break;
+	case CRAWL_NOTICE_MALFORMED:
+		if (++p->malformed <= NAMED_MALFORMED) {
+			if (n->id)
+				note(p->ev, CONNECT_SCAN_WARN, "malformed listing item, Id '%s': %s",
+				     n->id, n->why);
+			else
+				note(p->ev, CONNECT_SCAN_WARN, "malformed listing item: %s", n->why);
+		}
+		if (n->dropped)
+			add_extra(p, n->id, n->op, n->why);
+		break;
+	case CRAWL_NOTICE_LISTING_STOPPED:
+		note(p->ev, CONNECT_SCAN_WARN, "%s", n->why);
+		add_extra(p, NULL, n->op, n->why);
+		break;
+	}
+}
+
+/* The crawl's own failures first, then the cache's: one array the outcome owns. */
+static enum cd_result merge_missing(struct connect_scan_outcome *out, struct progress *p,
+				    char *err, size_t errlen)
+{
+	if (p->nomem) {
+		snprintf(err, errlen, "out of memory listing what the scan could not fetch");
+		return CD_NOMEM;
+	}
+	if (!p->nextra)
+		return CD_OK;
+	size_t n = p->nextra + out->nmissing;
+	struct cache_failure *v = calloc(n, sizeof *v);
+	if (!v) {
+		snprintf(err, errlen, "out of memory listing what the scan could not fetch");
+		return CD_NOMEM;
+	}
+	memcpy(v, p->extra, p->nextra * sizeof *v);
+	if (out->nmissing)
+		memcpy(v + p->nextra, out->missing, out->nmissing * sizeof *v);
+	free(out->missing);
+	free(p->extra);
+	p->extra = NULL;
+	p->nextra = 0;
+	out->missing = v;
+	out->nmissing = n;
+	return CD_OK;
+}
 
 static void on_crawl_event(void *vctx, enum crawl_event what, const struct crawl_stats *st)
 {
@@ -302,6 +388,7 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	struct cache *cache = NULL;
 	char tmpdir[PATH_MAX] = "", cache_path[PATH_MAX] = "";
 	struct instance_ref inst;
+	struct progress prog = { 0 };
 	connect_scan_outcome_init(out);
 	err[0] = 0;
 
@@ -345,7 +432,8 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 		goto out;
 
 	unsigned attempts = max_attempts(rq, ev);
-	struct progress prog = { .ev = ev, .describe = rq->describe };
+	prog.ev = ev;
+	prog.describe = rq->describe;
 	struct crawl_opts co = {
 		.instance_id = inst.id,
 		.endpoint = sess.settings.endpoint_url,
@@ -364,6 +452,8 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 		.stop = rq->stop,
 		.progress = on_crawl_event,
 		.progress_ctx = &prog,
+		.notice = on_crawl_notice,
+		.stall_timeout = rq->stall_timeout,
 		.seed = (unsigned)rq->seed,
 	};
 	/* The account's quotas, read before the crawl's first request; --rate wins. */
@@ -397,6 +487,19 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	if (ev && ev->fetching)
 		ev->fetching(ev->ctx, false);
 	note_counts(ev, st, rq->describe);
+	if (prog.deleted > NAMED_DELETED)
+		note(ev, CONNECT_SCAN_INFO, "%zu more users were deleted during the scan (not named)",
+		     prog.deleted - NAMED_DELETED);
+	if (prog.malformed > NAMED_MALFORMED)
+		note(ev, CONNECT_SCAN_WARN,
+		     "%zu malformed listing items in all (the first %d named above; those dropped are "
+		     "all in failed_users)",
+		     prog.malformed, NAMED_MALFORMED);
+	if (st->search_done && st->approx_total > (long long)st->searched)
+		note(ev, CONNECT_SCAN_WARN,
+		     "SearchUsers ended (no NextToken) after %zu users, but its ApproximateTotalCount "
+		     "is %lld: the service may have left users out",
+		     st->searched, st->approx_total);
 
 	char ferr[512];
 	struct cache_scan_counts counts = {
@@ -448,6 +551,8 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	rc = rq->describe && crc != CD_OK
 		     ? cache_list_missing(cache, &out->missing, &out->nmissing, err, errlen)
 		     : cache_list_failures(cache, &out->missing, &out->nmissing, err, errlen);
+	if (rc == CD_OK)
+		rc = merge_missing(out, &prog, err, errlen);
 	if (rc != CD_OK)
 		goto out;
 	if (out->nmissing)
@@ -459,6 +564,7 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	out->fetch = crc;
 	out->partial = out->nmissing > 0 || crc != CD_OK;
 out:
+	cache_failures_release(prog.extra, prog.nextra);
 	cache_close(cache);
 	if (tmpdir[0]) {
 		char rerr[256];

@@ -45,6 +45,7 @@ struct connect_scan_request {
 				       * whole number 1..100, else a warning and the default 5 */
 	const char *cache_path;     /* NULL: the instance's default cache file */
 	bool no_cache;              /* a throw-away cache in $TMPDIR (or /tmp), removed at the end */
+	double stall_timeout;       /* seconds without progress before the scan stops; 0: 600 */
 	volatile sig_atomic_t *stop; /* non-zero (SIGINT) stops the fetch; may be NULL */
 	uint64_t seed;              /* back-off jitter; 0: from the clock */
 };
@@ -67,7 +68,9 @@ struct connect_scan_events {
 
 struct connect_scan_outcome {
 	struct user_set users;          /* everything in the cache, for detection (owned) */
-	struct cache_failure *missing;  /* users missing from `users` (owned, ordered by id) */
+	struct cache_failure *missing;  /* users missing from `users` (owned): listings given up on
+					 * and dropped listing items first (id "" when there is
+					 * none), then the cache's, ordered by id */
 	size_t nmissing;
 	struct crawl_stats stats;       /* the crawl's final counts */
 	enum cd_result fetch;           /* CD_OK complete; else why it is not (CD_INCOMPLETE,

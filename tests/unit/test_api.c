@@ -93,6 +93,11 @@ static void parse_search_page(void **state)
 	assert_int_equal(api_parse_search_users(body, strlen(body), &p, err, sizeof err), CD_OK);
 	assert_int_equal(p.users.n, 2);
 	assert_int_equal(p.skipped, 1);
+	assert_int_equal(p.nbad, 1);
+	assert_int_equal(p.bad[0].index, 1);
+	assert_string_equal(p.bad[0].id, "");
+	assert_string_equal(p.bad[0].why, "no 'Id'");
+	assert_true(p.bad[0].dropped);
 	assert_string_equal(p.next_token, "n+1=");
 	assert_int_equal(p.approx_total, 1234);
 	struct user *u = &p.users.v[0];
@@ -387,6 +392,50 @@ static void access_denied_message_whole(void **state)
 	assert_non_null(strstr(line, "allows the connect:DescribeUser action"));
 }
 
+/* Nothing silently lost: every malformed entry is in bad[], named where it has an Id; those
+ * without a string Id are dropped, the others kept without the bad member. */
+static void parse_malformed_entries(void **state)
+{
+	const char *body =
+		"{\"Users\":[{\"Id\":\"ok\"},{\"Id\":12345},{\"Id\":1.5},{\"Id\":\"\"},"
+		"{\"Id\":true},\"text\",{\"Id\":\"u9\",\"Username\":7},"
+		"{\"Id\":\"u10\",\"IdentityInfo\":\"x\"},{\"Id\":null}]}";
+	struct api_page p;
+	api_page_init(&p);
+	assert_int_equal(api_parse_search_users(body, strlen(body), &p, err, sizeof err), CD_OK);
+	assert_int_equal(p.users.n, 3); /* ok, u9, u10 */
+	assert_int_equal(p.skipped, 6);
+	assert_int_equal(p.nbad, 8);
+	static const struct { size_t index; const char *id, *why; bool dropped; } want[] = {
+		{ 1, "12345", "'Id' is a number, not a string", true },
+		{ 2, "1.5", "'Id' is a number, not a string", true },
+		{ 3, "", "empty 'Id'", true },
+		{ 4, "", "'Id' is not a string", true },
+		{ 5, "", "not an object", true },
+		{ 6, "u9", "'Username' is not a string", false },
+		{ 7, "u10", "'IdentityInfo' is not an object", false },
+		{ 8, "", "no 'Id'", true },
+	};
+	for (size_t i = 0; i < 8; i++) {
+		assert_int_equal(p.bad[i].index, want[i].index);
+		assert_string_equal(p.bad[i].id, want[i].id);
+		assert_string_equal(p.bad[i].why, want[i].why);
+		assert_int_equal(p.bad[i].dropped, want[i].dropped);
+	}
+	assert_string_equal(p.users.v[1].username, "");
+	api_page_release(&p);
+
+	const char *list = "{\"UserSummaryList\":[{\"Id\":\"a\",\"LastModifiedTime\":[1]},"
+			   "{\"Id\":42}]}";
+	api_page_init(&p);
+	assert_int_equal(api_parse_list_users(list, strlen(list), &p, err, sizeof err), CD_OK);
+	assert_int_equal(p.users.n, 1);
+	assert_int_equal(p.nbad, 2);
+	assert_string_equal(p.bad[0].why, "'LastModifiedTime' is not a timestamp");
+	assert_string_equal(p.bad[1].id, "42");
+	api_page_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +445,7 @@ int main(void)
 		cmocka_unit_test(search_users_body),
 		cmocka_unit_test(list_instances_query),
 		cmocka_unit_test(parse_search_page),
+		cmocka_unit_test(parse_malformed_entries),
 		cmocka_unit_test(parse_list_page),
 		cmocka_unit_test(parse_bad_pages),
 		cmocka_unit_test(parse_describe),

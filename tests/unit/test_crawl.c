@@ -38,6 +38,8 @@ struct env {
 	size_t stop_after;       /* stop the server after this many descriptions (0: never) */
 	unsigned ticks;
 	bool estimated;
+	double last_eta;         /* the ETA at the previous tick (-1: none yet) */
+	unsigned eta_jumps;      /* ticks where the ETA moved by more than 3x */
 	unsigned refreshes;      /* creds_fn calls with refresh */
 	bool rotate;             /* session tokens: "old" until the first refresh, then "new" */
 };
@@ -62,6 +64,11 @@ static void progress_fn(void *ctx, enum crawl_event ev, const struct crawl_stats
 	if (ev == CRAWL_EVENT_ESTIMATE)
 		e->estimated = true;
 	e->ticks++;
+	/* the ETA is smoothed: it never swings by 3x from one tick to the next */
+	if (e->ticks > 1 && e->last_eta >= 1 && st->eta >= 1 &&
+	    (st->eta > 3 * e->last_eta || e->last_eta > 3 * st->eta))
+		e->eta_jumps++;
+	e->last_eta = st->eta;
 	if (e->stop_after && st->described >= e->stop_after && e->srv) {
 		emu_server_stop(e->srv);
 		e->srv = NULL;
@@ -215,6 +222,7 @@ static void complete_with_sigv4(void **state)
 	assert_int_equal(st.op[API_SEARCH_USERS].done, 2);
 	assert_true(st.search_done && st.list_done);
 	assert_true(e.estimated);
+	assert_int_equal(e.eta_jumps, 0);
 	expect_all_described(&e);
 	struct emu_store_counts ec;
 	emu_store_counts(e.store, &ec);
