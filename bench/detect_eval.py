@@ -9,6 +9,10 @@ KIND R sets a floor on that recall (the classic kinds email_case, username_case,
 what those rules exist for).
 Several TRUTH GROUPS_JSON pairs (instances of different seeds) are pooled: recall per kind and
 precision over all of them, so that a floor is not decided by one or two pairs of one seed.
+--possible POSSIBLE_CSV (once per TRUTH, in order) adds the review band: a planted pair is in it
+when it is found or is one of the possible pairs; --min-review KIND R sets a floor on that recall
+(KIND may be "*"). --max-distractor KIND R: at most that share of the distractor pairs of KIND
+(e.g. distractor_same_name, two people with one name) may be inside one reported cluster.
 
 Recall per planted kind: a planted pair is found when both accounts are in one reported cluster.
 Precision: each reported duplicate pair is correct when both accounts belong to one planted group
@@ -28,6 +32,7 @@ def main(argv):
     files = []
     classic_files = []
     classic_floors = {}
+    possible_files, review_floors, distractor_caps = [], {}, {}
     i = 0
     while i < len(args):
         if args[i] == "--min":
@@ -38,6 +43,15 @@ def main(argv):
             i += 2
         elif args[i] == "--min-classic":
             classic_floors[args[i + 1]] = float(args[i + 2])
+            i += 3
+        elif args[i] == "--possible":
+            possible_files.append(args[i + 1])
+            i += 2
+        elif args[i] == "--min-review":
+            review_floors[args[i + 1]] = float(args[i + 2])
+            i += 3
+        elif args[i] == "--max-distractor":
+            distractor_caps[args[i + 1]] = float(args[i + 2])
             i += 3
         elif args[i] == "--min-precision":
             min_precision = float(args[i + 1])
@@ -139,6 +153,35 @@ def main(argv):
                 ok = False
                 mark = "  < target %.2f" % classic_floors[k]
             print("  %-18s %5d/%-5d  %.3f%s" % (k, cfound[k], ctotal[k], r, mark))
+    if possible_files:
+        import csv
+        ppairs = set()
+        for f in possible_files:
+            with open(f, newline="", encoding="utf-8") as fh:
+                for row in csv.DictReader(fh):
+                    ppairs.add(frozenset((row["User1_ID"], row["User2_ID"])))
+        print("review band (clusters + possible pairs): kind found/total recall")
+        for k in sorted(total):
+            inband = found[k] + sum(1 for a, b in missed[k] if frozenset((a, b)) in ppairs)
+            r = inband / total[k]
+            target = review_floors.get(k, review_floors.get("*"))
+            mark = ""
+            if target is not None and r < target:
+                ok = False
+                mark = "  < target %.2f" % target
+            print("  %-18s %5d/%-5d  %.3f%s" % (k, inband, total[k], r, mark))
+    dtotal, dfound = defaultdict(int), defaultdict(int)
+    for d in truth.get("distractors", []):
+        dtotal[d["kind"]] += 1
+        a, b = cluster_of.get(d["user1"]), cluster_of.get(d["user2"])
+        dfound[d["kind"]] += a is not None and a == b
+    for k in sorted(dtotal):
+        r = dfound[k] / dtotal[k]
+        mark = ""
+        if k in distractor_caps and r > distractor_caps[k]:
+            ok = False
+            mark = "  > limit %.2f" % distractor_caps[k]
+        print("distractors %-22s %5d/%-5d in one cluster  %.3f%s" % (k, dfound[k], dtotal[k], r, mark))
     if min_precision is not None and precision < min_precision:
         ok = False
         print("precision below target %.3f" % min_precision)

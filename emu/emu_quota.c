@@ -10,7 +10,8 @@
 const char *const emu_op_names[EMU_OP_COUNT] = {
 	"ListUsers", "DescribeUser", "SearchUsers", "ListInstances", "DeleteUser", "CreateUser",
 	"ListQuickConnects", "DescribeQuickConnect", "DeleteQuickConnect", "ListUserProficiencies",
-	"AssociateUserProficiencies",
+	"AssociateUserProficiencies", "ListRoutingProfiles", "ListSecurityProfiles",
+	"ListUserHierarchyGroups",
 };
 
 int emu_op_find(const char *name, size_t len)

@@ -836,3 +836,39 @@ enum cd_result emu_store_live_ids(struct emu_store *s, struct buf *out)
 	pthread_rwlock_unlock(&s->lock);
 	return r;
 }
+
+/* ---- the ids of routing profiles, security profiles and hierarchy groups users carry ---- */
+
+void emu_store_profile_ids(struct emu_store *s,
+			   void (*fn)(void *ctx, int kind, const char *id, size_t len), void *ctx)
+{
+	static const char key[] = "\"SecurityProfileIds\":[";
+	pthread_rwlock_rdlock(&s->lock);
+	for (size_t k = 0; k < s->n; k++) {
+		const struct emu_user *u = &s->v[k];
+		if (u->deleted)
+			continue;
+		if (u->routing && *u->routing)
+			fn(ctx, 0, u->routing, strlen(u->routing));
+		if (u->hierarchy && *u->hierarchy)
+			fn(ctx, 2, u->hierarchy, strlen(u->hierarchy));
+		/* the stored text is compact JSON (json_dumps): the list is found without a parse */
+		const char *p = u->describe ? strstr(u->describe, key) : NULL;
+		if (!p)
+			continue;
+		p += sizeof key - 1;
+		while (*p == '"') {
+			const char *e = p + 1;
+			while (*e && *e != '"' && *e != '\\')
+				e++;
+			if (*e != '"')
+				break; /* an escape: not one of ours */
+			if (e > p + 1)
+				fn(ctx, 1, p + 1, (size_t)(e - p - 1));
+			p = e + 1;
+			if (*p == ',')
+				p++;
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+}

@@ -70,6 +70,11 @@ bool emu_store_exists(struct emu_store *s, const char *id);
 /* Merges `patch` into user `id` without counting it as a change or touching LastModifiedTime:
  * for what the generator's resources file adds (Tags) before serving starts. */
 enum cd_result emu_store_patch_quiet(struct emu_store *s, const char *id, json_t *patch);
+/* Calls fn for every live user's RoutingProfileId (kind 0), each SecurityProfileIds element
+ * (kind 1) and HierarchyGroupId (kind 2), under the read lock: the ids ListRoutingProfiles and
+ * the others name (emu/server_names.c). Ids with a JSON escape in them are passed over. */
+void emu_store_profile_ids(struct emu_store *s,
+			   void (*fn)(void *ctx, int kind, const char *id, size_t len), void *ctx);
 /* Appends the Ids of the live users as a JSON array. */
 enum cd_result emu_store_live_ids(struct emu_store *s, struct buf *out);
 

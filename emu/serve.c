@@ -16,9 +16,9 @@
 #define EMU_DEFAULT_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 enum {
-	O_AKID, O_BURST, O_DATA, O_DENY_SQ, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE, O_INSTANCE,
-	O_LATENCY, O_MUTATE, O_PORT, O_RATE, O_REGION, O_RESOURCES, O_SECRET, O_SEED, O_TOKEN, O_SLOW,
-	O_TRUTH, O_USERS,
+	O_AKID, O_BURST, O_DATA, O_DENY, O_DENY_SQ, O_DUP_RATE, O_FAULT_KINDS, O_FAULT_RATE,
+	O_INSTANCE, O_LATENCY, O_MUTATE, O_PORT, O_RATE, O_REGION, O_RESOURCES, O_SECRET, O_SEED,
+	O_TOKEN, O_SLOW, O_TRUTH, O_USERS,
 	O_VERBOSE, O_VERIFY,
 };
 
@@ -26,6 +26,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "access-key-id", 0, "KEY", O_AKID, "key id requests must be signed with (default $AWS_ACCESS_KEY_ID or " EMU_DEFAULT_AKID ")" },
 	{ "burst", 0, "API=B", O_BURST | CLI_REPEAT, "bucket size per operation (bare number: all; default max(1, rate))" },
 	{ "data", 0, "FILE", O_DATA, "serve the instance in FILE ({\"InstanceId\",\"Region\",\"Users\":[...]})" },
+	{ "deny", 0, "LIST", O_DENY, "operations answered 403 AccessDeniedException, e.g. ListRoutingProfiles,ListSecurityProfiles" },
 	{ "deny-service-quotas", 0, NULL, O_DENY_SQ, "answer ListServiceQuotas with AccessDeniedException (a caller without servicequotas:ListServiceQuotas)" },
 	{ "dup-rate", 0, "F", O_DUP_RATE, "share of planted second accounts with --users (default 0.05)" },
 	{ "fault-kinds", 0, "LIST", O_FAULT_KINDS, "faults to inject: 500,503,drop,truncate,slow (default all)" },
@@ -52,6 +53,7 @@ struct serve_cfg {
 	unsigned long long users, seed, port, latency_ms, slow_ms;
 	double dup_rate, fault_rate, mutate_rate;
 	bool users_set, verify, verbose, deny_sq;
+	bool deny[EMU_OP_COUNT];
 	struct emu_quota *quota;
 };
 
@@ -71,6 +73,20 @@ static enum cd_result serve_opt(void *ctx, int id, const char *arg, char *err, s
 	case O_REGION: c->region = arg; return CD_OK;
 	case O_FAULT_KINDS: c->fault_kinds = arg; return CD_OK;
 	case O_VERIFY: c->verify = true; return CD_OK;
+	case O_DENY:
+		for (const char *p = arg; *p;) {
+			size_t n = strcspn(p, ",");
+			int op = emu_op_find(p, n);
+			if (op < 0) {
+				snprintf(err, errlen, "--deny: unknown operation '%.*s'", (int)(n < 64 ? n : 64), p);
+				return CD_USAGE;
+			}
+			c->deny[op] = true;
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+		return CD_OK;
 	case O_DENY_SQ: c->deny_sq = true; return CD_OK;
 	case O_VERBOSE: c->verbose = true; return CD_OK;
 	case O_DUP_RATE: return cli_double("dup-rate", arg, 0, 0.5, &c->dup_rate, err, errlen);
@@ -280,6 +296,7 @@ static enum cd_result serve_run(int argc, char **argv)
 		.mutate_rate = c.mutate_rate, .seed = c.seed,
 		.on_reply = c.verbose ? log_reply : NULL,
 	};
+	memcpy(so.deny, c.deny, sizeof so.deny);
 	if ((r = emu_server_start(&so, &srv, err, sizeof err)) != CD_OK) {
 		log_error("%s", err);
 		goto out;

@@ -21,6 +21,7 @@
 #include "emu_search.h"
 #include "jsonesc.h"
 #include "server_act.h"
+#include "server_names.h"
 
 #define BODY_MAX (1u << 20)       /* request bodies: SearchUsers needs a few hundred bytes */
 #define REPLY_MAX (64u << 20)     /* 1,000 summaries or 500 search results fit many times */
@@ -50,6 +51,7 @@ struct emu_server {
 			 const char *error);
 	void *on_reply_ctx;
 	struct op_counters ops[EMU_OP_COUNT];
+	bool deny[EMU_OP_COUNT];
 	atomic_ulong auth_failures, unknown, admin, request_id;
 	atomic_ulong sq_requests, sq_denied; /* Service Quotas (ListServiceQuotas) */
 	/* the change ticker */
@@ -595,7 +597,7 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 		op = EMU_OP_SEARCH_USERS;
 	else if (get && n == 1 && !strcmp(seg[0], "instance"))
 		op = EMU_OP_LIST_INSTANCES;
-	else if (n > 0)
+	else if (n > 0 && (op = emu_names_route(method, seg, n)) < 0)
 		op = emu_act_route(method, seg, n);
 	if (op < 0) {
 		atomic_fetch_add(&s->unknown, 1);
@@ -618,6 +620,13 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	if (s->quota && !emu_quota_take(s->quota, (enum emu_op)op, emu_now())) {
 		atomic_fetch_add(&oc->throttles, 1);
 		reply_error(rp, 429, "ThrottlingException", "Message", "Rate exceeded");
+		return;
+	}
+	if (s->deny[op]) { /* serve --deny: credentials without this permission */
+		reply_error(rp, 403, "AccessDeniedException", "Message",
+			    "User: arn:aws:iam::%s:user/emu is not authorized to perform: connect:%s "
+			    "on resource: %s", "123456789012", emu_op_names[op],
+			    emu_store_instance_arn(s->store));
 		return;
 	}
 	enum emu_fault_kind fk = s->fault ? emu_fault_pick(s->fault) : EMU_FAULT_NONE;
@@ -657,6 +666,15 @@ static void handle(struct emu_server *s, struct MHD_Connection *c, const char *m
 	case EMU_OP_LIST_INSTANCES:
 		op_list_instances(s, query, rp);
 		break;
+	case EMU_OP_LIST_ROUTING_PROFILES:
+	case EMU_OP_LIST_SECURITY_PROFILES:
+	case EMU_OP_LIST_USER_HIERARCHY_GROUPS: {
+		struct emu_act_reply ar = { .body = &rp->body };
+		emu_names_handle(op, s->store, s->page_key, seg, n, query, &ar);
+		if (ar.error)
+			reply_error(rp, ar.status, ar.error, "Message", "%s", ar.message);
+		break;
+	}
 	default: {
 		struct emu_act_reply ar = { .body = &rp->body };
 		emu_act_handle(op, s->store, s->resources, s->page_key, seg, n, query,
@@ -859,6 +877,7 @@ enum cd_result emu_server_start(const struct emu_server_opts *o, struct emu_serv
 	s->store = o->store;
 	s->quota = o->quota;
 	s->fault = o->fault;
+	memcpy(s->deny, o->deny, sizeof s->deny);
 	s->resources = o->resources;
 	s->latency_ms = o->latency_ms;
 	s->deny_service_quotas = o->deny_service_quotas;

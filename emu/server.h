@@ -22,6 +22,7 @@ struct emu_server_opts {
 	struct emu_resources *resources; /* quick connects, proficiencies; NULL: none */
 	const struct emu_auth *auth; /* NULL: signatures are not checked */
 	unsigned latency_ms;        /* added to every API reply */
+	bool deny[EMU_OP_COUNT];    /* answered 403 AccessDeniedException (serve --deny) */
 	bool deny_service_quotas;   /* ListServiceQuotas answers AccessDeniedException */
 	double mutate_rate;         /* random changes per second (0: none) */
 	uint64_t seed;              /* page-token key and change choices */

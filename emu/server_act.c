@@ -309,3 +309,8 @@ bool emu_act_admin(struct emu_store *store, struct emu_resources *res, const cha
 		fail_size(o);
 	return true;
 }
+
+int emu_act_query_arg(const char *query, const char *name, char *out, size_t cap)
+{
+	return query_arg(query, name, out, cap);
+}

@@ -34,4 +34,8 @@ void emu_act_handle(int op, struct emu_store *store, struct emu_resources *res,
 bool emu_act_admin(struct emu_store *store, struct emu_resources *res, const char *method,
 		   const char *path, struct emu_act_reply *out);
 
+/* The query parameter `name` of `query`, percent-decoded into out: 0 absent, 1 found, -1
+ * undecodable or too long (for emu/server_names.c). */
+int emu_act_query_arg(const char *query, const char *name, char *out, size_t cap);
+
 #endif

@@ -9,7 +9,7 @@
 #include "model/user_json.h"
 #include "source/file.h"
 
-/* The file reader works on a path (it maps the file), so the input goes through a temp file that
+/* The file reader works on a path, so the input goes through a temp file that
  * is reused for the whole run. Invariants checked: a successful load gives users with non-empty
  * ids and raw text; a failure fills a message naming the file. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,6 +36,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!strstr(err, path)) {
 		abort();
 	}
+	/* The reader parses as it reads: a window of 1 to 32 bytes (chosen by the input) puts its
+	 * end everywhere, and must give the same users or the same error. */
+	struct user_set t;
+	char terr[512] = "";
+	user_set_init(&t);
+	source_file_test_window(size ? (size_t)data[size - 1] % 32 + 1 : 1);
+	enum cd_result trc = source_file_load(path, &t, NULL, terr, sizeof terr);
+	source_file_test_window(0);
+	if (trc != rc || t.n != s.n || (rc != CD_OK && strcmp(terr, err) != 0))
+		abort();
+	for (size_t i = 0; i < t.n; i++)
+		if (strcmp(t.v[i].id, s.v[i].id) != 0 || t.v[i].raw_len != s.v[i].raw_len ||
+		    memcmp(t.v[i].raw, s.v[i].raw, t.v[i].raw_len) != 0 ||
+		    strcmp(t.v[i].email, s.v[i].email) != 0 ||
+		    strcmp(t.v[i].security_profiles, s.v[i].security_profiles) != 0 ||
+		    t.v[i].last_modified != s.v[i].last_modified)
+			abort();
+	user_set_release(&t);
 	user_set_release(&s);
 
 	/* The jansson path the live crawl uses, on the same bytes. */

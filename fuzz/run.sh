@@ -33,7 +33,9 @@ for h in "${harnesses[@]}"; do
 	corpus=$BUILD/corpus/$name
 	mkdir -p "$corpus"
 	# Seed with the test inputs: every shape and every kind of error (the error cases are in
-	# tests/cases/NAME/; larger files than -max_len would only be cut).
+	# tests/cases/NAME/; larger files than -max_len would only be cut), and with inputs of the
+	# harness's own format from fuzz/seeds/NAME/ when it has them.
+	[ -d fuzz/seeds/$name ] && cp -n fuzz/seeds/$name/* "$corpus"/
 	find -L tests/data tests/cases -name '*.json' ! -path '*/expected/*' -size -64k -exec cp -n {} "$corpus"/ \; 2>/dev/null
 	echo "fuzz: $name for ${FUZZ_SECONDS}s"
 	"$bin" -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 "$corpus" || rc=1

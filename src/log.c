@@ -138,6 +138,10 @@ static void vlog(enum log_level level, const char *fmt, va_list ap)
 	/* Messages quote data (names, ids, server errors): escape it here, once, so that neither
 	 * the terminal nor the log file ever receives a control sequence or a forged line. */
 	termsafe_copy(msg, sizeof msg, raw);
+	/* An error or warning must say why; an empty one is a bug, but the user still learns that
+	 * much (tests/cli/error_reasons.sh fails on both). */
+	if (!msg[0] && level <= LOG_WARN)
+		snprintf(msg, sizeof msg, "a failure without a message (a bug: please report it with the log file)");
 
 	char stamp[32];
 	time_t now = time(NULL);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "source/file.h"
 #include "store/cache.h"
+#include "store/cache_names.h"
 
 enum { ANALYZE_ID_CACHE = 1, ANALYZE_ID_INSTANCE };
 
@@ -107,7 +108,7 @@ static enum cd_result load_all(char **files, size_t nfiles, struct user_set *use
 static enum cd_result load_cache(const struct analyze_args *a, struct user_set *users,
 				 struct cache_failure **missing, size_t *nmissing,
 				 struct scan_failure **failed, char *source, size_t sourcelen,
-				 char *inst_id, size_t inst_idlen)
+				 char *inst_id, size_t inst_idlen, struct name_table *names)
 {
 	char path[PATH_MAX], err[2 * PATH_MAX];
 	struct cache *c = NULL;
@@ -137,6 +138,11 @@ static enum cd_result load_cache(const struct analyze_args *a, struct user_set *
 	for (size_t i = 0; i < *nmissing; i++)
 		(*failed)[i] = (struct scan_failure){ (*missing)[i].id, (*missing)[i].operation,
 						      (*missing)[i].error };
+	/* names a scan listed (store/cache_names.h): a cache without them gives ids */
+	if (cache_names_load(c, names, err, sizeof err) != CD_OK) {
+		log_warn("%s; the reports show ids", err);
+		names_release(names);
+	}
 	log_info("read %zu users from cache '%s'", users->n, path);
 	snprintf(source, sourcelen, "cache of instance '%s', %zu users",
 		 cache_instance_id(c)[0] ? cache_instance_id(c) : "?", users->n);
@@ -160,6 +166,8 @@ static enum cd_result analyze_run(int argc, char **argv)
 	struct cache_failure *missing = NULL;
 	struct scan_failure *failed = NULL;
 	size_t nmissing = 0;
+	struct name_table names;
+	names_init(&names);
 	char **files = calloc((size_t)argc + 1, sizeof *files);
 	user_set_init(&users);
 	cmd_report_opts_init(&o);
@@ -193,7 +201,7 @@ static enum cd_result analyze_run(int argc, char **argv)
 	char source[PATH_MAX], inst_id[128] = "";
 	if (from_cache)
 		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source,
-				inst_id, sizeof inst_id);
+				inst_id, sizeof inst_id, &names);
 	else
 		rc = load_all(files, nfiles, &users);
 	if (rc != CD_OK)
@@ -203,13 +211,15 @@ static enum cd_result analyze_run(int argc, char **argv)
 			 nfiles == 1 ? "" : "s", users.n);
 	struct scan_facts facts = { .source = source, .partial = nmissing > 0, .failed = failed,
 				    .nfailed = nmissing, .instance_id = inst_id,
-				    .origin = from_cache ? SCAN_ORIGIN_CACHE : SCAN_ORIGIN_FILES };
+				    .origin = from_cache ? SCAN_ORIGIN_CACHE : SCAN_ORIGIN_FILES,
+				    .names = from_cache ? &names : NULL };
 	rc = pipeline_run(&users, &o, &facts, NULL);
 out:
 	user_set_release(&users);
 	free(files);
 	free(failed);
 	cache_failures_release(missing, nmissing);
+	names_release(&names);
 	return rc;
 }
 
@@ -235,6 +245,7 @@ const struct cli_cmd cmd_analyze = {
 		"  duplicate_users_<ts>.json      the classic pairs\n"
 		"  duplicate_groups_<ts>.json     the clusters, with evidence and account to keep\n"
 		"  duplicate_clusters_<ts>.csv    every account of every cluster, for review\n"
+		"  model_<ts>.json                the detection model estimated for this run\n"
 		"  possible_duplicates_<ts>.csv   pairs below --threshold, worth a look\n"
 		"  report_<ts>.html               all of it, for a browser\n"
 		"  failed_users_<ts>.csv          only when users are missing\n"

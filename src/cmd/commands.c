@@ -9,6 +9,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_plan,
 	&cmd_apply,
 	&cmd_restore,
+	&cmd_explain,
 	&cmd_cache,
 	&cmd_instances,
 	&cmd_whoami,

@@ -7,6 +7,7 @@
 extern const struct cli_cmd cmd_analyze;
 extern const struct cli_cmd cmd_apply;
 extern const struct cli_cmd cmd_cache;
+extern const struct cli_cmd cmd_explain;
 extern const struct cli_cmd cmd_instances;
 extern const struct cli_cmd cmd_plan;
 extern const struct cli_cmd cmd_restore;

@@ -23,6 +23,7 @@
 #include "report/groups.h"
 #include "report/json.h"
 #include "report/output.h"
+#include "report/model.h"
 #include "report/summary.h"
 
 #define PIPE_MAX_FILES 16
@@ -130,6 +131,7 @@ static void groups_facts_of(const struct run *r, struct groups_facts *g)
 	g->inst.account = known(f ? f->account : NULL, r->arn_account);
 	g->inst.origin = origin[f && f->origin <= SCAN_ORIGIN_SCAN ? f->origin : SCAN_ORIGIN_FILES];
 	g->inst.source = known(f ? f->source : NULL, "");
+	g->names = f ? f->names : NULL;
 	unsigned formats = r->o->formats ? r->o->formats : PIPE_FMT_CSV | PIPE_FMT_JSON;
 	g->csv = formats & PIPE_FMT_CSV;
 	g->json = formats & PIPE_FMT_JSON;
@@ -154,6 +156,11 @@ static void write_clusters_csv(FILE *f, const struct run *r)
 	struct groups_facts g;
 	groups_facts_of(r, &g);
 	report_clusters_csv(f, &g, r->o->csv_raw);
+}
+
+static void write_model_json(FILE *f, const struct run *r)
+{
+	report_model_json(f, &r->match, &r->o->match, r->users->n, r->ts);
 }
 
 static void write_html(FILE *f, const struct run *r)
@@ -193,6 +200,8 @@ static const struct report {
 	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
 	{ "duplicate_clusters", "csv", PIPE_FMT_CSV, false, true, false, write_clusters_csv },
 	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
+	{ "model", "json", PIPE_FMT_JSON, false, true, false,
+	  write_model_json },
 	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
 	  write_failed_csv },
 };
@@ -664,6 +673,11 @@ static enum cd_result stage_summary(struct run *r)
 		log_msg(level, "%.*s", (int)n, line);
 		line += n + (line[n] == '\n');
 	}
+	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC) {
+		buf_reset(&b);
+		if (report_model_line(&b, &r->match) == CD_OK)
+			log_msg(level, "%s", buf_str(&b));
+	}
 	if (rc == CD_OK && r->o->output == CLI_OUTPUT_JSON)
 		summary_json(r, &s);
 	else if (rc == CD_OK && r->o->output == CLI_OUTPUT_TABLE)
@@ -733,8 +747,11 @@ enum cd_result pipeline_run(const struct user_set *users, const struct pipeline_
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->lock);
 	free(q);
-	size_t total = r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] +
-		       r.match.stats.duplicates;
+	/* what counts: the model's clusters; the classic pairs only where the model did not run
+	 * (two namesakes with nothing else in common are a classic pair, not a duplicate) */
+	size_t total = o->match.mode == MATCH_CLASSIC ?
+			       r.pairs.n[RULE_EMAIL] + r.pairs.n[RULE_USERNAME] + r.pairs.n[RULE_NAME] :
+			       r.clusters.n;
 	if (res) {
 		snprintf(res->dir, sizeof res->dir, "%s", r.dir);
 		memcpy(res->ts, r.ts, sizeof res->ts);

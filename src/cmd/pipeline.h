@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "detect/match.h"
 #include "detect/rules.h"
+#include "model/names.h"
 #include "model/user.h"
 #include "result.h"
 
@@ -57,6 +58,7 @@ struct scan_facts {
 	size_t nfailed;
 	enum scan_origin origin;
 	const char *instance_id, *instance_alias, *region, *account;
+	const struct name_table *names;     /* ids -> names for the evidence; NULL: ids */
 };
 
 /* What a run produced (for the caller's own messages and for tests). */

@@ -377,6 +377,7 @@ static enum cd_result scan_run(int argc, char **argv)
 		.instance_id = oc.instance_id,
 		.instance_alias = oc.alias,
 		.region = oc.region,
+		.names = &oc.names,
 	};
 	rc = pipeline_run(&oc.users, &a.report, &facts, NULL);
 	if (rc == CD_OK && oc.fetch != CD_OK)

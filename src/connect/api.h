@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
+#include "model/names.h"
 #include "model/user.h"
 #include "result.h"
 
@@ -24,6 +25,10 @@ enum api_op {
 	API_DELETE_QUICK_CONNECT,   /* DELETE /quick-connects/{InstanceId}/{QuickConnectId} */
 	API_LIST_USER_PROFICIENCIES, /* GET /users/{InstanceId}/{UserId}/proficiencies?maxResults<=100 */
 	API_ASSOCIATE_USER_PROFICIENCIES, /* POST /users/{InstanceId}/{UserId}/associate-proficiencies */
+	/* The names the reports show for the ids users carry (connect/names.c): */
+	API_LIST_ROUTING_PROFILES,  /* GET /routing-profiles-summary/{InstanceId}?maxResults<=1000 */
+	API_LIST_SECURITY_PROFILES, /* GET /security-profiles-summary/{InstanceId}?maxResults<=1000 */
+	API_LIST_USER_HIERARCHY_GROUPS, /* GET /user-hierarchy-groups-summary/{InstanceId}?maxResults<=1000 */
 	API_NOPS
 };
 
@@ -211,5 +216,23 @@ void api_error_format(const struct api_error *e, char *out, size_t outlen);
  * space or a control character, with a lower-case letter, an upper-case letter and a digit.
  * false with the reason in why (NULL: none; it never quotes the password). */
 bool api_password_ok(const char *pw, char *why, size_t whylen);
+
+/* --- names of routing profiles, security profiles, hierarchy groups ------------------------ */
+
+#define API_MAX_LIST_NAMES 1000
+
+/* The listing operation of a kind of name (model/names.h), and its builder. */
+enum api_op api_names_op(enum name_kind k);
+enum cd_result api_list_names(struct api_request *r, enum name_kind k, const char *instance_id,
+			      const char *next_token, unsigned max_results, char *err,
+			      size_t errlen);
+/* One page of ListRoutingProfiles / ListSecurityProfiles / ListUserHierarchyGroups: each
+ * summary's Id and Name go into t (names_add; marks the kind known); entries without a usable
+ * Id or Name are skipped and counted in *skipped (may be NULL). *next_token as for
+ * ListInstances. A body that is not a JSON object, or a list member that is not a list, is
+ * CD_SERVICE; CD_TOOBIG past NAMES_MAX_ENTRIES. */
+enum cd_result api_parse_list_names(enum name_kind k, const char *body, size_t len,
+				    struct name_table *t, size_t *skipped, char **next_token,
+				    char *err, size_t errlen);
 
 #endif

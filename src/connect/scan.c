@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "connect/names.h"
+#include "store/cache_names.h"
 #include "connect/quotas.h"
 #include "grow.h"
 
@@ -263,6 +265,7 @@ void connect_scan_outcome_release(struct connect_scan_outcome *o)
 {
 	user_set_release(&o->users);
 	cache_failures_release(o->missing, o->nmissing);
+	names_release(&o->names);
 	connect_scan_outcome_init(o);
 }
 
@@ -376,6 +379,50 @@ static enum cd_result open_session(const struct connect_scan_request *rq,
 	if (rc != CD_OK)
 		connect_session_close(sess);
 	return rc;
+}
+
+/* Lists the routing profiles, security profiles and hierarchy groups into the cache, each
+ * operation at the rate the scan decided for it (rate/burst[API_NOPS]); a kind that cannot be
+ * listed keeps the cache's earlier names (or none: the reports show ids). */
+static void list_names(const double *rate, const double *burst,
+		       const struct connect_scan_events *ev, struct connect_session *sess,
+		       const char *instance_id, struct cache *cache)
+{
+	struct name_table t;
+	names_init(&t);
+	for (int k = 0; k < NAME_KINDS; k++) {
+		enum api_op op = api_names_op((enum name_kind)k);
+		char nerr[512];
+		size_t requests = 0;
+		enum cd_result r = connect_names_list(sess, instance_id, (enum name_kind)k, rate[op],
+						      burst[op], &t, &requests, nerr, sizeof nerr);
+		if (r == CD_OK)
+			r = cache_names_put(cache, (enum name_kind)k, &t, (double)time(NULL), nerr,
+					    sizeof nerr);
+		if (r == CD_OK)
+			note(ev, CONNECT_SCAN_INFO, "%s names: %zu (%s, %zu request%s)",
+			     name_kind_label((enum name_kind)k), t.n[k], api_op_name(op), requests,
+			     requests == 1 ? "" : "s");
+		else
+			note(ev, CONNECT_SCAN_WARN, "%s names not listed (%s%s%s); %s",
+			     name_kind_label((enum name_kind)k), nerr,
+			     r == CD_AUTH ? ": allow connect:" : "",
+			     r == CD_AUTH ? api_op_name(op) : "",
+			     k == NAME_SECURITY_PROFILE ? "the evidence leaves them out"
+							: "the reports show their ids");
+		names_clear(&t, (enum name_kind)k);
+	}
+	names_release(&t);
+}
+
+static void load_names(const struct connect_scan_events *ev, struct cache *cache,
+		       struct name_table *t)
+{
+	char nerr[512];
+	if (cache_names_load(cache, t, nerr, sizeof nerr) != CD_OK) {
+		note(ev, CONNECT_SCAN_WARN, "%s; the reports show ids", nerr);
+		names_release(t);
+	}
 }
 
 enum cd_result connect_scan(const struct connect_scan_request *rq,
@@ -534,6 +581,11 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 	if (crc == CD_NETWORK && !rq->no_cache)
 		note(ev, CONNECT_SCAN_WARN,
 		     "what was fetched is in the cache; run the same command again to resume");
+
+	/* The names the reports show instead of ids (connect/names.c): never a reason to fail. */
+	if (crc != CD_NETWORK)
+		list_names(qr.rate, qr.burst, ev, &sess, inst.id, cache);
+	load_names(ev, cache, &out->names);
 
 	rc = cache_load_users(cache, &out->users, NULL, err, errlen);
 	if (rc != CD_OK)

@@ -9,6 +9,7 @@
 #include "connect/api.h"
 #include "connect/crawl.h"
 #include "connect/session.h"
+#include "model/names.h"
 #include "model/user.h"
 #include "result.h"
 #include "store/cache.h"
@@ -80,6 +81,9 @@ struct connect_scan_outcome {
 	char alias[128];                /* the alias it was named by, "" when named by id or ARN */
 	char region[64];
 	char source[512];               /* "instance ID in REGION, N users" for the report log */
+	struct name_table names;        /* routing profile, security profile and hierarchy group
+					 * names: this scan's listings, else the cache's earlier
+					 * ones; a kind not known means ids in the reports (owned) */
 };
 
 void connect_scan_outcome_init(struct connect_scan_outcome *o);

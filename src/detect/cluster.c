@@ -41,7 +41,7 @@ static int completeness(const struct user *u)
 
 static int username_matches_email(const struct user *u)
 {
-	struct buf a = BUF_INIT(4096), b = BUF_INIT(4096);
+	struct buf a = BUF_INIT(SIZE_MAX), b = BUF_INIT(SIZE_MAX);
 	int m = 0;
 	if (u->username[0] && u->email[0] && norm_email(u->username, &a) == CD_OK &&
 	    norm_email(u->email, &b) == CD_OK) {

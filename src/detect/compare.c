@@ -1,6 +1,6 @@
 /* compare.c -- what agrees between two users: for each field the level of agreement of a
  * candidate pair and the value counts its weight will be made from (the comparison vector of
- * Fellegi-Sunter). score.c turns it into weights. */
+ * Fellegi-Sunter). model.c turns it into levels and weights. */
 #include "detect/match_int.h"
 
 #include <string.h>
@@ -70,7 +70,7 @@ static int umlaut_variants(const struct user *x, const struct user *y)
 		any = strpbrk(parts[i], "\xC3\xCC") != NULL;
 	if (!any)
 		return 0;
-	struct buf bx = BUF_INIT(4096), by = BUF_INIT(4096);
+	struct buf bx = BUF_INIT(SIZE_MAX), by = BUF_INIT(SIZE_MAX);
 	int h, same_name = 0;
 	if (norm_compact_umlaut(x->first_name, &bx, &h) == CD_OK &&
 	    norm_compact_umlaut(x->last_name, &bx, &h) == CD_OK &&
@@ -80,6 +80,18 @@ static int umlaut_variants(const struct user *x, const struct user *y)
 	buf_release(&bx);
 	buf_release(&by);
 	return same_name;
+}
+
+/* True when a normalised name has a Latin letter. */
+static int has_latin(const char *f, const char *l)
+{
+	for (const char *q = f; *q; q++)
+		if (*q >= 'a' && *q <= 'z')
+			return 1;
+	for (const char *q = l; *q; q++)
+		if (*q >= 'a' && *q <= 'z')
+			return 1;
+	return 0;
 }
 
 /* The name level of a pair, and the part frequencies its chance agreement is taken from. */
@@ -94,6 +106,10 @@ static void compare_names(const struct ctx *c, const struct feat *a, const struc
 	const char *lb = b->last != NONE ? c->t[T_LAST].str[b->last] : "";
 	uint32_t cfa = cnt(c, T_FIRST, a->first), cla = cnt(c, T_LAST, a->last);
 	uint32_t cfb = cnt(c, T_FIRST, b->first), clb = cnt(c, T_LAST, b->last);
+	/* Names in two scripts (Андрей Иванов / Andrey Ivanov, 美咲 山本 / Misaki Yamamoto) cannot
+	 * be compared without transliteration: null, neither agreement nor disagreement. */
+	if (has_latin(fa, la) != has_latin(fb, lb))
+		return;
 #define NAME(level, f, l, cc) \
 	do { m->name = (level); m->name_first = (f); m->name_last = (l); m->name_count = (cc); } while (0)
 	if (a->cname == b->cname && strcmp(fa, fb) == 0) {
@@ -141,6 +157,12 @@ static void compare_names(const struct ctx *c, const struct feat *a, const struc
 			NAME(NL_INITIAL, n15, minu(cla, clb), 0);
 		else
 			NAME(NL_INITIAL, minu(cfa, cfb), n15, 0);
+		return;
+	}
+	/* a differing initial ("D. Williams" / "L. Williams") is another name, not a slip */
+	if ((last_eq && ((fa[0] && !fa[utf8_len1(fa)]) || (fb[0] && !fb[utf8_len1(fb)]))) ||
+	    (first_eq && ((la[0] && !la[utf8_len1(la)]) || (lb[0] && !lb[utf8_len1(lb)])))) {
+		NAME(NL_PARTIAL, 0, 0, 0);
 		return;
 	}
 	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
@@ -208,6 +230,180 @@ static void compare_job(const struct ctx *c, const struct feat *a, const struct 
 	}
 }
 
+/* The lower-cased local part (a "+tag" dropped) and domain of an address, as code points;
+ * 0 when it is no address. */
+static int split_addr(const char *e, uint32_t *loc, size_t *nl, uint32_t *dom, size_t *nd)
+{
+	const char *at = e ? strrchr(e, '@') : NULL;
+	*nl = *nd = 0;
+	if (!at || at == e || !at[1])
+		return 0;
+	uint32_t tmp[FUZZY_MAX];
+	size_t n = norm_codepoints(e, tmp, FUZZY_MAX), i = 0;
+	for (; i < n && tmp[i] != '@' && tmp[i] != '+'; i++)
+		loc[(*nl)++] = tmp[i] < 128 && tmp[i] >= 'A' && tmp[i] <= 'Z' ? tmp[i] + 32 : tmp[i];
+	while (i < n && tmp[i] != '@')
+		i++;
+	for (i++; i < n; i++)
+		dom[(*nd)++] = tmp[i] < 128 && tmp[i] >= 'A' && tmp[i] <= 'Z' ? tmp[i] + 32 : tmp[i];
+	return *nl > 0 && *nd > 0;
+}
+
+static int cp_eq(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
+{
+	return nx == ny && memcmp(x, y, nx * sizeof(*x)) == 0;
+}
+
+static size_t handle_letters(const char *s, uint32_t *out);
+static int same_letters(const char *x, const char *y);
+
+/* Handles within one edit (4+ letters), or Jaro-Winkler >= 0.9 (6+ letters). */
+static int near_handle(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
+{
+	size_t mn = nx < ny ? nx : ny;
+	if (mn >= 4 && fuzzy_osa(x, nx, y, ny, 1) <= 1)
+		return 1;
+	return mn >= 6 && fuzzy_jaro_winkler(x, nx, y, ny) >= 0.9;
+}
+
+/* The e-mail level (enum cmp_email). derived: both local parts are built from their users'
+ * names, so a local part agreeing at an unrelated domain, or nearly, only repeats the names
+ * (namesakes get "john.smith2"): that is left to the name comparison (null here). */
+static int compare_email(const struct feat *a, const struct feat *b, const struct user *ua,
+			 const struct user *ub, const struct match_cmp *m, int derived)
+{
+	if (m->addr != ADDR_NONE)
+		return EL_EXACT;
+	if (a->email == NONE || b->email == NONE)
+		return EL_NULL;
+	uint32_t la[FUZZY_MAX], lb[FUZZY_MAX], da[FUZZY_MAX], db[FUZZY_MAX];
+	size_t nla, nlb, nda, ndb;
+	if (!split_addr(ua->email, la, &nla, da, &nda) || !split_addr(ub->email, lb, &nlb, db, &ndb))
+		return EL_DIFFERENT;
+	int dom_near = same(a->org, b->org) || cp_eq(da, nda, db, ndb) ||
+		       (nda >= 5 && ndb >= 5 && fuzzy_osa(da, nda, db, ndb, 1) <= 1);
+	int lv;
+	if (same(a->l_email, b->l_email) || cp_eq(la, nla, lb, nlb))
+		lv = dom_near ? EL_LOCAL_ORG : EL_LOCAL_OTHER;
+	else if (near_handle(la, nla, lb, nlb))
+		lv = dom_near ? EL_NEAR_ORG : EL_NEAR_OTHER;
+	else
+		lv = EL_DIFFERENT;
+	/* One mailbox name at an organisation is one person, unless the names say two (Mark /
+	 * Mary Quill, "m.quill"): then it is a common pattern, as at unrelated domains. */
+	if (lv == EL_LOCAL_ORG && (m->name == NL_PARTIAL || m->name == NL_DIFFERENT))
+		lv = EL_LOCAL_OTHER;
+	if (derived && (lv == EL_LOCAL_OTHER || lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER))
+		return EL_NULL;
+	if ((lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER) && same_letters(ua->email, ub->email))
+		return EL_DIFFERENT; /* "hanako.suzuki" / "hanakosuzuki65", "bg12" / "bg13": a
+		                      * namesake's numbered mailbox or a numbered series, not a slip */
+	return lv;
+}
+
+/* The letters of a handle (its local part), lower-cased, digits and punctuation dropped. */
+static size_t handle_letters(const char *s, uint32_t *out)
+{
+	uint32_t tmp[FUZZY_MAX];
+	size_t n = norm_codepoints(s, tmp, FUZZY_MAX), k = 0;
+	for (size_t i = 0; i < n && tmp[i] != '@'; i++) {
+		uint32_t ch = tmp[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 32;
+		if ((ch >= 'a' && ch <= 'z') || ch >= 128)
+			out[k++] = ch;
+	}
+	return k;
+}
+
+static int same_letters(const char *x, const char *y)
+{
+	uint32_t a[FUZZY_MAX], b[FUZZY_MAX];
+	size_t na = handle_letters(x, a), nb = handle_letters(y, b);
+	return na >= 2 && cp_eq(a, na, b, nb);
+}
+
+/* The username level (enum cmp_user); derived as for compare_email: both usernames are built
+ * from the names, so anything short of the same login repeats the names. */
+static int compare_user(const struct feat *a, const struct feat *b, const struct user *ua,
+			const struct user *ub, const struct match_cmp *m, int derived)
+{
+	if (m->addr != ADDR_NONE || a->uname == NONE || b->uname == NONE)
+		return UL_NULL;
+	if (same(a->uname, b->uname))
+		return UL_EXACT;
+	/* a username that is its own e-mail's local part agrees as the e-mails do: counted
+	 * there, once */
+	if (m->email_lv >= EL_LOCAL_ORG && m->email_lv <= EL_NEAR_OTHER &&
+	    (same(a->l_user, a->l_email) || same(b->l_user, b->l_email)))
+		return UL_NULL;
+	if (derived)
+		return UL_NULL;
+	if (same(a->l_user, b->l_user) || same(a->l_user, b->l_email) || same(a->l_email, b->l_user))
+		return UL_HANDLE;
+	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
+	size_t nx = handle_letters(ua->username, x), ny = handle_letters(ub->username, y);
+	if (nx >= 2 && cp_eq(x, nx, y, ny))
+		/* equal but for digits and punctuation: what a login system gives a namesake, or
+		 * a numbered series ("agent12", "agent13"): two logins, not a slip */
+		return UL_DIFFERENT;
+	if (near_handle(x, nx, y, ny))
+		return UL_NEAR;
+	return UL_DIFFERENT;
+}
+
+/* True when a handle's letters are its user's name in one of the usual login patterns
+ * (first+last, last+first, initial+last, first+initial, last+initial, first, last). */
+int handle_from_name(const char *handle, const char *first, const char *last)
+{
+	uint32_t h[FUZZY_MAX], f[FUZZY_MAX], l[FUZZY_MAX], t[2 * FUZZY_MAX + 2];
+	size_t nh = handle_letters(handle, h), nf = handle_letters(first, f), nl = handle_letters(last, l);
+	if (nh < 2 || (!nf && !nl))
+		return 0;
+	/* (first part, how much of it, last part, how much of it) */
+	const struct { const uint32_t *p; size_t np; const uint32_t *q; size_t nq; } v[] = {
+		{ f, nf, l, nl }, { l, nl, f, nf }, { f, nf ? 1 : 0, l, nl }, { f, nf, l, nl ? 1 : 0 },
+		{ l, nl, f, nf ? 1 : 0 }, { f, nf, l, 0 }, { l, nl, f, 0 }, { f, nf ? 1 : 0, l, nl ? 1 : 0 },
+	};
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		if (v[k].np + v[k].nq != nh || !v[k].np)
+			continue;
+		memcpy(t, v[k].p, v[k].np * sizeof(*t));
+		memcpy(t + v[k].np, v[k].q, v[k].nq * sizeof(*t));
+		if (memcmp(t, h, nh * sizeof(*t)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Two name parts on their own: 0 a side has none, 1 equal, 2 nickname or initial, 3 within two
+ * edits (one below 5 letters) or Jaro-Winkler >= 0.9, 4 different. */
+static int compare_part(const struct ctx *c, int t, uint32_t x, uint32_t y)
+{
+	if (x == NONE || y == NONE)
+		return 0;
+	if (x == y)
+		return 1;
+	const char *a = c->t[t].str[x], *b = c->t[t].str[y];
+	if (initial_of(a, b) || (t == T_FIRST && nick_related(c->nick, a, b)))
+		return 2;
+	uint32_t p[FUZZY_MAX], q[FUZZY_MAX];
+	size_t np = norm_codepoints(a, p, FUZZY_MAX), nq = norm_codepoints(b, q, FUZZY_MAX);
+	size_t mn = np < nq ? np : nq;
+	int bound = mn >= 5 ? 2 : 1;
+	if (mn >= 3 && (fuzzy_osa(p, np, q, nq, bound) <= bound || fuzzy_jaro_winkler(p, np, q, nq) >= 0.9))
+		return 3;
+	return 4;
+}
+
+void compare_parts(const struct ctx *c, uint32_t ia, uint32_t ib, uint8_t *first, uint8_t *last)
+{
+	const struct feat *a = &c->f[ia], *b = &c->f[ib];
+	*first = (uint8_t)compare_part(c, T_FIRST, a->first, b->first);
+	int l = compare_part(c, T_LAST, a->last, b->last);
+	*last = (uint8_t)(l >= 2 ? l - 1 : l); /* no nicknames of family names */
+}
+
 void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m)
 {
 	const struct feat *a = &c->f[ia], *b = &c->f[ib];
@@ -259,4 +455,12 @@ void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cm
 	}
 	compare_names(c, a, b, &c->users->v[ia], &c->users->v[ib], m);
 	compare_job(c, a, b, m);
+	/* A handle built from a name repeats the name: when both are, or one is and the names
+	 * are compared anyway, the handle's agreement is the names' (counted there once). */
+	uint8_t da = c->derived ? c->derived[ia] : 0, db = c->derived ? c->derived[ib] : 0;
+	int named = m->name != NL_NONE;
+	m->email_lv = (uint8_t)compare_email(a, b, &c->users->v[ia], &c->users->v[ib], m,
+					     (da & db & DERIVED_EMAIL) || (named && ((da | db) & DERIVED_EMAIL)));
+	m->user_lv = (uint8_t)compare_user(a, b, &c->users->v[ia], &c->users->v[ib], m,
+					   (da & db & DERIVED_USER) || (named && ((da | db) & DERIVED_USER)));
 }

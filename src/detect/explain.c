@@ -13,7 +13,7 @@ static enum cd_result q(struct buf *o, const char *label, const char *x, const c
 enum cd_result match_explain(const struct user *a, const struct user *b, enum match_kind k,
 			     struct buf *o)
 {
-	struct buf x = BUF_INIT(4096), y = BUF_INIT(4096);
+	struct buf x = BUF_INIT(SIZE_MAX), y = BUF_INIT(SIZE_MAX);
 	enum cd_result r = CD_OK;
 	switch (k) {
 	case MK_EMAIL:

@@ -383,8 +383,8 @@ enum cd_result feat_extract(struct ctx *c)
 	for (int k = 0; k < 2; k++) {
 		w[k].c = c;
 		w[k].r = CD_OK;
-		buf_init(&w[k].b1, 1 << 16);
-		buf_init(&w[k].b2, 1 << 16);
+		buf_init(&w[k].b1, SIZE_MAX);
+		buf_init(&w[k].b2, SIZE_MAX);
 	}
 	pthread_t th;
 	int threaded = pthread_create(&th, NULL, names_thread, &w[0]) == 0;

@@ -1,5 +1,5 @@
 /* match.c -- detection beyond exact matches: the public functions and match_run, which drives
- * features (features.c), blocking (block.c, typo.c) and scoring (score.c).
+ * features (features.c), blocking (block.c, typo.c) and scoring (model.c).
  *
  * The shape of it: every user is reduced once to interned normalised values (names, addresses,
  * handles, phones); each value also counts how many users carry it, which is what rarity is
@@ -30,9 +30,10 @@ const char *const table_what[T_COUNT] = {
 
 void match_opts_init(struct match_opts *o, enum match_mode mode)
 {
+	memset(o, 0, sizeof(*o));
 	o->mode = mode;
 	o->threshold = MATCH_DEFAULT_THRESHOLD;
-	o->possible = mode == MATCH_THOROUGH ? 0.2 : MATCH_DEFAULT_POSSIBLE;
+	o->possible = mode == MATCH_THOROUGH ? 0.01 : MATCH_DEFAULT_POSSIBLE;
 	o->block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_BLOCK_CAP : MATCH_DEFAULT_BLOCK_CAP;
 	o->name_block_cap = mode == MATCH_THOROUGH ? 4 * MATCH_DEFAULT_NAME_BLOCK_CAP :
 						     MATCH_DEFAULT_NAME_BLOCK_CAP;
@@ -192,26 +193,7 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		r = radix_u64(c.cand.v, c.cand.n);
 	if (r != CD_OK)
 		goto out;
-	for (size_t i = 0; i < c.cand.n && r == CD_OK; i++) {
-		if (i > 0 && c.cand.v[i] == c.cand.v[i - 1])
-			continue;
-		res->stats.candidates++;
-		struct match_pair p;
-		score_pair(&c, (uint32_t)(c.cand.v[i] >> 32), (uint32_t)c.cand.v[i], &p);
-		if (p.confidence < opts->possible)
-			continue;
-		if ((r = ARRAY_GROW(res->v, res->n + 1, res->cap, GROW_MAX_ELEMS)) != CD_OK)
-			break;
-		res->v[res->n++] = p;
-		if (match_is_duplicate(&p, opts)) {
-			res->stats.duplicates++;
-			for (size_t e = 0; e < p.nev; e++)
-				if (p.ev[e].weight > 0)
-					res->stats.by_kind[p.ev[e].kind]++;
-		} else {
-			res->stats.possible++;
-		}
-	}
+	r = model_run(&c, res, err, errlen);
 	stage_done(&res->stats, MS_SCORING, &t0);
 out:
 	if (r == CD_NOMEM && err && errlen && !err[0])

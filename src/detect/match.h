@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "buf.h"
+#include "detect/fsmodel.h"
 #include "model/user.h"
 #include "result.h"
 
@@ -59,10 +60,15 @@ struct match_opts {
 	size_t block_cap;    /* users per identifier key (e-mail, phone...) before the key is
 	                      * skipped (0: default) */
 	size_t name_block_cap; /* the same for name keys (0: default) */
+	/* explain: when set, match_run appends the waterfall of the pair (explain_a,
+	 * explain_b) (user indexes) to it: prior, each comparison's level and weight, total,
+	 * probability, band, and which blocking keys the two share (connect-dupes explain) */
+	struct buf *explain;
+	uint32_t explain_a, explain_b;
 };
 
 #define MATCH_DEFAULT_THRESHOLD 0.7
-#define MATCH_DEFAULT_POSSIBLE 0.5
+#define MATCH_DEFAULT_POSSIBLE 0.05
 /* Past these sizes a shared value cannot be evidence any more (rarity takes its weight to
  * zero: an identifier shared by 100 accounts is a team mailbox or a switchboard number, a name
  * shared by 32 gives nothing), so pairing its users would only cost time. */
@@ -90,6 +96,15 @@ struct match_stats {
 	size_t duplicates, possible;
 	size_t by_kind[MK_COUNT]; /* duplicate pairs carrying each kind of evidence */
 	double secs[MATCH_STAGES]; /* wall seconds per stage (enum match_stage), for the log */
+	struct fs_model model;   /* the estimated model (m, u per level, lambda, EM iterations) */
+	double prior_bits;       /* log2(lambda / (1 - lambda)) */
+	double pairs_total;      /* all pairs of users, n(n-1)/2 */
+	size_t sampled;          /* non-candidate pairs compared to estimate u */
+	size_t name_m_pairs;     /* identifier-joined candidates the names' m was counted on */
+	double lambda_candidates; /* P(one person) among the candidate pairs (EM) */
+	unsigned em_iterations;  /* over all rounds */
+	struct fs_model parts_model; /* first/last EM (when the names' m came from it; else ncomp 0) */
+	const char *name_m_source; /* "identifier_pairs", "first_last_em" or "start_values" */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

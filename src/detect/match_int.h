@@ -7,7 +7,7 @@
  *   block.c    blocking keys -> candidate pairs (exact keys)
  *   typo.c     blocking by one-edit (two-edit) names -> candidate pairs
  *   compare.c  what agrees between two users (levels per field)
- *   score.c    the weights of those levels, summed into a pair's score
+ *   model.c    the Fellegi-Sunter model: levels, u and m estimated (fsmodel.c), weights
  *   explain.c  the human-readable line per evidence
  *   match.c    the public functions and match_run, which drives the rest */
 #ifndef CD_DETECT_MATCH_INT_H
@@ -104,6 +104,7 @@ struct ctx {
 	struct match_stats *st;
 	size_t cap;      /* users per identifier key (e-mail, phone ...) */
 	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
+	uint8_t *derived; /* per user: DERIVED_USER | DERIVED_EMAIL (model.c), NULL: none */
 };
 
 /* --- features.c */
@@ -169,12 +170,75 @@ struct match_cmp {
 	uint32_t role_count, teamrole_count;
 	int routing_differs, hier_differs;
 	uint32_t routing_a, routing_b, hier_a, hier_b; /* the counts of the two differing values */
+	/* the graded levels of the model's comparisons (model.c): enum cmp_email, enum cmp_user */
+	uint8_t email_lv, user_lv;
 };
 
-void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m);
+/* E-mail levels: what the two addresses share, strongest first. */
+enum cmp_email {
+	EL_NULL = 0,     /* one side has no e-mail */
+	EL_EXACT,        /* same address (or one's secondary / username address) */
+	EL_LOCAL_ORG,    /* same local part at another domain of the organisation, or at a domain
+	                  * one edit away (griffin.com / griiffin.com) */
+	EL_LOCAL_OTHER,  /* same local part at an unrelated domain */
+	EL_NEAR_ORG,     /* local parts within one edit or JW >= 0.9, same or one-edit domain */
+	EL_NEAR_OTHER,   /* local parts within one edit or JW >= 0.9, unrelated domains */
+	EL_DIFFERENT,
+	EL_COUNT
+};
 
-/* --- score.c */
-/* Compares and scores users ia and ib into *p. */
-void score_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_pair *p);
+/* Username levels (only where no address agreed: an equal address explains them). */
+enum cmp_user {
+	UL_NULL = 0,     /* one side has no username, or the e-mails already agree */
+	UL_EXACT,        /* same username */
+	UL_HANDLE,       /* one's username (local part) is the other's username or e-mail local part */
+	UL_NEAR,         /* handles within one edit, or equal but for digits */
+	UL_DIFFERENT,
+	UL_COUNT
+};
+
+/* A handle (username or e-mail local part) built from its user's own name ("hroberts",
+ * "henry.roberts", "henryr"): bit 0 the username's, bit 1 the e-mail's. Agreement of two such
+ * handles repeats the names' agreement, so the model does not count it again (model.c). */
+#define DERIVED_USER 1u
+#define DERIVED_EMAIL 2u
+
+void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m);
+/* The first and last names compared on their own (model.c estimates the names' m from them
+ * where no identifier joins pairs): first 0 null, 1 equal, 2 nickname or initial, 3 near,
+ * 4 different; last 0 null, 1 equal, 2 near, 3 different. */
+void compare_parts(const struct ctx *c, uint32_t ia, uint32_t ib, uint8_t *first, uint8_t *last);
+/* True when the letters of a handle are its user's name in a usual login pattern. */
+int handle_from_name(const char *handle, const char *first, const char *last);
+
+
+/* --- model.c: the Fellegi-Sunter model (see there) */
+enum { C_NAME, C_EMAIL, C_USER, C_PHONE, C_DIR, C_JOB, MODEL_NCOMP };
+
+/* One candidate pair's comparison vector. */
+struct model_pair {
+	uint32_t a, b;
+	uint8_t lv[MODEL_NCOMP];
+	uint8_t first, last; /* compare_parts */
+	uint32_t idcount; /* users carrying the agreeing address or username */
+};
+
+/* The levels (one per comparison) of a compared pair. */
+void model_levels(const struct ctx *c, uint32_t ia, uint32_t ib, const struct match_cmp *m,
+		  uint8_t *lv);
+/* Estimates the model over c->cand (sorted; made unique here) and fills res with the pairs
+ * at or above opts->possible. */
+enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, size_t errlen);
+/* What term-frequency weights read: users per full name (identifier-joined accounts once) and
+ * the average name frequency of each near name level. */
+struct model_tf {
+	const uint32_t *carriers;
+	double mean[FS_MAX_LEVELS];
+};
+/* log2(m/u) of comparison k for this pair, u its term frequency where there is one (*tf, 0
+ * when the level's average u was used). */
+double model_pair_weight(const struct ctx *c, const struct fs_model *fm, const struct model_pair *mp,
+			 unsigned k, const struct model_tf *tfs, double *tf);
+const char *model_comparison_name(unsigned k);
 
 #endif

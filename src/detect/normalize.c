@@ -187,7 +187,7 @@ enum cd_result norm_compact(const char *s, struct buf *out)
 
 enum cd_result norm_compact_umlaut(const char *s, struct buf *out, int *had)
 {
-	struct buf t = BUF_INIT(4096);
+	struct buf t = BUF_INIT(SIZE_MAX);
 	enum cd_result r = CD_OK;
 	*had = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p && r == CD_OK; p++) {
@@ -225,7 +225,7 @@ size_t norm_local_len(const char *e)
 
 enum cd_result norm_email(const char *s, struct buf *out)
 {
-	struct buf t = BUF_INIT(4096);
+	struct buf t = BUF_INIT(SIZE_MAX);
 	enum cd_result r = norm_text(s, &t);
 	if (r != CD_OK)
 		goto out;

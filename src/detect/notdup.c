@@ -157,7 +157,8 @@ enum cd_result notdup_parse(const char *text, size_t len, struct notdup **out, c
 		notdup_free(n);
 		return r;
 	}
-	qsort(n->keys, n->n, sizeof *n->keys, cmp_keys);
+	if (n->n > 1) /* qsort of no array (keys NULL) is undefined */
+		qsort(n->keys, n->n, sizeof *n->keys, cmp_keys);
 	*out = n;
 	return CD_OK;
 }

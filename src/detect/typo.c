@@ -129,10 +129,15 @@ static enum cd_result typo_confirm(struct typo *ty, struct u64vec *pairs)
 			while (hi < phi && key[hi] == key[lo])
 				hi++;
 			if (hi - lo >= 2 && hi - lo <= TYPO_RUN_MAX) {
-				for (size_t x = lo; x < hi && r == CD_OK; x++)
+				/* A run is sorted by name id, and a repetitive name ("aaaa...")
+				 * gives one key many times: each name once, or a long one costs
+				 * run^2 edit-distance checks (found by fuzz_detect). */
+				for (size_t x = lo; x < hi && r == CD_OK; x++) {
+					if (x > lo && kid[x] == kid[x - 1])
+						continue;
 					for (size_t y = x + 1; y < hi && r == CD_OK; y++) {
 						uint32_t a = kid[x], b = kid[y];
-						if (a == b)
+						if (a == b || kid[y] == kid[y - 1])
 							continue;
 						const uint32_t *ca = ty->cp + ty->cpoff[a], *cb = ty->cp + ty->cpoff[b];
 						size_t na = ty->cpoff[a + 1] - ty->cpoff[a];
@@ -147,6 +152,7 @@ static enum cd_result typo_confirm(struct typo *ty, struct u64vec *pairs)
 						}
 						r = u64_push(pairs, ((uint64_t)a << 32) | b);
 					}
+				}
 			}
 			lo = hi;
 		}

@@ -2,6 +2,7 @@
 #include "report/groups.h"
 
 #include <math.h>
+#include "detect/explain_names.h"
 #include "jsonesc.h"
 #include "report/json.h"
 
@@ -37,10 +38,11 @@ enum cd_result groups_evidence_text(const struct groups_facts *g, const struct m
 	for (size_t e = 0; e < p->nev && r == CD_OK; e++) {
 		if (e)
 			r = buf_puts(out, "; ");
-		if (r == CD_OK)
+		/* a sentence with names says its kind itself */
+		if (r == CD_OK && !match_explain_sentence(p->ev[e].kind, g->names))
 			r = buf_printf(out, "%s: ", match_kind_name(p->ev[e].kind));
 		if (r == CD_OK)
-			r = match_explain(a, b, p->ev[e].kind, out);
+			r = match_explain_named(a, b, p->ev[e].kind, g->names, out);
 	}
 	return r;
 }
@@ -56,7 +58,7 @@ static void pair_json(FILE *f, const struct groups_facts *g, const struct match_
 	fprintf(f, ",\"score\":%.2f,\"confidence\":%.4f,\"evidence\":[", p->score, p->confidence);
 	for (size_t e = 0; e < p->nev; e++) {
 		buf_reset(&t);
-		match_explain(a, b, p->ev[e].kind, &t);
+		match_explain_named(a, b, p->ev[e].kind, g->names, &t);
 		fputs(e ? ",{" : "{", f);
 		kv(f, "kind", match_kind_name(p->ev[e].kind), false);
 		fprintf(f, ",\"weight\":%.2f", p->ev[e].weight);

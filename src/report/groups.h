@@ -8,6 +8,7 @@
 #include "detect/cluster.h"
 #include "detect/match.h"
 #include "detect/rules.h"
+#include "model/names.h"
 #include "model/user.h"
 
 /* The instance a run is about, for the reports' headers: "" when unknown, "(several)" when the
@@ -30,6 +31,8 @@ struct groups_facts {
 	size_t nfailed;                      /* ... how many */
 	struct groups_instance inst;
 	bool csv, json;                      /* the CSV / JSON reports exist (the page names them) */
+	const struct name_table *names;      /* routing profile... names for the evidence text
+					      * (detect/explain_names.h); NULL: ids */
 };
 
 /* duplicate_groups_<ts>.json (report/groups.c):

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "detect/explain_names.h"
 #include "jsonesc.h"
 
 #ifndef CD_VERSION
@@ -112,7 +113,7 @@ static const char script[] =
 	"\tfor (; built < upto; built++) {\n"
 	"\t\tvar c = C[built], n = '', e = '', u = '', v = '';\n"
 	"\t\tc[3].forEach(function (m) { u += m[1] + '\\n'; e += m[2] + '\\n'; n += m[3] + ' ' + m[4] + '\\n'; });\n"
-	"\t\tc[4].forEach(function (p) { p[3].forEach(function (x) { v += K[x[0]][1] + ': ' + x[2] + '\\n'; }); });\n"
+	"\t\tc[4].forEach(function (p) { p[3].forEach(function (x) { v += (x[3] ? '' : K[x[0]][1] + ': ') + x[2] + '\\n'; }); });\n"
 	"\t\tvar all = fold(n + '\\u0001' + e + '\\u0001' + u + '\\u0001' + v), h = all.split('\\u0001');\n"
 	"\t\th.all = all;\n"
 	"\t\thay[built] = h;\n"
@@ -189,7 +190,7 @@ static const char script[] =
 	"\tc[4].forEach(function (p) {\n"
 	"\t\tvar li = add(ul, 'li', null, m[p[0]][1] + ' \\u2194 ' + m[p[1]][1] + ' (' + p[2].toFixed(3) + '): ');\n"
 	"\t\tp[3].forEach(function (e) {\n"
-	"\t\t\tvar s = add(li, 'span', e[1] < 0 ? 'neg' : null, K[e[0]][1] + ': ' + e[2]);\n"
+	"\t\t\tvar s = add(li, 'span', e[1] < 0 ? 'neg' : null, (e[3] ? '' : K[e[0]][1] + ': ') + e[2]);\n"
 	"\t\t\ts.title = 'weight ' + (e[1] > 0 ? '+' : '') + e[1] + ' bits';\n"
 	"\t\t});\n"
 	"\t});\n"
@@ -457,7 +458,8 @@ static double num(double v)
 
 /* The cluster data for the script: {"kinds":[[name,label]...],"reasons":[...],"c":[[confidence,
  * keeper's member index, reason index, [[Id,Username,Email,FirstName,LastName,LastModified]...],
- * [[member a, member b, confidence, [[kind index, weight, detail]...]]...]]...]}. */
+ * [[member a, member b, confidence, [[kind index, weight, detail(, 1 when the detail is a whole
+ * sentence with names: detect/explain_names.h)]...]]...]]...]}. */
 static void data_json(FILE *f, const struct groups_facts *g, struct buf *t)
 {
 	const struct user_set *us = g->users;
@@ -508,10 +510,11 @@ static void data_json(FILE *f, const struct groups_facts *g, struct buf *t)
 			fprintf(f, "%s[%zu,%zu,%.3f,[", i ? "," : "", a, b, num(p->confidence));
 			for (size_t e = 0; e < p->nev; e++) {
 				buf_reset(t);
-				match_explain(&us->v[p->a], &us->v[p->b], p->ev[e].kind, t);
+				match_explain_named(&us->v[p->a], &us->v[p->b], p->ev[e].kind, g->names, t);
 				fprintf(f, "%s[%d,%.1f,", e ? "," : "", p->ev[e].kind, num(p->ev[e].weight));
 				jsonesc_fput_script(f, buf_str(t));
-				putc_unlocked(']', f);
+				/* 1: the text is a sentence naming its kind (no label before it) */
+				fputs(match_explain_sentence(p->ev[e].kind, g->names) ? ",1]" : "]", f);
 			}
 			fputs("]]", f);
 		}
@@ -704,10 +707,12 @@ static void possible_section(FILE *f, const struct groups_facts *g, struct buf *
 			p->confidence);
 		for (size_t e = 0; e < p->nev; e++) {
 			buf_reset(t);
-			match_explain(&us->v[p->a], &us->v[p->b], p->ev[e].kind, t);
+			match_explain_named(&us->v[p->a], &us->v[p->b], p->ev[e].kind, g->names, t);
 			fputs(e ? "; " : "", f);
-			esc(f, kind_label[p->ev[e].kind]);
-			fputs(": ", f);
+			if (!match_explain_sentence(p->ev[e].kind, g->names)) {
+				esc(f, kind_label[p->ev[e].kind]);
+				fputs(": ", f);
+			}
 			esc(f, buf_str(t));
 		}
 		fputs("</td></tr>\n", f);

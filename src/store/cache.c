@@ -20,6 +20,7 @@
 
 #include "grow.h"
 #include "model/user_json.h"
+#include "store/cache_int.h"
 
 /* 'CDUP': PRAGMA application_id marks a file as ours, so a foreign SQLite file is told apart
  * from an old or empty cache. */
@@ -1646,4 +1647,11 @@ enum cd_result cache_remove(const char *path, char *err, size_t errlen)
 		}
 	}
 	return r;
+}
+
+/* --- for store/cache_names.c: the connection its own tables go through --------------------- */
+
+sqlite3 *cache_sqlite(struct cache *c)
+{
+	return c->db;
 }

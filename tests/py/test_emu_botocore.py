@@ -679,6 +679,19 @@ def remediation(users, data):
     ok(qc["QuickConnectConfig"]["UserConfig"]["UserId"] == users[1]["Id"]
        and qc["QuickConnectARN"].endswith("/transfer-destination/qc-1"),
        "DescribeQuickConnect: the target user and an ARN", qc)
+    # The name listings (emu/server_names.c): botocore's paginators, shapes validated by after_call.
+    for op, member, want in (("list_routing_profiles", "RoutingProfileSummaryList",
+                              sorted({u["RoutingProfileId"] for u in users})),
+                             ("list_user_hierarchy_groups", "UserHierarchyGroupSummaryList",
+                              sorted({u["HierarchyGroupId"] for u in users})),
+                             ("list_security_profiles", "SecurityProfileSummaryList",
+                              sorted({s for u in users for s in u["SecurityProfileIds"]}))):
+        got, names = [], []
+        for page in c.get_paginator(op).paginate(InstanceId=INSTANCE, PaginationConfig={"PageSize": 3}):
+            got += [x["Id"] for x in page[member]]
+            names += [x["Name"] for x in page[member]]
+        ok(got == want and len(set(names)) == len(names) and all(names),
+           f"{op} paginator (3 a page): every id the users carry, each with its own name", (got[:3], names[:3]))
     writes = 5
     if hasattr(c, "list_user_proficiencies"):
         prof = c.list_user_proficiencies(InstanceId=INSTANCE, UserId=users[0]["Id"])["UserProficiencyList"]

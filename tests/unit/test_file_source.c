@@ -39,7 +39,32 @@ static enum cd_result load(const char *text, size_t len, struct user_set *s,
 	fwrite(text, 1, len, f);
 	fclose(f);
 	user_set_init(s);
-	return source_file_load(path, s, meta, err, errlen);
+	enum cd_result rc = source_file_load(path, s, meta, err, errlen);
+	/* The input is parsed as it is read: windows of a few bytes put a window's end at every
+	 * place in these texts, and must change nothing, neither the users nor the error. */
+	static const size_t windows[] = { 1, 2, 3, 5, 8, 13, 64 };
+	for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++) {
+		struct user_set t;
+		char terr[512] = "";
+		user_set_init(&t);
+		source_file_test_window(windows[w]);
+		enum cd_result trc = source_file_load(path, &t, NULL, terr, sizeof terr);
+		source_file_test_window(0);
+		if (trc != rc || (rc != CD_OK && strcmp(terr, err) != 0) || t.n != s->n) {
+			print_error("window %zu: rc %d '%s' vs rc %d '%s', %zu vs %zu users\n",
+				    windows[w], (int)trc, terr, (int)rc, rc == CD_OK ? "" : err, t.n, s->n);
+			fail();
+		}
+		for (size_t i = 0; i < t.n; i++) {
+			assert_string_equal(t.v[i].id, s->v[i].id);
+			assert_string_equal(t.v[i].username, s->v[i].username);
+			assert_string_equal(t.v[i].security_profiles, s->v[i].security_profiles);
+			assert_int_equal(t.v[i].raw_len, s->v[i].raw_len);
+			assert_memory_equal(t.v[i].raw, s->v[i].raw, t.v[i].raw_len);
+		}
+		user_set_release(&t);
+	}
+	return rc;
 }
 
 #define LOAD(text, s, err) load(text, strlen(text), s, NULL, err, sizeof err)
@@ -170,6 +195,11 @@ static void errors(void **state)
 	ERR("[] x", ":1:4:", "unexpected text after the array");
 	ERR("{\"User\":{\"Id\":\"a\"}} [", ":1:21:", "expected '{'");
 	ERR("42", ":1:1:", "expected a JSON array or object of users, found a number");
+	/* Not JSON at all: said of the input, at its first byte, without reading on. */
+	ERR("\0\0\0", "' is not JSON: ", "first byte 0x00 at 1:1");
+	ERR("\n  x[]", "' is not JSON: ", "first byte 0x78 at 2:3");
+	ERR("\xEF\xBB\xBF\x1f\x8b", "' is not JSON: ", "first byte 0x1f at 1:2");
+	ERR("PK\x03\x04", "' is not JSON: ", "first byte 0x50 at 1:1");
 	ERR("[{\"Id\":\"a\\u0000\"}]", ":1:10:", "\\u0000");
 	ERR("[{\"Id\":\"a\\ud800\"}]", ":1:10:", "unpaired surrogate");
 	ERR("[{\"Id\":\"a\\q\"}]", ":1:10:", "bad escape");
