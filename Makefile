@@ -1,4 +1,4 @@
-# Makefile -- the one build: connect-dupes (default), emu, tests, test, demo, bench, fuzz, install.
+# Makefile -- the one build: connect-dupes (default), emu, tests, test, demo, bench, fuzz, install, uninstall.
 #
 # Sources are found by wildcard so that adding a module never means editing this file:
 #   src/**/*.c (but src/main.c, src/cmd/)  -> $(BUILD)/libcdupes.a  (the library, which never prints)
@@ -18,6 +18,9 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 VERSION := 0.1.0
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
@@ -69,8 +72,14 @@ TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all emu tests test unit demo bench fuzz install install-emu uninstall clean \
         pkgs-tool pkgs-emu pkgs-test
-all: pkgs-tool $(BUILD)/connect-dupes
-emu: pkgs-emu $(BUILD)/connect-emu
+# The man pages and completions are generated from the option tables by the binaries themselves
+# (--help-man, --completion bash|zsh), so they can never drift from --help.
+TOOL_DOCS := $(BUILD)/share/man1/connect-dupes.1 $(BUILD)/share/bash/connect-dupes \
+             $(BUILD)/share/zsh/_connect-dupes
+EMU_DOCS  := $(BUILD)/share/man1/connect-emu.1 $(BUILD)/share/bash/connect-emu \
+             $(BUILD)/share/zsh/_connect-emu
+all: pkgs-tool $(BUILD)/connect-dupes $(TOOL_DOCS)
+emu: pkgs-emu $(BUILD)/connect-emu $(EMU_DOCS)
 tests: pkgs-test $(TESTS)
 
 # First prerequisites (without prerequisites of their own), so that a missing package stops the
@@ -105,6 +114,18 @@ $(BUILD)/connect-dupes: $(BUILD)/obj/src/main.o $(BUILD)/libcdtool.a $(BUILD)/li
 $(BUILD)/connect-emu: $(BUILD)/obj/emu/main.o $(BUILD)/libemu.a $(BUILD)/libcdupes.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EMU_LIBS) $(TOOL_LIBS) $(SYS_LIBS)
 
+$(BUILD)/share/man1/%.1: $(BUILD)/%
+	@mkdir -p $(dir $@)
+	$< --help-man >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/share/bash/%: $(BUILD)/%
+	@mkdir -p $(dir $@)
+	$< --completion bash >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/share/zsh/_%: $(BUILD)/%
+	@mkdir -p $(dir $@)
+	$< --completion zsh >$@.tmp && mv $@.tmp $@
+
 # Every test links all three archives; the linker takes only the members a test uses.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcdtool.a $(BUILD)/libemu.a $(BUILD)/libcdupes.a
 	@mkdir -p $(dir $@)
@@ -129,16 +150,29 @@ fuzz:
 	BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # `make install PREFIX=$HOME/.local` for a user (CloudShell keeps only $HOME); DESTDIR for packagers.
-install: $(BUILD)/connect-dupes
-	install -d $(DESTDIR)$(BINDIR)
+# Installs the binary, its man page and its bash and zsh completions; `make uninstall` removes
+# what either install put there.
+install: $(BUILD)/connect-dupes $(TOOL_DOCS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BUILD)/connect-dupes $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(BUILD)/share/man1/connect-dupes.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/share/bash/connect-dupes $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 $(BUILD)/share/zsh/_connect-dupes $(DESTDIR)$(ZSHCOMPDIR)/
 
-install-emu: $(BUILD)/connect-emu
-	install -d $(DESTDIR)$(BINDIR)
+install-emu: $(BUILD)/connect-emu $(EMU_DOCS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BUILD)/connect-emu $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(BUILD)/share/man1/connect-emu.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/share/bash/connect-emu $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 0644 $(BUILD)/share/zsh/_connect-emu $(DESTDIR)$(ZSHCOMPDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/connect-dupes $(DESTDIR)$(BINDIR)/connect-emu
+	rm -f $(DESTDIR)$(BINDIR)/connect-dupes $(DESTDIR)$(BINDIR)/connect-emu \
+	    $(DESTDIR)$(MANDIR)/man1/connect-dupes.1 $(DESTDIR)$(MANDIR)/man1/connect-emu.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/connect-dupes $(DESTDIR)$(BASHCOMPDIR)/connect-emu \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_connect-dupes $(DESTDIR)$(ZSHCOMPDIR)/_connect-emu
 
 clean:
 	rm -rf build build-san build-fuzz

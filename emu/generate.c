@@ -143,8 +143,9 @@ const struct cli_cmd emu_cmd_generate = {
 		"typos, nicknames, plus tags, shared phones, ...), plus look-alike distractors.\n"
 		"--truth lists every planted pair and every pair of different people with the same\n"
 		"name (docs/generator.md). Same options, same bytes. Files are written 0600 through a\n"
-		"temporary name. Exit status: 0 done, 2 usage error, 5 local I/O error.",
+		"temporary name.",
 	.opts = generate_opts,
 	.nopts = CLI_ARRAY_LEN(generate_opts),
 	.run = generate_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(5),
 };

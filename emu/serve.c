@@ -24,7 +24,7 @@ enum {
 
 static const struct cli_opt serve_opts[] = {
 	{ "access-key-id", 0, "KEY", O_AKID, "key id requests must be signed with (default $AWS_ACCESS_KEY_ID or " EMU_DEFAULT_AKID ")" },
-	{ "burst", 0, "API=B", O_BURST, "bucket size per operation (bare number: all; default max(1, rate))" },
+	{ "burst", 0, "API=B", O_BURST | CLI_REPEAT, "bucket size per operation (bare number: all; default max(1, rate))" },
 	{ "data", 0, "FILE", O_DATA, "serve the instance in FILE ({\"InstanceId\",\"Region\",\"Users\":[...]})" },
 	{ "deny", 0, "LIST", O_DENY, "operations answered 403 AccessDeniedException, e.g. ListRoutingProfiles,ListSecurityProfiles" },
 	{ "deny-service-quotas", 0, NULL, O_DENY_SQ, "answer ListServiceQuotas with AccessDeniedException (a caller without servicequotas:ListServiceQuotas)" },
@@ -35,7 +35,7 @@ static const struct cli_opt serve_opts[] = {
 	{ "latency-ms", 0, "M", O_LATENCY, "added to every API reply" },
 	{ "mutate-rate", 0, "F", O_MUTATE, "random user changes per second (modify, create, delete)" },
 	{ "port", 0, "P", O_PORT, "port on 127.0.0.1 (0: any free port; default 0)" },
-	{ "rate", 0, "API=R", O_RATE, "requests per second per operation (bare number: all; default unlimited)" },
+	{ "rate", 0, "API=R", O_RATE | CLI_REPEAT, "requests per second per operation (bare number: all; default unlimited)" },
 	{ "region", 0, "R", O_REGION, "region to serve (default: the file's, or us-east-1)" },
 	{ "resources", 0, "FILE", O_RESOURCES, "quick connects, proficiencies and tags ('connect-emu generate --resources')" },
 	{ "secret-access-key", 0, "KEY", O_SECRET, "secret of that key (default $AWS_SECRET_ACCESS_KEY or the documented example)" },
@@ -343,4 +343,5 @@ const struct cli_cmd emu_cmd_serve = {
 	.opts = serve_opts,
 	.nopts = CLI_ARRAY_LEN(serve_opts),
 	.run = serve_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(5),
 };

@@ -8,8 +8,10 @@ BUILD=${BUILD:-build}
 # Debian 12 machine: the Makefile asks pkg-config nothing before this line.
 scripts/deps.sh demo
 make -s -j2 BUILD="$BUILD" all emu
-demo=$BUILD/demo
-mkdir -p "$demo" && chmod 700 "$demo"
+mkdir -p "$BUILD/demo" && chmod 700 "$BUILD/demo"
+# Absolute: the XDG spec says a relative XDG_CACHE_HOME is to be ignored, and connect-dupes does,
+# so a relative one would put the demo's cache into ~/.cache after all.
+demo=$(cd "$BUILD/demo" && pwd)
 inst=$demo/instance_20000.json
 echo "demo: generating a synthetic instance of 20,000 users (seed 1) in $inst"
 "$BUILD/connect-emu" generate --users 20000 --seed 1 --out "$inst" --truth "$demo/truth_20000.json"

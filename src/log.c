@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,8 +27,20 @@ static struct {
 	struct buf early;       /* lines logged before log_open_file */
 	bool progress_on;       /* progress line wanted and stderr is a terminal */
 	bool progress_shown;    /* a progress line is on screen now */
+	int colour;             /* -1 not decided yet, 0 no, 1 yes */
+	size_t cols;            /* the terminal's width, 0 until read */
 } L = { PTHREAD_MUTEX_INITIALIZER, "connect-dupes", LOG_INFO, LOG_DEBUG, NULL,
-	BUF_INIT(LOG_EARLY_MAX), false, false };
+	BUF_INIT(LOG_EARLY_MAX), false, false, -1, 0 };
+
+/* Set by SIGWINCH, read at the next redraw: a handler may do nothing more (the width is read
+ * with ioctl outside it, under the lock). */
+static volatile sig_atomic_t winch;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winch = 1;
+}
 
 static const char *level_name(enum log_level l)
 {
@@ -97,6 +111,26 @@ static void clear_progress_locked(void)
 	}
 }
 
+/* Colour only on a terminal, never with NO_COLOR set to anything (https://no-color.org) nor
+ * on a terminal that says it cannot (TERM=dumb). Decided once. */
+static bool colour_locked(void)
+{
+	if (L.colour < 0) {
+		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+		L.colour = isatty(STDERR_FILENO) && !(nc && nc[0]) &&
+			   !(term && strcmp(term, "dumb") == 0);
+	}
+	return L.colour == 1;
+}
+
+bool log_colour(void)
+{
+	pthread_mutex_lock(&L.lock);
+	bool c = colour_locked();
+	pthread_mutex_unlock(&L.lock);
+	return c;
+}
+
 static void vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	char raw[4096], msg[4096 * 4];
@@ -118,10 +152,13 @@ static void vlog(enum log_level level, const char *fmt, va_list ap)
 	pthread_mutex_lock(&L.lock);
 	if (level <= L.console) {
 		clear_progress_locked();
+		bool c = colour_locked();
 		if (level == LOG_ERROR)
-			fprintf(stderr, "%s: error: %s\n", L.prog, msg);
+			fprintf(stderr, "%s: %serror:%s %s\n", L.prog, c ? "\033[1;31m" : "",
+				c ? "\033[0m" : "", msg);
 		else if (level == LOG_WARN)
-			fprintf(stderr, "%s: warning: %s\n", L.prog, msg);
+			fprintf(stderr, "%s: %swarning:%s %s\n", L.prog, c ? "\033[1;33m" : "",
+				c ? "\033[0m" : "", msg);
 		else
 			fprintf(stderr, "%s\n", msg);
 	}
@@ -162,12 +199,59 @@ void log_progress_enable(bool on)
 {
 	pthread_mutex_lock(&L.lock);
 	L.progress_on = on && isatty(STDERR_FILENO);
+	if (L.progress_on) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_winch;
+		sa.sa_flags = SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGWINCH, &sa, NULL);
+		winch = 1;
+	}
 	pthread_mutex_unlock(&L.lock);
 }
 
 bool log_progress_active(void)
 {
 	return L.progress_on;
+}
+
+/* Columns a string takes: one per UTF-8 character (the line is ASCII in practice). */
+static size_t columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Byte length of the longest prefix of s[0..n) that takes at most `max` columns. */
+static size_t prefix_for(const char *s, size_t n, size_t max)
+{
+	size_t c = 0, i = 0;
+	for (; i < n; i++) {
+		bool start = ((unsigned char)s[i] & 0xC0) != 0x80;
+		if (start && c++ == max)
+			break;
+	}
+	return i;
+}
+
+size_t log_progress_fit(const char *line, size_t cols)
+{
+	size_t n = strlen(line);
+	if (cols == 0 || columns(line, n) <= cols)
+		return n;
+	/* Drop whole " | " fields from the end while the rest is too wide. */
+	const char *cut = NULL;
+	for (const char *p = line; (p = strstr(p, " | ")) != NULL; p += 3) {
+		if (columns(line, (size_t)(p - line)) > cols)
+			break;
+		cut = p;
+	}
+	if (cut)
+		return (size_t)(cut - line);
+	return prefix_for(line, n, cols);
 }
 
 void log_progress(const char *fmt, ...)
@@ -180,8 +264,16 @@ void log_progress(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	pthread_mutex_lock(&L.lock);
+	if (winch || L.cols == 0) {
+		struct winsize ws;
+		winch = 0;
+		L.cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+	}
 	if (L.console >= LOG_INFO) {
-		fprintf(stderr, "\r\033[K%s", msg);
+		/* One column short of the width: writing the last column leaves many terminals
+		 * in a pending wrap that the next \r does not undo. */
+		size_t n = log_progress_fit(msg, L.cols > 1 ? L.cols - 1 : 1);
+		fprintf(stderr, "\r\033[K%.*s", (int)n, msg);
 		fflush(stderr);
 		L.progress_shown = true;
 	}

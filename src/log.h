@@ -3,6 +3,7 @@
 #define CD_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "result.h"
 
 /* The logger is the one piece of process-wide state: messages come from the CLI layer (modules
@@ -35,10 +36,18 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 
 /* The live progress line: on a terminal (and when enabled) it is redrawn in place on stderr;
  * elsewhere it is dropped (callers log a periodic line instead). log_progress_done() clears it.
- * Other log lines clear it first so output never interleaves. */
+ * Other log lines clear it first so output never interleaves. The line never wraps: it is cut
+ * to the terminal's width (read again after SIGWINCH), dropping whole " | "-separated fields
+ * from the end, so a caller puts what matters first. */
 void log_progress_enable(bool on);
 bool log_progress_active(void);
 void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_progress_done(void);
+/* How many bytes of `line` log_progress shows in `cols` columns (for tests). */
+size_t log_progress_fit(const char *line, size_t cols);
+
+/* Whether messages may use colour: stderr is a terminal, NO_COLOR is unset or empty and TERM
+ * is not "dumb". */
+bool log_colour(void);
 
 #endif

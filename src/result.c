@@ -23,6 +23,24 @@ int result_exit_code(enum cd_result r)
 	return EXIT_LOCAL;
 }
 
+const char *result_exit_meaning(int code)
+{
+	switch (code) {
+	case EXIT_COMPLETE: return "complete";
+	case EXIT_DUPLICATES: return "duplicates found and --fail-on-duplicates given";
+	case EXIT_USAGE:
+		return "usage, input or configuration error (bad option, bad file, unknown instance, a "
+		       "Region that does not exist or does not resolve); nothing written";
+	case EXIT_INCOMPLETE:
+		return "incomplete: the service could not be reached, some users could not be fetched, "
+		       "or Ctrl-C/SIGTERM stopped the scan; reports are written and marked partial (run "
+		       "again to resume)";
+	case EXIT_AUTH: return "AWS authentication or permission error";
+	case EXIT_LOCAL: return "local I/O or internal error (disk full...); no report is left under its final name";
+	}
+	return NULL;
+}
+
 const char *result_name(enum cd_result r)
 {
 	switch (r) {

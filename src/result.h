@@ -33,6 +33,9 @@ enum {
 };
 
 int result_exit_code(enum cd_result r);
+/* What an exit code means, one line, as the README's table and every --help say it (a test
+ * compares them); NULL for a code that is not documented. */
+const char *result_exit_meaning(int code);
 /* A short stable name ("usage", "auth", ...) for logs and tests. */
 const char *result_name(enum cd_result r);
 

@@ -219,7 +219,10 @@ static enum cd_result resolve_chain(struct creds_provider *p, struct creds *out,
 	r = creds_from_imds(p, profile, out, err, errlen);
 	if (r != CD_NOT_FOUND)
 		return r;
-	snprintf(err, errlen, "no AWS credentials found (looked in: %.400s)", buf_str(&p->looked));
+	/* Where it looked, then what to do: the three ways an administrator usually gets them. */
+	snprintf(err, errlen, "no AWS credentials found (looked in: %.300s); run 'aws configure' "
+		 "(access key) or 'aws sso login' (IAM Identity Center), set AWS_PROFILE, or run in "
+		 "AWS CloudShell", buf_str(&p->looked));
 	return CD_AUTH;
 }
 

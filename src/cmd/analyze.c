@@ -24,6 +24,7 @@ static const struct cli_opt analyze_opts[] = {
 	CMD_OPT_MATCH,
 	CMD_OPT_NO_PROGRESS,
 	CMD_OPT_NOT_DUPLICATES,
+	CMD_OPT_OUTPUT,
 	CMD_OPT_OUTPUT_DIR,
 	CMD_OPT_QUIET,
 	CMD_OPT_THRESHOLD,
@@ -230,14 +231,29 @@ const struct cli_cmd cmd_analyze = {
 		"Reads users from each FILE ('-' for standard input): a JSON array of DescribeUser\n"
 		"User objects (all_users_*.json), an object {\"Users\":[...]} (connect-emu instances,\n"
 		"search-users output) or concatenated {\"User\":{...}} documents (aws connect\n"
-		"describe-user output). A user id seen twice keeps its later record. Applies the\n"
-		"classic rules (same e-mail; same username or same first+last name where the\n"
-		"e-mails differ) and writes all_users_<ts>.csv/.json, duplicate_users_<ts>.csv/.json\n"
-		"and scan_log_<ts>.log. With --cache or --instance the users come from a scan's\n"
-		"cache instead (see 'connect-dupes cache'); users it lacks make the reports partial\n"
-		"(exit 3). Exit status: 0 done, 1 duplicates found with\n"
-		"--fail-on-duplicates, 2 usage or input error (nothing written), 5 local I/O error.",
+		"describe-user output). A user id seen twice keeps its later record. With --cache\n"
+		"or --instance the users come from a scan's cache instead (see 'connect-dupes\n"
+		"cache'); users it lacks make the reports partial.\n"
+		"\n"
+		"Finds clusters of accounts that belong to one person (--match standard, the\n"
+		"default: accents, typos, nicknames, e-mail and phone rules, scored on every field)\n"
+		"and the pairs of the earlier tools' classic rules (same e-mail, username, or first\n"
+		"and last name). Writes into --output-dir, depending on --format:\n"
+		"  all_users_<ts>.csv             every user read\n"
+		"  all_users_<ts>.json            every user read, as received\n"
+		"  duplicate_users_<ts>.csv       the classic pairs\n"
+		"  duplicate_users_<ts>.json      the classic pairs\n"
+		"  duplicate_groups_<ts>.json     the clusters, with evidence and account to keep\n"
+		"  duplicate_clusters_<ts>.csv    every account of every cluster, for review\n"
+		"  model_<ts>.json                the detection model estimated for this run\n"
+		"  possible_duplicates_<ts>.csv   pairs below --threshold, worth a look\n"
+		"  report_<ts>.html               all of it, for a browser\n"
+		"  failed_users_<ts>.csv          only when users are missing\n"
+		"  scan_log_<ts>.log              the run's log\n"
+		"The summary on standard error leads with the clusters; --output json prints it as\n"
+		"JSON on standard output instead (docs/formats.md).",
 	.opts = analyze_opts,
 	.nopts = CLI_ARRAY_LEN(analyze_opts),
 	.run = analyze_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(1) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(5),
 };

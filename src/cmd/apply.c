@@ -308,4 +308,5 @@ const struct cli_cmd cmd_apply = {
 	.opts = apply_opts,
 	.nopts = CLI_ARRAY_LEN(apply_opts),
 	.run = apply_run_cmd,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(4) | CLI_EXIT(5),
 };

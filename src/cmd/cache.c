@@ -13,26 +13,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jsonw.h"
 #include "log.h"
 #include "outfile.h"
 #include "store/cache.h"
 
-enum { OPT_ALL, OPT_CACHE, OPT_INSTANCE, OPT_OUTPUT, OPT_QUIET, OPT_VERBOSE };
+enum { OPT_ALL, OPT_CACHE, OPT_FILE, OPT_INSTANCE, OPT_OUTPUT, OPT_QUIET, OPT_VERBOSE };
 
+/* --output is a format, as in the AWS CLI (it used to name export's file, so that
+ * `--output json` wrote everyone's personal data to a file named "json"): a value that looks
+ * like a file name is refused with a pointer to --file, never written to. -o stays the file,
+ * as it was and as -o is a destination everywhere (-o/--output-dir), so scripts keep working. */
 static const struct cli_opt cache_opts[] = {
 	{ "all", 0, NULL, OPT_ALL, "prune: delete the caches of every instance" },
 	{ "cache", 0, "FILE", OPT_CACHE,
 	  "the cache file (default: INSTANCE-ID.db in the cache folder)" },
+	{ "file", 'o', "FILE", OPT_FILE, "export: write to FILE (0600, replaced whole) instead of standard output ('-')" },
 	{ "instance", 0, "ID|ARN|ALIAS", OPT_INSTANCE,
 	  "the instance whose cache to use (default: $CONNECT_INSTANCE_ID); an alias is one a scan used" },
-	{ "output", 'o', "FILE", OPT_OUTPUT, "export: write to FILE (0600) instead of stdout" },
+	{ "output", 0, "text|json|table", OPT_OUTPUT, CLI_OUTPUT_HELP " (export: json only)" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "only errors" },
 	{ "verbose", 'v', NULL, OPT_VERBOSE, "info: list every recorded failure" },
 };
 
 struct cache_args {
-	bool all, verbose;
-	const char *cache, *instance, *output;
+	bool all, verbose, output_set;
+	enum cli_output output;
+	const char *cache, *instance, *file;
 };
 
 static enum cd_result on_opt(void *ctx, int id, const char *arg, char *err, size_t errlen)
@@ -41,8 +48,11 @@ static enum cd_result on_opt(void *ctx, int id, const char *arg, char *err, size
 	switch (id) {
 	case OPT_ALL: a->all = true; break;
 	case OPT_CACHE: a->cache = arg; break;
+	case OPT_FILE: a->file = arg; break;
 	case OPT_INSTANCE: a->instance = arg; break;
-	case OPT_OUTPUT: a->output = arg; break;
+	case OPT_OUTPUT:
+		a->output_set = true;
+		return cli_output_parse(arg, &a->output, err, errlen);
 	case OPT_QUIET: log_set_console_level(LOG_ERROR); break;
 	case OPT_VERBOSE: a->verbose = true; log_set_console_level(LOG_DEBUG); break;
 	default:
@@ -99,7 +109,91 @@ static void fmt_time(double t, char *out, size_t outlen)
 		snprintf(out, outlen, "%s (%.1f days ago)", when, age / 86400);
 }
 
-static enum cd_result do_info(struct cache *c, bool verbose, char *err, size_t errlen)
+static const char *scan_state(const struct cache_info *in)
+{
+	return in->last_scan_complete ? "complete" :
+	       in->last_scan_end > 0 ? "incomplete" :
+	       in->scan_running ? "running" : "interrupted";
+}
+
+/* --output json: the stable shape of docs/formats.md ("cache info"). */
+static void info_json(struct cache *c, const struct cache_info *in, const struct stat *sb,
+		      const struct cache_failure *fv, size_t fn)
+{
+	struct jsonw w;
+	jsonw_init(&w, stdout);
+	jsonw_object(&w, NULL);
+	jsonw_str(&w, "cache", cache_path(c));
+	jsonw_str(&w, "instance", cache_instance_id(c)[0] ? cache_instance_id(c) : NULL);
+	if (sb)
+		jsonw_uint(&w, "size_bytes", (unsigned long long)sb->st_size);
+	else
+		jsonw_null(&w, "size_bytes");
+	jsonw_int(&w, "schema", in->schema_version);
+	jsonw_uint(&w, "users", in->users);
+	jsonw_uint(&w, "described", in->described);
+	jsonw_time(&w, "oldest_described", in->oldest_described);
+	jsonw_time(&w, "newest_described", in->newest_described);
+	if (in->has_scan) {
+		jsonw_object(&w, "last_scan");
+		jsonw_time(&w, "started", in->last_scan_start);
+		jsonw_time(&w, "ended", in->last_scan_end);
+		jsonw_str(&w, "state", scan_state(in));
+		if (in->last_scan_end > 0) {
+			jsonw_uint(&w, "searched", in->last_scan.searched);
+			jsonw_uint(&w, "listed", in->last_scan.listed);
+			jsonw_uint(&w, "described", in->last_scan.described);
+			jsonw_uint(&w, "unchanged", in->last_scan.skipped);
+			jsonw_uint(&w, "failed", in->last_scan.failed);
+			jsonw_uint(&w, "deleted", in->last_scan.deleted);
+		}
+		jsonw_end(&w);
+	} else {
+		jsonw_null(&w, "last_scan");
+	}
+	jsonw_time(&w, "last_complete_scan", in->last_complete_scan_end);
+	jsonw_uint(&w, "failures", in->failures);
+	jsonw_array(&w, "failed");
+	for (size_t i = 0; i < fn; i++) {
+		jsonw_object(&w, NULL);
+		jsonw_str(&w, "operation", fv[i].operation);
+		jsonw_str(&w, "id", fv[i].id[0] ? fv[i].id : NULL);
+		jsonw_str(&w, "error", fv[i].error);
+		jsonw_int(&w, "attempts", fv[i].attempts);
+		jsonw_end(&w);
+	}
+	jsonw_end(&w);
+	jsonw_finish(&w);
+}
+
+static void info_table(struct cache *c, const struct cache_info *in, const struct stat *sb)
+{
+	char size[32] = "", users[32], described[32], t1[80], t2[80], t3[80], failures[32];
+	if (sb)
+		snprintf(size, sizeof size, "%.1f MiB", (double)sb->st_size / (1024.0 * 1024.0));
+	snprintf(users, sizeof users, "%zu", in->users);
+	snprintf(described, sizeof described, "%zu", in->described);
+	snprintf(failures, sizeof failures, "%zu", in->failures);
+	fmt_time(in->newest_described, t1, sizeof t1);
+	fmt_time(in->has_scan ? in->last_scan_start : 0, t2, sizeof t2);
+	fmt_time(in->last_complete_scan_end, t3, sizeof t3);
+	const char *cells[] = {
+		"cache", cache_path(c),
+		"instance", cache_instance_id(c)[0] ? cache_instance_id(c) : "(unknown)",
+		"size", size,
+		"users", users,
+		"described", described,
+		"newest described", t1,
+		"last scan", t2,
+		"last scan state", in->has_scan ? scan_state(in) : "never",
+		"last complete", t3,
+		"failures", failures,
+	};
+	cli_print_table(stdout, "cache info", false, 2, cells, CLI_ARRAY_LEN(cells));
+}
+
+static enum cd_result do_info(struct cache *c, bool verbose, enum cli_output fmt, char *err,
+			      size_t errlen)
 {
 	struct cache_info in;
 	struct cache_failure *fv = NULL;
@@ -109,9 +203,20 @@ static enum cd_result do_info(struct cache *c, bool verbose, char *err, size_t e
 	enum cd_result r = cache_get_info(c, &in, err, errlen);
 	if (r != CD_OK)
 		goto out;
+	bool have_size = stat(cache_path(c), &sb) == 0;
+	if (fmt == CLI_OUTPUT_JSON) {
+		if (in.failures && (r = cache_list_failures(c, &fv, &fn, err, errlen)) != CD_OK)
+			goto out;
+		info_json(c, &in, have_size ? &sb : NULL, fv, fn);
+		goto flush;
+	}
+	if (fmt == CLI_OUTPUT_TABLE) {
+		info_table(c, &in, have_size ? &sb : NULL);
+		goto flush;
+	}
 	printf("cache:          %s\n", cache_path(c));
 	printf("instance:       %s\n", cache_instance_id(c)[0] ? cache_instance_id(c) : "(unknown)");
-	if (stat(cache_path(c), &sb) == 0)
+	if (have_size)
 		printf("size:           %.1f MiB\n", (double)sb.st_size / (1024.0 * 1024.0));
 	printf("schema:         %d\n", in.schema_version);
 	printf("users:          %zu (%zu described, %zu with the listing's fields only)\n", in.users,
@@ -143,7 +248,8 @@ static enum cd_result do_info(struct cache *c, bool verbose, char *err, size_t e
 			printf("  %s %s: %s (%lld attempts)\n", fv[i].operation,
 			       fv[i].id[0] ? fv[i].id : "(page)", fv[i].error, fv[i].attempts);
 	}
-	if (fflush(stdout) != 0) {
+flush:
+	if (fflush(stdout) != 0 || ferror(stdout)) {
 		snprintf(err, errlen, "cannot write to stdout: %s", strerror(errno));
 		r = CD_IO;
 	}
@@ -287,11 +393,13 @@ const struct cli_cmd cmd_cache = {
 		"$XDG_CACHE_HOME/connect-dupes/INSTANCE-ID.db or ~/.cache/connect-dupes/, so that an\n"
 		"interrupted scan resumes and a repeat scan describes only changed users.\n"
 		"  info    users, descriptions and their age, the last scan, failures\n"
-		"  export  the cached users as an all_users-style JSON array\n"
+		"  export  the cached users as an all_users-style JSON array, on standard output\n"
+		"          or into --file FILE\n"
 		"  prune   delete the cache of one instance (or --all); the next scan starts afresh",
 	.opts = cache_opts,
 	.nopts = CLI_ARRAY_LEN(cache_opts),
 	.run = cache_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(5),
 };
 
 static enum cd_result cache_run(int argc, char **argv)
@@ -318,6 +426,11 @@ static enum cd_result cache_run(int argc, char **argv)
 	}
 	const char *action = pos[0];
 	if (strcmp(action, "prune") == 0) {
+		if (a.file) {
+			snprintf(err, sizeof err, "option '--file' is not for 'cache prune'");
+			r = CD_USAGE;
+			goto out;
+		}
 		r = do_prune(&a, err, sizeof err);
 		goto out;
 	}
@@ -327,9 +440,14 @@ static enum cd_result cache_run(int argc, char **argv)
 		r = CD_USAGE;
 		goto out;
 	}
-	if (a.all || (a.output && is_info)) {
+	if (a.all || (a.file && is_info)) {
 		snprintf(err, sizeof err, "option '--%s' is not for 'cache %s'",
-			 a.all ? "all" : "output", action);
+			 a.all ? "all" : "file", action);
+		r = CD_USAGE;
+		goto out;
+	}
+	if (!is_info && a.output_set && a.output != CLI_OUTPUT_JSON) {
+		snprintf(err, sizeof err, "'cache export' writes JSON: --output json, or leave it out");
 		r = CD_USAGE;
 		goto out;
 	}
@@ -342,8 +460,8 @@ static enum cd_result cache_run(int argc, char **argv)
 			 path);
 	if (r != CD_OK)
 		goto out;
-	r = is_info ? do_info(c, a.verbose, err, sizeof err)
-		    : do_export(c, a.output, err, sizeof err);
+	r = is_info ? do_info(c, a.verbose, a.output, err, sizeof err)
+		    : do_export(c, a.file, err, sizeof err);
 out:
 	cache_close(c);
 	if (r != CD_OK && err[0])

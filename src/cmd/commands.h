@@ -17,5 +17,7 @@ extern const struct cli_cmd cmd_whoami;
 /* Every subcommand in the order of `connect-dupes --help` (src/cmd/commands.c). */
 extern const struct cli_cmd *const cli_commands[];
 extern const size_t cli_ncommands;
+/* The binary as a whole: those commands plus the man page's other sections. */
+extern const struct cli_prog cli_program;
 
 #endif

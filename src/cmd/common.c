@@ -107,6 +107,8 @@ enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, 
 	case CMD_ID_NO_PROGRESS:
 		o->no_progress = true;
 		return CD_OK;
+	case CMD_ID_OUTPUT:
+		return cli_output_parse(arg, &o->output, err, errlen);
 	case CMD_ID_OUTPUT_DIR:
 		if (!*arg) {
 			snprintf(err, errlen, "option '--output-dir' needs a folder name");

@@ -15,6 +15,7 @@ enum {
 	CMD_ID_FORMAT,
 	CMD_ID_MATCH,
 	CMD_ID_NO_PROGRESS,
+	CMD_ID_OUTPUT,
 	CMD_ID_OUTPUT_DIR,
 	CMD_ID_QUIET,
 	CMD_ID_VERBOSE,
@@ -29,11 +30,13 @@ enum {
 #define CMD_OPT_FORMAT \
 	{ "format", 0, "LIST", CMD_ID_FORMAT, "report formats, comma-separated: csv,json,html (default all three)" }
 #define CMD_OPT_MATCH \
-	{ "match", 0, "MODE", CMD_ID_MATCH, "classic (exact rules only), standard (default: also accents, typos, nicknames, e-mail and phone rules, clusters) or thorough" }
+	{ "match", 0, "classic|standard|thorough", CMD_ID_MATCH, "classic (exact rules only), standard (default: also accents, typos, nicknames, e-mail and phone rules, clusters) or thorough" }
 #define CMD_OPT_NO_PROGRESS \
 	{ "no-progress", 0, NULL, CMD_ID_NO_PROGRESS, "no live progress line on the terminal" }
 #define CMD_OPT_NOT_DUPLICATES \
 	{ "not-duplicates", 0, "FILE", CMD_ID_NOT_DUPLICATES, "CSV of reviewed pairs that are NOT duplicates (User1_ID,User2_ID[,Note]): never joined" }
+#define CMD_OPT_OUTPUT \
+	{ "output", 0, "text|json|table", CMD_ID_OUTPUT, CLI_OUTPUT_HELP }
 #define CMD_OPT_OUTPUT_DIR \
 	{ "output-dir", 'o', "DIR", CMD_ID_OUTPUT_DIR, "report folder, created 0700 (default ./duplicate_users_output)" }
 #define CMD_OPT_QUIET \

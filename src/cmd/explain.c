@@ -196,4 +196,5 @@ const struct cli_cmd cmd_explain = {
 	.opts = explain_opts,
 	.nopts = CLI_ARRAY_LEN(explain_opts),
 	.run = explain_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2),
 };

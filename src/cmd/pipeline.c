@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "detect/cluster.h"
+#include "jsonw.h"
 #include "log.h"
 #include "outfile.h"
 #include "detect/notdup.h"
@@ -577,18 +578,84 @@ static enum cd_result stage_reports(struct run *r)
 	return rc;
 }
 
+/* --output json: the run summary, the stable shape of docs/formats.md ("the run summary"). */
+static void summary_json(const struct run *r, const struct summary_facts *s)
+{
+	static const char *const key[RULE_COUNT] = { "same_email", "same_username", "same_name" };
+	struct jsonw w;
+	size_t total = 0;
+	jsonw_init(&w, stdout);
+	jsonw_object(&w, NULL);
+	jsonw_uint(&w, "users", s->users);
+	jsonw_bool(&w, "partial", s->partial);
+	jsonw_uint(&w, "missing", s->nfailed);
+	jsonw_str(&w, "match", match_mode_name(r->o->match.mode));
+	if (s->mode) {
+		jsonw_num(&w, "threshold", r->o->match.threshold);
+		jsonw_uint(&w, "removable_accounts", summary_removable(s));
+		jsonw_uint(&w, "clusters", s->clusters);
+		jsonw_uint(&w, "accounts_in_clusters", s->in_clusters);
+		jsonw_uint(&w, "possible_pairs", s->possible);
+	} else {
+		jsonw_null(&w, "threshold");
+		jsonw_null(&w, "removable_accounts");
+		jsonw_null(&w, "clusters");
+		jsonw_null(&w, "accounts_in_clusters");
+		jsonw_null(&w, "possible_pairs");
+	}
+	jsonw_object(&w, "classic_pairs");
+	for (int k = 0; k < RULE_COUNT; k++)
+		total += s->pairs[k];
+	jsonw_uint(&w, "total", total);
+	for (int k = 0; k < RULE_COUNT; k++)
+		jsonw_uint(&w, key[k], s->pairs[k]);
+	jsonw_end(&w);
+	jsonw_str(&w, "source", r->facts && r->facts->source ? r->facts->source : NULL);
+	jsonw_str(&w, "output_dir", s->dir);
+	jsonw_array(&w, "files");
+	for (size_t i = 0; i < s->nfiles; i++)
+		jsonw_str(&w, NULL, s->files[i]);
+	jsonw_end(&w);
+	jsonw_finish(&w);
+}
+
+static void summary_table(const struct summary_facts *s)
+{
+	char v[8][64];
+	size_t total = 0;
+	for (int k = 0; k < RULE_COUNT; k++)
+		total += s->pairs[k];
+	snprintf(v[0], sizeof v[0], "%zu%s", s->users, s->partial ? " (partial)" : "");
+	snprintf(v[1], sizeof v[1], "%zu", summary_removable(s));
+	snprintf(v[2], sizeof v[2], "%zu", s->clusters);
+	snprintf(v[3], sizeof v[3], "%zu", s->in_clusters);
+	snprintf(v[4], sizeof v[4], "%zu", total);
+	snprintf(v[5], sizeof v[5], "%zu", s->possible);
+	const char *cells[] = {
+		"users analysed", v[0],
+		"accounts that could be removed", s->mode ? v[1] : "-",
+		"clusters of duplicate accounts", s->mode ? v[2] : "-",
+		"accounts in clusters", s->mode ? v[3] : "-",
+		"classic pairs (earlier tools' rules)", v[4],
+		"possible pairs to review", s->mode ? v[5] : "-",
+		"reports in", s->dir,
+	};
+	cli_print_table(stdout, "summary", false, 2, cells, CLI_ARRAY_LEN(cells));
+}
+
 static enum cd_result stage_summary(struct run *r)
 {
 	struct buf b = BUF_INIT(1 << 16);
+	bool matched = r->o->match.mode != MATCH_CLASSIC;
 	struct summary_facts s = {
 		.users = r->users->n,
+		.mode = matched ? match_mode_name(r->o->match.mode) : NULL,
+		.clusters = matched ? r->clusters.n : 0,
+		.in_clusters = matched ? r->clusters.users_in_clusters : 0,
+		.possible = matched ? r->match.stats.possible : 0,
 		.dir = r->dir,
 		.files = r->file_ptrs,
 		.nfiles = r->nfiles,
-		.model = r->o->match.mode != MATCH_CLASSIC,
-		.clusters = r->clusters.n,
-		.cluster_accounts = r->clusters.users_in_clusters,
-		.possible = r->match.stats.possible,
 		.partial = partial(r),
 		.nfailed = r->facts ? r->facts->nfailed : 0,
 	};
@@ -597,16 +664,28 @@ static enum cd_result stage_summary(struct run *r)
 	for (int k = 0; k < RULE_COUNT; k++)
 		s.pairs[k] = r->pairs.n[k];
 	enum cd_result rc = summary_format(&b, &s);
-	/* One log line per summary line, so each gets its time stamp in the log file. */
+	/* One log line per summary line, so each gets its time stamp in the log file. With
+	 * --output json or table the summary is on standard output, so the terminal does not get
+	 * it twice (the log file still does). */
+	enum log_level level = r->o->output == CLI_OUTPUT_TEXT ? LOG_INFO : LOG_DEBUG;
 	for (const char *line = buf_str(&b); rc == CD_OK && *line;) {
 		size_t n = strcspn(line, "\n");
-		log_info("%.*s", (int)n, line);
+		log_msg(level, "%.*s", (int)n, line);
 		line += n + (line[n] == '\n');
 	}
 	if (rc == CD_OK && r->o->match.mode != MATCH_CLASSIC) {
 		buf_reset(&b);
 		if (report_model_line(&b, &r->match) == CD_OK)
-			log_info("%s", buf_str(&b));
+			log_msg(level, "%s", buf_str(&b));
+	}
+	if (rc == CD_OK && r->o->output == CLI_OUTPUT_JSON)
+		summary_json(r, &s);
+	else if (rc == CD_OK && r->o->output == CLI_OUTPUT_TABLE)
+		summary_table(&s);
+	if (rc == CD_OK && r->o->output != CLI_OUTPUT_TEXT &&
+	    (fflush(stdout) != 0 || ferror(stdout))) {
+		log_error("cannot write the summary to standard output");
+		rc = CD_IO;
 	}
 	buf_release(&b);
 	return rc;

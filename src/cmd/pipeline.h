@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli.h"
 #include "detect/match.h"
 #include "detect/rules.h"
 #include "model/names.h"
@@ -27,6 +28,7 @@ struct pipeline_opts {
 	bool fail_on_duplicates;  /* CD_DUPLICATES when a pair is found */
 	int verbosity;            /* -1 quiet (-q), 0 normal, 1 verbose (-v) */
 	bool no_progress;
+	enum cli_output output;   /* --output: the summary as text on stderr, or json/table on stdout */
 	struct match_opts match;  /* --match, --threshold (detect/match.h); all-zero = classic */
 	const char *not_duplicates; /* --not-duplicates FILE (detect/notdup.h); NULL: none */
 };

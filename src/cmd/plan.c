@@ -495,4 +495,5 @@ const struct cli_cmd cmd_plan = {
 	.opts = plan_opts,
 	.nopts = CLI_ARRAY_LEN(plan_opts),
 	.run = plan_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(4) | CLI_EXIT(5),
 };

@@ -330,4 +330,5 @@ const struct cli_cmd cmd_restore = {
 	.opts = restore_opts,
 	.nopts = CLI_ARRAY_LEN(restore_opts),
 	.run = restore_cmd_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(4) | CLI_EXIT(5),
 };

@@ -36,7 +36,7 @@ enum {
 static const struct cli_opt scan_opts[] = {
 	{ "adaptive", 0, NULL, SCAN_ID_ADAPTIVE,
 	  "back off on throttling, probe for a raised quota (default)" },
-	{ "burst", 0, "API=N", SCAN_ID_BURST,
+	{ "burst", 0, "API=N", SCAN_ID_BURST | CLI_REPEAT,
 	  "burst of an operation's quota (default 5, as published), or N for all; repeatable" },
 	{ "cache", 0, "FILE", SCAN_ID_CACHE,
 	  "cache file (default ~/.cache/connect-dupes/<instance>.db)" },
@@ -57,13 +57,14 @@ static const struct cli_opt scan_opts[] = {
 	{ "no-cache", 0, NULL, SCAN_ID_NO_CACHE, "keep nothing between runs (no resume)" },
 	CMD_OPT_NO_PROGRESS,
 	CMD_OPT_NOT_DUPLICATES,
+	CMD_OPT_OUTPUT,
 	CMD_OPT_OUTPUT_DIR,
 	{ "profile", 0, "NAME", SCAN_ID_PROFILE, "AWS profile (default $AWS_PROFILE or default)" },
 	CMD_OPT_QUIET,
 	{ "quota-share", 0, "F", SCAN_ID_QUOTA_SHARE,
 	  "use at most this share (0 < F <= 1) of each API quota Service Quotas lists, so the "
 	  "account's other callers keep the rest (default 0.8)" },
-	{ "rate", 0, "API=N", SCAN_ID_RATE,
+	{ "rate", 0, "API=N", SCAN_ID_RATE | CLI_REPEAT,
 	  "requests/s for an operation (DescribeUser, ListUsers, SearchUsers), or N for all; repeatable" },
 	{ "refresh", 0, NULL, SCAN_ID_REFRESH, "describe every user again, even if cached and unchanged" },
 	{ "region", 0, "REGION", SCAN_ID_REGION, "AWS region (default from the instance ARN or settings)" },
@@ -286,7 +287,7 @@ static void on_fetching(void *ctx, bool begin)
 static enum cd_result scan_run(int argc, char **argv)
 {
 	enum cd_result rc;
-	char err[1024];
+	char err[2048];
 	bool help = false;
 	size_t npos = 0;
 	struct scan_args a = { .adaptive = true, .quota_share = 0.8 };
@@ -404,12 +405,9 @@ const struct cli_cmd cmd_scan = {
 		"and a repeat scan describes only new and changed users. Then it writes the same\n"
 		"reports as 'analyze'. Settings come from the AWS CLI's environment and files\n"
 		"(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_CONNECT, AWS_CA_BUNDLE, HTTPS_PROXY...).\n"
-		"Ctrl-C or SIGTERM stops the fetch and writes partial reports; a second one kills.\n"
-		"Exit status: 0 complete, 1 duplicates with --fail-on-duplicates, 2 usage error,\n"
-		"unknown instance or a Region that does not resolve (nothing written), 3 incomplete\n"
-		"or interrupted (reports partial; run again to resume), 4 AWS authentication or\n"
-		"permission error, 5 local I/O error (no report kept).",
+		"Ctrl-C or SIGTERM stops the fetch and writes partial reports; a second one kills.",
 	.opts = scan_opts,
 	.nopts = CLI_ARRAY_LEN(scan_opts),
 	.run = scan_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(1) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(4) | CLI_EXIT(5),
 };

@@ -6,15 +6,17 @@
 #include "aws/config.h"
 #include "aws/creds.h"
 #include "cmd/commands.h"
+#include "jsonw.h"
 #include "log.h"
 
-enum { OPT_CHECK = 1, OPT_ENDPOINT, OPT_PROFILE, OPT_QUIET, OPT_REGION, OPT_VERBOSE };
+enum { OPT_CHECK = 1, OPT_ENDPOINT, OPT_OUTPUT, OPT_PROFILE, OPT_QUIET, OPT_REGION, OPT_VERBOSE };
 
 static const struct cli_opt whoami_opts[] = {
 	{ "check", 0, NULL, OPT_CHECK,
 	  "also ask STS who the credentials belong to (GetCallerIdentity; needs no permission)" },
 	{ "endpoint-url", 0, "URL", OPT_ENDPOINT,
 	  "Connect endpoint (default from the environment, profile or region)" },
+	{ "output", 0, "text|json|table", OPT_OUTPUT, CLI_OUTPUT_HELP },
 	{ "profile", 0, "NAME", OPT_PROFILE, "AWS profile (default AWS_PROFILE, else 'default')" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "print nothing but errors and the report" },
 	{ "region", 0, "REGION", OPT_REGION,
@@ -26,6 +28,7 @@ struct whoami_args {
 	struct aws_settings_input in;
 	enum log_level level;
 	bool check;
+	enum cli_output output;
 };
 
 static enum cd_result whoami_opt(void *ctx, int id, const char *arg, char *err, size_t errlen)
@@ -34,6 +37,7 @@ static enum cd_result whoami_opt(void *ctx, int id, const char *arg, char *err, 
 	switch (id) {
 	case OPT_CHECK: a->check = true; break;
 	case OPT_ENDPOINT: a->in.endpoint_url = arg; break;
+	case OPT_OUTPUT: return cli_output_parse(arg, &a->output, err, errlen);
 	case OPT_PROFILE: a->in.profile = arg; break;
 	case OPT_REGION: a->in.region = arg; break;
 	case OPT_QUIET: a->level = LOG_ERROR; break;
@@ -45,6 +49,99 @@ static enum cd_result whoami_opt(void *ctx, int id, const char *arg, char *err, 
 	return CD_OK;
 }
 
+struct whoami_facts {
+	const struct creds *c;
+	const struct aws_settings *s;
+	char hint[16];
+	bool checked;          /* --check asked STS and it answered */
+	char arn[512], account[32];
+};
+
+static void fmt_expiry(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* --output json: the stable shape of docs/formats.md ("whoami"). Never a secret. */
+static void whoami_json(const struct whoami_facts *f)
+{
+	const struct creds *c = f->c;
+	const struct aws_settings *s = f->s;
+	struct jsonw w;
+	char when[32];
+	jsonw_init(&w, stdout);
+	jsonw_object(&w, NULL);
+	jsonw_str(&w, "provider", c->provider);
+	jsonw_str(&w, "source", c->source);
+	jsonw_str(&w, "key_id", f->hint);
+	jsonw_bool(&w, "temporary", c->expiration || c->session_token[0]);
+	if (c->expiration) {
+		fmt_expiry(c->expiration, when, sizeof when);
+		jsonw_str(&w, "expires", when);
+	} else {
+		jsonw_null(&w, "expires");
+	}
+	jsonw_str(&w, "profile", s->profile);
+	jsonw_bool(&w, "profile_named", s->profile_named);
+	jsonw_str(&w, "region", s->region[0] ? s->region : NULL);
+	jsonw_str(&w, "region_source", s->region[0] ? s->region_source : NULL);
+	jsonw_str(&w, "endpoint", s->endpoint_url[0] ? s->endpoint_url : NULL);
+	jsonw_str(&w, "endpoint_source", s->endpoint_url[0] ? s->endpoint_source : NULL);
+	jsonw_str(&w, "ca_bundle", s->ca_bundle[0] ? s->ca_bundle : NULL);
+	if (f->checked) {
+		jsonw_object(&w, "identity");
+		jsonw_str(&w, "arn", f->arn);
+		jsonw_str(&w, "account", f->account);
+		jsonw_end(&w);
+	} else {
+		jsonw_null(&w, "identity");
+	}
+	jsonw_finish(&w);
+}
+
+static void whoami_text(const struct whoami_facts *f, bool table)
+{
+	const struct creds *c = f->c;
+	const struct aws_settings *s = f->s;
+	char provider[600], temporary[64], profile[300], region[300], endpoint[1200], identity[600];
+	const char *cells[16];
+	size_t n = 0;
+	snprintf(provider, sizeof provider, "%s (%s)", c->provider, c->source);
+	if (c->expiration) {
+		char when[32];
+		fmt_expiry(c->expiration, when, sizeof when);
+		snprintf(temporary, sizeof temporary, "yes, expires %s", when);
+	} else {
+		snprintf(temporary, sizeof temporary, "%s", c->session_token[0] ? "yes" : "no");
+	}
+	snprintf(profile, sizeof profile, "%s%s", s->profile, s->profile_named ? "" : " (none named)");
+	if (s->region[0])
+		snprintf(region, sizeof region, "%s (from %s)", s->region, s->region_source);
+	else
+		snprintf(region, sizeof region, "(not set)");
+	snprintf(endpoint, sizeof endpoint, "%s (%s)", s->endpoint_url, s->endpoint_source);
+	snprintf(identity, sizeof identity, "%s (account %s)", f->arn, f->account);
+	const char *k[] = { "provider", "key id", "temporary", "profile", "region", "endpoint",
+			    "ca bundle", "identity" };
+	const char *v[] = { provider, f->hint, temporary, profile, region,
+			    s->endpoint_url[0] ? endpoint : NULL, s->ca_bundle[0] ? s->ca_bundle : NULL,
+			    f->checked ? identity : NULL };
+	for (size_t i = 0; i < CLI_ARRAY_LEN(k); i++) {
+		if (!v[i])
+			continue;
+		if (table) {
+			cells[n++] = k[i];
+			cells[n++] = v[i];
+		} else {
+			printf("%s:%*s%s\n", k[i], (int)(10 - strlen(k[i])), "", v[i]);
+		}
+	}
+	if (table)
+		cli_print_table(stdout, "whoami", false, 2, cells, n);
+}
+
 static enum cd_result whoami_run(int argc, char **argv)
 {
 	struct whoami_args a = { .in = { .service = "connect", .region_optional = true },
@@ -52,7 +149,7 @@ static enum cd_result whoami_run(int argc, char **argv)
 	struct aws_settings s;
 	struct creds_provider *prov = NULL;
 	struct creds c;
-	char err[512] = "", hint[16];
+	char err[512] = "";
 	char *pos[1];
 	size_t npos;
 	bool help, have_settings = false;
@@ -84,40 +181,31 @@ static enum cd_result whoami_run(int argc, char **argv)
 		goto out;
 	}
 	log_debug("credentials from %s (%s)", c.provider, c.source);
-	printf("provider:  %s (%s)\n", c.provider, c.source);
-	printf("key id:    %s\n", creds_key_hint(&c, hint, sizeof hint));
-	if (c.expiration) {
-		char when[32];
-		struct tm tm;
-		gmtime_r(&c.expiration, &tm);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("temporary: yes, expires %s\n", when);
-	} else {
-		printf("temporary: %s\n", c.session_token[0] ? "yes" : "no");
-	}
-	printf("profile:   %s%s\n", s.profile, s.profile_named ? "" : " (none named)");
-	if (s.region[0]) {
-		printf("region:    %s (from %s)\n", s.region, s.region_source);
-		printf("endpoint:  %s (%s)\n", s.endpoint_url, s.endpoint_source);
-	} else {
-		printf("region:    (not set)\n");
-		if (s.endpoint_url[0])
-			printf("endpoint:  %s (%s)\n", s.endpoint_url, s.endpoint_source);
+	struct whoami_facts f = { .c = &c, .s = &s };
+	creds_key_hint(&c, f.hint, sizeof f.hint);
+	if (!s.region[0]) {
 		log_error("no AWS region set (use --region, AWS_REGION or the region of profile '%s')",
 			  s.profile);
 		r = CD_USAGE;
 	}
-	if (s.ca_bundle[0])
-		printf("ca bundle: %s\n", s.ca_bundle);
 	if (a.check && r == CD_OK) {
-		char arn[512], account[32];
-		fflush(stdout);
-		r = creds_caller_identity(prov, &c, arn, sizeof arn, account, sizeof account, err,
-					  sizeof err);
+		r = creds_caller_identity(prov, &c, f.arn, sizeof f.arn, f.account, sizeof f.account,
+					  err, sizeof err);
 		if (r != CD_OK)
 			log_error("%s", err);
 		else
-			printf("identity:  %s (account %s)\n", arn, account);
+			f.checked = true;
+	}
+	/* What was found is printed even when the region is missing or STS refused: it tells
+	 * what to fix. */
+	if (a.output == CLI_OUTPUT_JSON)
+		whoami_json(&f);
+	else
+		whoami_text(&f, a.output == CLI_OUTPUT_TABLE);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_error("cannot write to standard output");
+		if (r == CD_OK)
+			r = CD_IO;
 	}
 out:
 	creds_clear(&c);
@@ -137,8 +225,9 @@ const struct cli_cmd cmd_whoami = {
 		"SSO, credential_process, container, EC2 instance metadata). Prints the provider that\n"
 		"answered, the last four characters of the access key id, the region and the\n"
 		"endpoint; never a secret. With --check it also asks STS whose credentials they\n"
-		"are. Exit status 4 when no credentials can be found or STS refuses them.",
+		"are.",
 	.opts = whoami_opts,
 	.nopts = CLI_ARRAY_LEN(whoami_opts),
 	.run = whoami_run,
+	.exits = CLI_EXIT(0) | CLI_EXIT(2) | CLI_EXIT(3) | CLI_EXIT(4),
 };

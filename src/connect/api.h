@@ -198,7 +198,7 @@ struct api_error {
 	enum api_error_kind kind;
 	int status;
 	char code[96];     /* "ThrottlingException" (namespace and URL suffixes removed) or "" */
-	char message[256]; /* the service's message, control characters replaced, or "" */
+	char message[1024]; /* the service's message, control characters replaced, or "" */
 };
 
 /* Classifies a response from its status, the x-amzn-ErrorType header (may be NULL) and the JSON

@@ -101,7 +101,7 @@ struct crawl {
 	bool swept;           /* the final cache_needs_describe sweep was done */
 	bool estimated;
 	enum cd_result fatal; /* CD_OK while the crawl goes on */
-	char fatal_msg[512];
+	char fatal_msg[1536];
 	struct retry_policy retry; /* 5xx and network errors */
 	struct retry_jitter jitter;
 	struct cache_need_opts need;
@@ -748,7 +748,7 @@ static void on_response(struct crawl *c, struct http_response *resp, double now)
 	}
 	struct api_error e;
 	api_classify(resp->status, resp->amzn_error_type, resp->body.data, resp->body.len, &e);
-	char line[400];
+	char line[1200]; /* api_error_format of a whole service message (AccessDenied names role, action and resource) */
 	switch (e.kind) {
 	case API_ERR_NONE:
 		c->last_success = now;

@@ -87,19 +87,29 @@ static void op_part(char *out, size_t outlen, const struct crawl_stats *st, enum
 void connect_scan_progress_line(const struct crawl_stats *st, double rate, bool describe,
 				char *out, size_t outlen)
 {
-	char s[64], l[64], d[64] = "", eta[32];
+	char head[64], s[64], l[64] = "", eta[32];
 	size_t thr = 0, retr = 0;
 	for (int i = 0; i < API_NOPS; i++) {
 		thr += st->op[i].throttled;
 		retr += st->op[i].retries;
 	}
+	/* What matters first (users done / total, ETA): an 80-column terminal shows the start of
+	 * the line only (log_progress drops whole fields from the end). */
+	const struct crawl_op_stats *d = &st->op[API_DESCRIBE_USER];
+	if (describe && d->total)
+		snprintf(head, sizeof head, "described %zu/%zu", d->done, d->total);
+	else if (describe)
+		snprintf(head, sizeof head, "described %zu", d->done);
+	else if (st->approx_total >= 0)
+		snprintf(head, sizeof head, "searched %zu/%lld", st->searched, st->approx_total);
+	else
+		snprintf(head, sizeof head, "searched %zu", st->searched);
 	op_part(s, sizeof s, st, API_SEARCH_USERS);
-	op_part(l, sizeof l, st, API_LIST_USERS);
 	if (describe)
-		op_part(d, sizeof d, st, API_DESCRIBE_USER);
+		op_part(l, sizeof l, st, API_LIST_USERS);
 	connect_scan_duration(st->eta, eta, sizeof eta);
-	snprintf(out, outlen, "%s | %s%s%s | %.0f users/s | %zu throttled | %zu retries | ETA %s", s,
-		 describe ? l : "", describe ? " | " : "", describe ? d : "", rate, thr, retr, eta);
+	snprintf(out, outlen, "%s | ETA %s | %.0f users/s | %s%s%s | %zu throttled | %zu retries", head,
+		 eta, rate, s, describe ? " | " : "", l, thr, retr);
 }
 
 /* --- progress: the crawl's callback ------------------------------------------------------------- */
@@ -518,7 +528,7 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 
 	if (ev && ev->fetching)
 		ev->fetching(ev->ctx, true);
-	char crawl_err[512] = "";
+	char crawl_err[1536] = "";
 	struct crawl_stats *st = &out->stats;
 	enum cd_result crc = crawl_run(&co, sess.http, st, crawl_err, sizeof crawl_err);
 	if (ev && ev->fetching)

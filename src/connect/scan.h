@@ -104,7 +104,9 @@ enum cd_result connect_scan(const struct connect_scan_request *rq,
 void connect_scan_duration(double s, char *out, size_t outlen);
 /* The line said once the first SearchUsers page tells the size ("about N users: ..."). */
 void connect_scan_estimate(const struct crawl_stats *st, bool describe, char *out, size_t outlen);
-/* The progress line: "SearchUsers 2/6 | ListUsers 1/3 | DescribeUser 10/3000 | ...". */
+/* The progress line, what matters first: "described 10/3000 | ETA 2m05s | 12 users/s |
+ * SearchUsers 2/6 | ListUsers 1/3 | 4 throttled | 3 retries" (fields a narrow terminal drops
+ * from the end). */
 void connect_scan_progress_line(const struct crawl_stats *st, double rate, bool describe,
 				char *out, size_t outlen);
 

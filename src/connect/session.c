@@ -191,7 +191,7 @@ enum cd_result connect_session_call(struct connect_session *s, const struct api_
 		} else {
 			s->answered = true;
 			api_classify(resp.status, resp.amzn_error_type, resp.body.data, resp.body.len, &e);
-			char line[400];
+			char line[1200];
 			api_error_format(&e, line, sizeof line);
 			r = api_error_result(&e);
 			if (e.kind == API_ERR_NONE) {

@@ -75,7 +75,7 @@ expect_grep "cache info: the instance" "^instance: +$INST" "$TMP/info"
 expect_grep "cache info: the last scan" "^last scan: +started .*, complete" "$TMP/info"
 expect_grep "cache info: no failures" "^failures: +0" "$TMP/info"
 
-expect_rc "cache export" 0 "$CD_BIN" cache export --cache "$TMP/good.db" -o "$TMP/export.json"
+expect_rc "cache export" 0 "$CD_BIN" cache export --cache "$TMP/good.db" --file "$TMP/export.json"
 expect_eq "the export is 0600" "$(stat -c %a "$TMP/export.json")" 600
 ok_if "the export holds the objects of the all_users report" "$PYBIN" -c '
 import json, sys

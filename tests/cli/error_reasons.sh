@@ -80,7 +80,7 @@ fi
 # Fields of 4,097 bytes and more end nothing: from a file and from standard input.
 try "long fields" 0 /dev/null "$CD_BIN" analyze -o out "$CD_ROOT/tests/cases/analyze_long_fields/users.json"
 try "long fields on standard input" 0 "$CD_ROOT/tests/cases/analyze_long_fields/users.json" "$CD_BIN" analyze -o out -
-expect_grep "long fields: matched" "^duplicate clusters: 3 " "$TMP/err"
+expect_grep "long fields: matched" "^clusters of duplicate accounts: 3 " "$TMP/err"
 
 # ...and from a live scan, and from the cache that scan wrote (the other loader).
 L=$CD_ROOT/tests/cases/analyze_long_fields/users.json
@@ -88,9 +88,9 @@ if emu_start --data "$L"; then
 	export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY AWS_REGION=us-east-1
 	try "long fields, scanned" 0 /dev/null "$CD_BIN" scan --instance 2f0c6a1e-5d1b-4c8e-9a7f-3b2d1e0f4a5c \
 		--endpoint-url "$EMU_URL" --rate 500 --no-progress --cache "$TMP/long.db" -o scanned
-	expect_grep "long fields, scanned: matched" "^duplicate clusters: 3 " "$TMP/err"
+	expect_grep "long fields, scanned: matched" "^clusters of duplicate accounts: 3 " "$TMP/err"
 	try "long fields, from the cache" 0 /dev/null "$CD_BIN" analyze --cache "$TMP/long.db" -o cached
-	expect_grep "long fields, from the cache: matched" "^duplicate clusters: 3 " "$TMP/err"
+	expect_grep "long fields, from the cache: matched" "^clusters of duplicate accounts: 3 " "$TMP/err"
 	if cmp -s "$W"/scanned/all_users_*.json "$W"/cached/all_users_*.json; then
 		ok "long fields: the cache gives back the users as received"
 	else

@@ -373,6 +373,25 @@ static void classify(void **state)
 	assert_int_equal(api_error_result(&e), CD_INPUT);
 }
 
+/* IAM's AccessDenied names the role, the action and the resource: it used to be cut at 255
+ * bytes, mid-word ("allows the connect:D -- check ..."). */
+static void access_denied_message_whole(void **state)
+{
+	const char *msg = "User: arn:aws:sts::123456789012:assumed-role/ConnectAdministratorsReadOnly/"
+			  "jane.doe@example.com is not authorized to perform: connect:DescribeUser on "
+			  "resource: arn:aws:connect:eu-west-2:123456789012:instance/"
+			  "0123abcd-4567-89ef-0123-456789abcdef/agent/89abcdef-0123-4567-89ab-cdef01234567 "
+			  "because no identity-based policy allows the connect:DescribeUser action";
+	char body[2048], line[1200];
+	snprintf(body, sizeof body, "{\"Message\":\"%s\"}", msg);
+	struct api_error e;
+	api_classify(403, "AccessDeniedException", body, strlen(body), &e);
+	assert_int_equal(e.kind, API_ERR_AUTH);
+	assert_string_equal(e.message, msg);
+	api_error_format(&e, line, sizeof line);
+	assert_non_null(strstr(line, "allows the connect:DescribeUser action"));
+}
+
 /* Nothing silently lost: every malformed entry is in bad[], named where it has an Id; those
  * without a string Id are dropped, the others kept without the bad member. */
 static void parse_malformed_entries(void **state)
@@ -434,6 +453,7 @@ int main(void)
 		cmocka_unit_test(parse_instances),
 		cmocka_unit_test(timestamps),
 		cmocka_unit_test(classify),
+		cmocka_unit_test(access_denied_message_whole),
 		cmocka_unit_test(remediation_requests),
 		cmocka_unit_test(remediation_responses),
 	};

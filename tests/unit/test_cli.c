@@ -1,4 +1,4 @@
-/* test_cli.c -- the table-driven option parser: long, short, =, grouped, --, errors, help. */
+/* test_cli.c -- the table-driven option parser: long, short, =, grouped, --, errors, help, did you mean, repeats; --output; the progress line's fit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,14 +9,18 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "cmd/commands.h"
 #include "cmd/common.h"
+#include "log.h"
 
-enum { ID_NAME = 1, ID_QUIET, ID_VERBOSE, ID_OUT };
+enum { ID_NAME = 1, ID_QUIET, ID_VERBOSE, ID_OUT, ID_RATE };
 
 static const struct cli_opt opts[] = {
 	{ "name", 'n', "NAME", ID_NAME, "a name" },
 	{ "output", 'o', "DIR", ID_OUT, "a folder" },
 	{ "quiet", 'q', NULL, ID_QUIET, "quiet" },
+	{ "rate", 'r', "N", ID_RATE | CLI_REPEAT, "a rate; repeatable" },
+	{ "secret", 0, "S", 6 | CLI_HIDDEN, "hidden" },
 	{ "verbose", 'v', NULL, ID_VERBOSE, "verbose" },
 };
 
@@ -47,7 +51,7 @@ static struct outcome run(int argc, const char **argv)
 	memset(&o, 0, sizeof o);
 	char *pos[4];
 	size_t npos = 0;
-	o.rc = cli_parse(opts, 4, argc, (char **)argv, record, o.log, pos, 4, &npos, &o.help, o.err,
+	o.rc = cli_parse(opts, CLI_ARRAY_LEN(opts), argc, (char **)argv, record, o.log, pos, 4, &npos, &o.help, o.err,
 			 sizeof o.err);
 	for (size_t i = 0; i < npos; i++) {
 		size_t n = strlen(o.pos);
@@ -75,9 +79,9 @@ static void long_forms(void **state)
 
 static void short_forms(void **state)
 {
-	struct outcome o = RUN("-n", "bob", "-oDIR", "-qv", "-vn", "carl", "-");
+	struct outcome o = RUN("-n", "bob", "-oDIR", "-qv", "-vr", "carl", "-");
 	assert_int_equal(o.rc, CD_OK);
-	assert_string_equal(o.log, "1=bob;4=DIR;2=-;3=-;3=-;1=carl;");
+	assert_string_equal(o.log, "1=bob;4=DIR;2=-;3=-;3=-;5=carl;");
 	assert_string_equal(o.pos, "-|"); /* a lone "-" is a file name (standard input) */
 }
 
@@ -115,6 +119,75 @@ static void errors(void **state)
 	assert_string_equal(o.err, "unexpected argument 'e'");
 	o = RUN("--na", "x"); /* no abbreviations: they break when options are added */
 	assert_int_equal(o.rc, CD_USAGE);
+}
+
+static void did_you_mean(void **state)
+{
+	struct outcome o = RUN("--nmae", "x"); /* a transposition */
+	assert_string_equal(o.err, "unknown option '--nmae' (did you mean '--name'?)");
+	o = RUN("--out=x"); /* the beginning of a name */
+	assert_string_equal(o.err, "unknown option '--out' (did you mean '--output'?)");
+	o = RUN("--verbos");
+	assert_string_equal(o.err, "unknown option '--verbos' (did you mean '--verbose'?)");
+	o = RUN("--hlep");
+	assert_string_equal(o.err, "unknown option '--hlep' (did you mean '--help'?)");
+	o = RUN("--secre", "x"); /* never suggests a hidden option */
+	assert_string_equal(o.err, "unknown option '--secre'");
+	o = RUN("--secret", "x"); /* which still works */
+	assert_int_equal(o.rc, CD_OK);
+	assert_string_equal(o.log, "6=x;");
+	o = RUN("--zzzzzz");
+	assert_string_equal(o.err, "unknown option '--zzzzzz'");
+	assert_string_equal(cli_suggest_command(cli_commands, cli_ncommands, "scna"), "scan");
+	assert_string_equal(cli_suggest_command(cli_commands, cli_ncommands, "analyse"), "analyze");
+	assert_string_equal(cli_suggest_command(cli_commands, cli_ncommands, "inst"), "instances");
+	assert_null(cli_suggest_command(cli_commands, cli_ncommands, "frobnicate"));
+}
+
+static void repeats(void **state)
+{
+	struct outcome o = RUN("--name", "a", "-n", "b");
+	assert_int_equal(o.rc, CD_USAGE);
+	assert_string_equal(o.err, "option '--name' given twice (it takes one value)");
+	assert_string_equal(o.log, "1=a;"); /* the second never reaches the handler */
+	o = RUN("--name=a", "--name=a");
+	assert_int_equal(o.rc, CD_USAGE);
+	o = RUN("--rate", "1", "-r2", "--rate=3"); /* CLI_REPEAT */
+	assert_int_equal(o.rc, CD_OK);
+	assert_string_equal(o.log, "5=1;5=2;5=3;");
+	o = RUN("-v", "--verbose", "-vv"); /* a repeated flag is harmless */
+	assert_int_equal(o.rc, CD_OK);
+}
+
+static void output_format(void **state)
+{
+	enum cli_output f = CLI_OUTPUT_TEXT;
+	char err[256];
+	assert_int_equal(cli_output_parse("json", &f, err, sizeof err), CD_OK);
+	assert_int_equal(f, CLI_OUTPUT_JSON);
+	assert_int_equal(cli_output_parse("table", &f, err, sizeof err), CD_OK);
+	assert_int_equal(f, CLI_OUTPUT_TABLE);
+	assert_int_equal(cli_output_parse("text", &f, err, sizeof err), CD_OK);
+	assert_int_equal(f, CLI_OUTPUT_TEXT);
+	assert_int_equal(cli_output_parse("JSON", &f, err, sizeof err), CD_USAGE);
+	assert_int_equal(cli_output_parse("users.json", &f, err, sizeof err), CD_USAGE);
+	assert_non_null(strstr(err, "--file"));
+}
+
+static void progress_fit(void **state)
+{
+	const char *l = "DescribeUser 10/3000 | ETA 1m05s | 12 users/s | 0 throttled";
+	assert_int_equal(log_progress_fit(l, 200), strlen(l));
+	assert_int_equal(log_progress_fit(l, strlen(l)), strlen(l));
+	/* whole fields are dropped from the end */
+	assert_int_equal(log_progress_fit(l, strlen(l) - 1), strlen("DescribeUser 10/3000 | ETA 1m05s | 12 users/s"));
+	assert_int_equal(log_progress_fit(l, 34), strlen("DescribeUser 10/3000 | ETA 1m05s"));
+	assert_int_equal(log_progress_fit(l, 32), strlen("DescribeUser 10/3000 | ETA 1m05s"));
+	assert_int_equal(log_progress_fit(l, 31), strlen("DescribeUser 10/3000"));
+	/* the first field alone is cut */
+	assert_int_equal(log_progress_fit(l, 8), 8);
+	/* columns, not bytes: "é" is one column */
+	assert_int_equal(log_progress_fit("\xc3\xa9\xc3\xa9\xc3\xa9", 2), 4);
 }
 
 static void help_stops(void **state)
@@ -155,6 +228,10 @@ int main(void)
 		cmocka_unit_test(double_dash_ends_options),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(help_stops),
+		cmocka_unit_test(did_you_mean),
+		cmocka_unit_test(repeats),
+		cmocka_unit_test(output_format),
+		cmocka_unit_test(progress_fit),
 		cmocka_unit_test(report_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,11 +85,17 @@ static void progress_lines(void **state)
 							     .throttled = 3, .retries = 1 };
 	st.eta = 125;
 	connect_scan_progress_line(&st, 12.4, true, b, sizeof b);
-	assert_string_equal(b, "SearchUsers 2/6 | ListUsers 1 | DescribeUser 10/3000 | 12 users/s | "
-			       "4 throttled | 3 retries | ETA 2m05s");
+	assert_string_equal(b, "described 10/3000 | ETA 2m05s | 12 users/s | SearchUsers 2/6 | "
+			       "ListUsers 1 | 4 throttled | 3 retries");
 	st.eta = -1;
+	st.searched = 200;
 	connect_scan_progress_line(&st, 0, false, b, sizeof b);
-	assert_string_equal(b, "SearchUsers 2/6 |  | 0 users/s | 4 throttled | 3 retries | ETA ?");
+	assert_string_equal(b, "searched 200/3000 | ETA ? | 0 users/s | SearchUsers 2/6 | 4 throttled | "
+			       "3 retries");
+	st.approx_total = -1;
+	connect_scan_progress_line(&st, 0, false, b, sizeof b);
+	assert_string_equal(b, "searched 200 | ETA ? | 0 users/s | SearchUsers 2/6 | 4 throttled | "
+			       "3 retries");
 }
 
 static void outcome_release_twice(void **state)
