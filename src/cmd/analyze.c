@@ -159,7 +159,6 @@ static enum cd_result analyze_run(int argc, char **argv)
 	enum cd_result rc;
 	struct pipeline_opts o;
 	struct user_set users;
-	char err[512];
 	bool help = false;
 	size_t nfiles = 0;
 	struct analyze_args args = { .o = &o };
@@ -176,16 +175,9 @@ static enum cd_result analyze_run(int argc, char **argv)
 		rc = CD_NOMEM;
 		goto out;
 	}
-	rc = cli_parse(analyze_opts, CLI_ARRAY_LEN(analyze_opts), argc, argv, analyze_opt, &args, files,
-		       (size_t)argc, &nfiles, &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes analyze --help')", err);
+	rc = cmd_parse(&cmd_analyze, argc, argv, analyze_opt, &args, files, (size_t)argc, &nfiles, &help);
+	if (rc != CD_OK || help)
 		goto out;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_analyze);
-		goto out;
-	}
 	bool from_cache = args.cache || args.instance;
 	if (!nfiles && !from_cache) {
 		log_error("no input files (try 'connect-dupes analyze --help')");

@@ -142,16 +142,9 @@ static enum cd_result apply_run_cmd(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	memset(&plan, 0, sizeof plan);
 	cmd_report_opts_init(&a.report);
-	rc = cli_parse(apply_opts, CLI_ARRAY_LEN(apply_opts), argc, argv, apply_opt, &a, pos, 1,
-		       &npos, &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes apply --help')", err);
+	rc = cmd_parse(&cmd_apply, argc, argv, apply_opt, &a, pos, 1, &npos, &help);
+	if (rc != CD_OK || help)
 		goto out;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_apply);
-		goto out;
-	}
 	cmd_report_opts_apply(&a.report);
 	if (npos != 1) {
 		log_error("give the plan file: connect-dupes apply PLAN (try --help)");

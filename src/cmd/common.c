@@ -131,3 +131,17 @@ void cmd_report_opts_apply(const struct pipeline_opts *o)
 	log_set_console_level(o->verbosity < 0 ? LOG_ERROR : o->verbosity > 0 ? LOG_DEBUG : LOG_INFO);
 	log_progress_enable(!o->no_progress && o->verbosity >= 0 && isatty(STDERR_FILENO));
 }
+
+enum cd_result cmd_parse(const struct cli_cmd *cmd, int argc, char **argv, cli_handler handler,
+			 void *ctx, char **pos, size_t max_pos, size_t *npos, bool *help)
+{
+	char err[1024];
+	*help = false;
+	enum cd_result rc = cli_parse(cmd->opts, cmd->nopts, argc, argv, handler, ctx, pos, max_pos,
+				      npos, help, err, sizeof err);
+	if (rc != CD_OK)
+		log_error("%s (try 'connect-dupes %s --help')", err, cmd->name);
+	else if (*help)
+		cli_print_help(stdout, "connect-dupes", cmd);
+	return rc;
+}

@@ -54,4 +54,10 @@ enum cd_result cmd_report_opt(struct pipeline_opts *o, int id, const char *arg, 
 /* Applies -q/-v and --no-progress to the logger; call after parsing. */
 void cmd_report_opts_apply(const struct pipeline_opts *o);
 
+/* Parses a command's options with its own table (cmd->opts): on a usage error logs it with a
+ * pointer to the command's --help and returns CD_USAGE; on --help prints the help to standard
+ * output and sets *help (the command then returns CD_OK). Positional words as cli_parse. */
+enum cd_result cmd_parse(const struct cli_cmd *cmd, int argc, char **argv, cli_handler handler,
+			 void *ctx, char **pos, size_t max_pos, size_t *npos, bool *help);
+
 #endif

@@ -129,16 +129,9 @@ static enum cd_result explain_run(int argc, char **argv)
 		rc = CD_NOMEM;
 		goto out;
 	}
-	rc = cli_parse(explain_opts, CLI_ARRAY_LEN(explain_opts), argc, argv, explain_opt, &args, pos,
-		       (size_t)argc, &npos, &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes explain --help')", err);
+	rc = cmd_parse(&cmd_explain, argc, argv, explain_opt, &args, pos, (size_t)argc, &npos, &help);
+	if (rc != CD_OK || help)
 		goto out;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_explain);
-		goto out;
-	}
 	bool from_cache = args.cache || args.instance;
 	if (npos < 2 || (npos == 2 && !from_cache) || (npos > 2 && from_cache)) {
 		log_error("give two user Ids, then input files or --cache/--instance (try "

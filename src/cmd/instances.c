@@ -121,16 +121,9 @@ static enum cd_result instances_run(int argc, char **argv)
 	struct api_instance *v = NULL;
 	size_t n = 0;
 	cmd_report_opts_init(&a.report);
-	rc = cli_parse(instances_opts, CLI_ARRAY_LEN(instances_opts), argc, argv, instances_opt, &a,
-		       NULL, 0, &npos, &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes instances --help')", err);
+	rc = cmd_parse(&cmd_instances, argc, argv, instances_opt, &a, NULL, 0, &npos, &help);
+	if (rc != CD_OK || help)
 		return rc;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_instances);
-		return CD_OK;
-	}
 	cmd_report_opts_apply(&a.report);
 	struct connect_session_opts so = { .profile = a.profile, .region = a.region,
 					   .endpoint_url = a.endpoint };

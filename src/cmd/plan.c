@@ -383,16 +383,9 @@ static enum cd_result plan_run(int argc, char **argv)
 	user_set_init(&cin.users);
 	plan_output_init(&out);
 	cmd_report_opts_init(&a.report);
-	rc = cli_parse(plan_opts, CLI_ARRAY_LEN(plan_opts), argc, argv, plan_opt, &a, NULL, 0, &npos,
-		       &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes plan --help')", err);
+	rc = cmd_parse(&cmd_plan, argc, argv, plan_opt, &a, NULL, 0, &npos, &help);
+	if (rc != CD_OK || help)
 		goto out;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_plan);
-		goto out;
-	}
 	cmd_report_opts_apply(&a.report);
 	if (!a.instance)
 		a.instance = getenv("CONNECT_INSTANCE_ID");

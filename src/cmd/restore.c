@@ -187,16 +187,9 @@ static enum cd_result restore_cmd_run(int argc, char **argv)
 	struct api_instance info;
 	memset(&a, 0, sizeof a);
 	cmd_report_opts_init(&a.report);
-	rc = cli_parse(restore_opts, CLI_ARRAY_LEN(restore_opts), argc, argv, restore_opt, &a, pos, 1,
-		       &npos, &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes restore --help')", err);
+	rc = cmd_parse(&cmd_restore, argc, argv, restore_opt, &a, pos, 1, &npos, &help);
+	if (rc != CD_OK || help)
 		goto out;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_restore);
-		goto out;
-	}
 	cmd_report_opts_apply(&a.report);
 	if (npos != 1) {
 		log_error("give the backup file: connect-dupes restore BACKUP (try --help)");

@@ -297,16 +297,9 @@ static enum cd_result scan_run(int argc, char **argv)
 	connect_scan_outcome_init(&oc);
 	cmd_report_opts_init(&a.report);
 
-	rc = cli_parse(scan_opts, CLI_ARRAY_LEN(scan_opts), argc, argv, scan_opt, &a, NULL, 0, &npos,
-		       &help, err, sizeof err);
-	if (rc != CD_OK) {
-		log_error("%s (try 'connect-dupes scan --help')", err);
+	rc = cmd_parse(&cmd_scan, argc, argv, scan_opt, &a, NULL, 0, &npos, &help);
+	if (rc != CD_OK || help)
 		goto out;
-	}
-	if (help) {
-		cli_print_help(stdout, "connect-dupes", &cmd_scan);
-		goto out;
-	}
 	cmd_report_opts_apply(&a.report);
 	if (!a.instance)
 		a.instance = getenv("CONNECT_INSTANCE_ID");
