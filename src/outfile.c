@@ -206,18 +206,3 @@ bool outfile_remove_stale(int dirfd, const char *name)
 	close(fd);
 	return removed;
 }
-
-bool outfile_stale(int dirfd, const char *name)
-{
-	size_t n = strlen(name);
-	if (name[0] != '.' || n < 9 || name[n - 7] != '.')
-		return false;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	struct stat st;
-	bool stale = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-		     flock(fd, LOCK_EX | LOCK_NB) == 0;
-	close(fd);
-	return stale;
-}

@@ -23,13 +23,11 @@ struct outfile {
 };
 
 /* The temporary is locked (flock) from open until commit or abort, so a process that dies
- * while writing leaves a temporary whose lock is free. outfile_stale says whether `name` in the
- * folder dirfd is such a leftover of ours: a regular file of this user named ".NAME.XXXXXX"
- * that nobody holds locked (the caller narrows NAME further before removing it). */
-bool outfile_stale(int dirfd, const char *name);
-/* Removes `name` when outfile_stale would say so, holding its lock until it is unlinked (a
- * check-then-unlink could remove a temporary a live run created and locked in between). True
- * when removed. */
+ * while writing leaves a temporary whose lock is free. outfile_remove_stale removes `name` in
+ * the folder dirfd when it is such a leftover of ours: a regular file of this user named
+ * ".NAME.XXXXXX" that nobody holds locked (the caller narrows NAME further), holding its lock
+ * until it is unlinked (a check-then-unlink could remove a temporary a live run created and
+ * locked in between). True when removed. */
 bool outfile_remove_stale(int dirfd, const char *name);
 
 enum cd_result outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
