@@ -550,6 +550,20 @@ static enum cd_result explain_keys(const struct ctx *c, uint32_t a, uint32_t b, 
 	return r;
 }
 
+/* One pair blocking did not make, counted into the patterns u is estimated from (rp) and,
+ * when the names' m comes from the first/last-name EM, into its patterns too (auxr). */
+static enum cd_result count_other_pair(const struct ctx *c, uint32_t a, uint32_t b, int need_parts,
+				       struct fs_patterns *rp, struct fs_patterns *auxr)
+{
+	struct model_pair x;
+	struct match_cmp m;
+	compare_levels(c, a, b, &x, &m, need_parts);
+	enum cd_result r = fs_patterns_add(rp, x.lv, 1.0);
+	if (r == CD_OK && need_parts)
+		r = aux_add(auxr, &x, 1.0);
+	return r;
+}
+
 /* The waterfall of one pair (opts->explain). */
 static enum cd_result explain_pair(struct ctx *c, const struct fs_model *fm, double prior,
 				   const struct model_tf *tfs, int candidate, struct buf *o)
@@ -650,15 +664,10 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	if (rest <= MODEL_SAMPLE) {
 		for (uint32_t a = 0; a < n && r == CD_OK; a++)
 			for (uint32_t b = a + 1; b < n && r == CD_OK; b++) {
-				if (is_cand(c->cand.v, nc, key2(a, b)))
-					continue;
-				struct model_pair x;
-				struct match_cmp m;
-				compare_levels(c, a, b, &x, &m, need_parts);
-				r = fs_patterns_add(&rp, x.lv, 1.0);
-				if (r == CD_OK && need_parts)
-					r = aux_add(&auxr, &x, 1.0);
-				sampled++;
+				if (!is_cand(c->cand.v, nc, key2(a, b))) {
+					r = count_other_pair(c, a, b, need_parts, &rp, &auxr);
+					sampled++;
+				}
 			}
 	} else {
 		uint64_t seed = MODEL_SEED;
@@ -673,12 +682,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			}
 			if (is_cand(c->cand.v, nc, key2(a, b)))
 				continue;
-			struct model_pair x;
-			struct match_cmp m;
-			compare_levels(c, a, b, &x, &m, need_parts);
-			r = fs_patterns_add(&rp, x.lv, 1.0);
-			if (r == CD_OK && need_parts)
-				r = aux_add(&auxr, &x, 1.0);
+			r = count_other_pair(c, a, b, need_parts, &rp, &auxr);
 			sampled++;
 		}
 	}
