@@ -1,4 +1,8 @@
 /* api.c -- Connect restJson requests and responses, following botocore's service model. */
+/* Over 900 lines (about 1,230), knowingly for now: one builder and one parser per operation, all
+ * on the same small helpers (members, errors, percent-encoding). The natural split is by
+ * operation family (users and listings / remediation / name listings) with a private header;
+ * it was started and left for the next session. */
 #include "connect/api.h"
 
 #include <ctype.h>
