@@ -1,8 +1,5 @@
-/* api.c -- Connect restJson requests and responses, following botocore's service model. */
-/* Over 900 lines (about 1,230), knowingly for now: one builder and one parser per operation, all
- * on the same small helpers (members, errors, percent-encoding). The natural split is by
- * operation family (users and listings / remediation / name listings) with a private header;
- * it was started and left for the next session. */
+/* api.c -- Connect restJson requests and responses (the user reads: SearchUsers, ListUsers,
+ * DescribeUser, ListInstances), the helpers the other api_*.c share, and error classification. */
 #include "connect/api.h"
 
 #include <ctype.h>
@@ -14,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "connect/api_int.h"
 #include "grow.h"
 #include "isotime.h"
 
@@ -72,7 +70,7 @@ void api_request_release(struct api_request *r)
 	buf_release(&r->body);
 }
 
-static void request_init(struct api_request *r, enum api_op op, const char *method)
+void api_request_init(struct api_request *r, enum api_op op, const char *method)
 {
 	r->op = op;
 	r->method = method;
@@ -97,7 +95,7 @@ enum cd_result api_percent_encode(struct buf *b, const char *s, size_t n)
 	return r;
 }
 
-static enum cd_result check_id(const char *what, const char *id, char *err, size_t errlen)
+enum cd_result api_check_id(const char *what, const char *id, char *err, size_t errlen)
 {
 	size_t n = id ? strlen(id) : 0;
 	if (n == 0 || n > API_ID_MAX) {
@@ -108,7 +106,7 @@ static enum cd_result check_id(const char *what, const char *id, char *err, size
 	return CD_OK;
 }
 
-static enum cd_result check_token(const char *t, char *err, size_t errlen)
+enum cd_result api_check_token(const char *t, char *err, size_t errlen)
 {
 	if (t && strlen(t) > API_TOKEN_MAX) {
 		snprintf(err, errlen, "pagination token from the service is longer than %d bytes",
@@ -119,7 +117,7 @@ static enum cd_result check_token(const char *t, char *err, size_t errlen)
 }
 
 /* "maxResults=N[&nextToken=...]" for the GET listings. */
-static enum cd_result paging_query(struct buf *q, unsigned max_results, const char *next_token)
+enum cd_result api_paging_query(struct buf *q, unsigned max_results, const char *next_token)
 {
 	enum cd_result r = buf_printf(q, "maxResults=%u", max_results);
 	if (r == CD_OK && next_token && *next_token) {
@@ -130,7 +128,7 @@ static enum cd_result paging_query(struct buf *q, unsigned max_results, const ch
 	return r;
 }
 
-static enum cd_result finish(struct api_request *r, enum cd_result res, char *err, size_t errlen)
+enum cd_result api_finish(struct api_request *r, enum cd_result res, char *err, size_t errlen)
 {
 	if (res != CD_OK) {
 		if (res == CD_TOOBIG || res == CD_NOMEM)
@@ -144,12 +142,12 @@ enum cd_result api_search_users(struct api_request *r, const char *instance_id,
 				const char *next_token, unsigned max_results, char *err,
 				size_t errlen)
 {
-	request_init(r, API_SEARCH_USERS, "POST");
-	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	api_request_init(r, API_SEARCH_USERS, "POST");
+	enum cd_result res = api_check_id("instance id", instance_id, err, errlen);
 	if (res == CD_OK)
-		res = check_token(next_token, err, errlen);
+		res = api_check_token(next_token, err, errlen);
 	if (res != CD_OK)
-		return finish(r, res, err, errlen);
+		return api_finish(r, res, err, errlen);
 	if (max_results < 1 || max_results > API_MAX_SEARCH_USERS)
 		max_results = API_MAX_SEARCH_USERS;
 	json_t *o = json_object();
@@ -167,38 +165,38 @@ enum cd_result api_search_users(struct api_request *r, const char *instance_id,
 		res = buf_puts(&r->body, text);
 	free(text);
 	json_decref(o);
-	return finish(r, res, err, errlen);
+	return api_finish(r, res, err, errlen);
 }
 
 enum cd_result api_list_users(struct api_request *r, const char *instance_id,
 			      const char *next_token, unsigned max_results, char *err,
 			      size_t errlen)
 {
-	request_init(r, API_LIST_USERS, "GET");
-	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	api_request_init(r, API_LIST_USERS, "GET");
+	enum cd_result res = api_check_id("instance id", instance_id, err, errlen);
 	if (res == CD_OK)
-		res = check_token(next_token, err, errlen);
+		res = api_check_token(next_token, err, errlen);
 	if (res != CD_OK)
-		return finish(r, res, err, errlen);
+		return api_finish(r, res, err, errlen);
 	if (max_results < 1 || max_results > API_MAX_LIST_USERS)
 		max_results = API_MAX_LIST_USERS;
 	res = buf_puts(&r->path, "/users-summary/");
 	if (res == CD_OK)
 		res = api_percent_encode(&r->path, instance_id, strlen(instance_id));
 	if (res == CD_OK)
-		res = paging_query(&r->query, max_results, next_token);
-	return finish(r, res, err, errlen);
+		res = api_paging_query(&r->query, max_results, next_token);
+	return api_finish(r, res, err, errlen);
 }
 
 enum cd_result api_describe_user(struct api_request *r, const char *instance_id,
 				 const char *user_id, char *err, size_t errlen)
 {
-	request_init(r, API_DESCRIBE_USER, "GET");
-	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	api_request_init(r, API_DESCRIBE_USER, "GET");
+	enum cd_result res = api_check_id("instance id", instance_id, err, errlen);
 	if (res == CD_OK)
-		res = check_id("user id", user_id, err, errlen);
+		res = api_check_id("user id", user_id, err, errlen);
 	if (res != CD_OK)
-		return finish(r, res, err, errlen);
+		return api_finish(r, res, err, errlen);
 	res = buf_puts(&r->path, "/users/");
 	if (res == CD_OK)
 		res = api_percent_encode(&r->path, instance_id, strlen(instance_id));
@@ -206,22 +204,22 @@ enum cd_result api_describe_user(struct api_request *r, const char *instance_id,
 		res = buf_putc(&r->path, '/');
 	if (res == CD_OK)
 		res = api_percent_encode(&r->path, user_id, strlen(user_id));
-	return finish(r, res, err, errlen);
+	return api_finish(r, res, err, errlen);
 }
 
 enum cd_result api_list_instances(struct api_request *r, const char *next_token,
 				  unsigned max_results, char *err, size_t errlen)
 {
-	request_init(r, API_LIST_INSTANCES, "GET");
-	enum cd_result res = check_token(next_token, err, errlen);
+	api_request_init(r, API_LIST_INSTANCES, "GET");
+	enum cd_result res = api_check_token(next_token, err, errlen);
 	if (res != CD_OK)
-		return finish(r, res, err, errlen);
+		return api_finish(r, res, err, errlen);
 	if (max_results < 1 || max_results > API_MAX_LIST_INSTANCES)
 		max_results = API_MAX_LIST_INSTANCES;
 	res = buf_puts(&r->path, "/instance");
 	if (res == CD_OK)
-		res = paging_query(&r->query, max_results, next_token);
-	return finish(r, res, err, errlen);
+		res = api_paging_query(&r->query, max_results, next_token);
+	return api_finish(r, res, err, errlen);
 }
 
 /* "/PREFIX/{a}[/{b}][SUFFIX]" with each label percent-encoded. */
@@ -242,139 +240,17 @@ static enum cd_result label_path(struct buf *p, const char *prefix, const char *
 }
 
 /* A request whose path is PREFIX + the instance id + an optional second label. */
-static enum cd_result labelled(struct api_request *r, enum api_op op, const char *method,
-			       const char *prefix, const char *instance_id, const char *what,
-			       const char *id, const char *suffix, char *err, size_t errlen)
+enum cd_result api_labelled(struct api_request *r, enum api_op op, const char *method,
+			    const char *prefix, const char *instance_id, const char *what,
+			    const char *id, const char *suffix, char *err, size_t errlen)
 {
-	request_init(r, op, method);
-	enum cd_result res = check_id("instance id", instance_id, err, errlen);
+	api_request_init(r, op, method);
+	enum cd_result res = api_check_id("instance id", instance_id, err, errlen);
 	if (res == CD_OK && what)
-		res = check_id(what, id, err, errlen);
+		res = api_check_id(what, id, err, errlen);
 	if (res == CD_OK)
 		res = label_path(&r->path, prefix, instance_id, what ? id : NULL, suffix);
 	return res;
-}
-
-/* A body given as text must at least be a JSON object: a typo must not reach the service. */
-static enum cd_result json_body(struct api_request *r, const char *body_json, char *err,
-				size_t errlen)
-{
-	json_t *o = body_json ? json_loads(body_json, JSON_REJECT_DUPLICATES, NULL) : NULL;
-	bool ok = json_is_object(o);
-	json_decref(o);
-	if (!ok) {
-		snprintf(err, errlen, "the %s request body is not a JSON object", api_op_name(r->op));
-		return CD_INPUT;
-	}
-	return buf_puts(&r->body, body_json);
-}
-
-enum cd_result api_delete_user(struct api_request *r, const char *instance_id,
-			       const char *user_id, char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_DELETE_USER, "DELETE", "/users/", instance_id,
-				      "user id", user_id, NULL, err, errlen);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_create_user(struct api_request *r, const char *instance_id,
-			       const char *body_json, char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_CREATE_USER, "PUT", "/users/", instance_id, NULL, NULL,
-				      NULL, err, errlen);
-	if (res == CD_OK)
-		res = json_body(r, body_json, err, errlen);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_list_quick_connects(struct api_request *r, const char *instance_id,
-				       const char *quick_connect_type, const char *next_token,
-				       unsigned max_results, char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_LIST_QUICK_CONNECTS, "GET", "/quick-connects/",
-				      instance_id, NULL, NULL, NULL, err, errlen);
-	if (res == CD_OK)
-		res = check_token(next_token, err, errlen);
-	if (max_results < 1 || max_results > API_MAX_LIST_QUICK_CONNECTS)
-		max_results = API_MAX_LIST_QUICK_CONNECTS;
-	/* keys in byte order, as the canonical request sorts them anyway */
-	if (res == CD_OK && quick_connect_type && *quick_connect_type) {
-		res = buf_puts(&r->query, "QuickConnectTypes=");
-		if (res == CD_OK)
-			res = api_percent_encode(&r->query, quick_connect_type,
-						 strlen(quick_connect_type));
-		if (res == CD_OK)
-			res = buf_putc(&r->query, '&');
-	}
-	if (res == CD_OK)
-		res = paging_query(&r->query, max_results, next_token);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_describe_quick_connect(struct api_request *r, const char *instance_id,
-					  const char *quick_connect_id, char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_DESCRIBE_QUICK_CONNECT, "GET", "/quick-connects/",
-				      instance_id, "quick connect id", quick_connect_id, NULL, err,
-				      errlen);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_delete_quick_connect(struct api_request *r, const char *instance_id,
-					const char *quick_connect_id, char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_DELETE_QUICK_CONNECT, "DELETE", "/quick-connects/",
-				      instance_id, "quick connect id", quick_connect_id, NULL, err,
-				      errlen);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_list_user_proficiencies(struct api_request *r, const char *instance_id,
-					   const char *user_id, const char *next_token,
-					   unsigned max_results, char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_LIST_USER_PROFICIENCIES, "GET", "/users/", instance_id,
-				      "user id", user_id, "/proficiencies", err, errlen);
-	if (res == CD_OK)
-		res = check_token(next_token, err, errlen);
-	if (max_results < 1 || max_results > API_MAX_LIST_USER_PROFICIENCIES)
-		max_results = API_MAX_LIST_USER_PROFICIENCIES;
-	if (res == CD_OK)
-		res = paging_query(&r->query, max_results, next_token);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_associate_user_proficiencies(struct api_request *r, const char *instance_id,
-						const char *user_id, const char *body_json,
-						char *err, size_t errlen)
-{
-	enum cd_result res = labelled(r, API_ASSOCIATE_USER_PROFICIENCIES, "POST", "/users/",
-				      instance_id, "user id", user_id, "/associate-proficiencies",
-				      err, errlen);
-	if (res == CD_OK)
-		res = json_body(r, body_json, err, errlen);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_search_username(struct api_request *r, const char *instance_id,
-				   const char *username, char *err, size_t errlen)
-{
-	request_init(r, API_SEARCH_USERS, "POST");
-	enum cd_result res = check_id("instance id", instance_id, err, errlen);
-	if (res == CD_OK)
-		res = check_id("username", username, err, errlen);
-	if (res != CD_OK)
-		return finish(r, res, err, errlen);
-	json_t *o = json_pack("{ss si s{s{ss ss ss}}}", "InstanceId", instance_id, "MaxResults", 10,
-			      "SearchCriteria", "StringCondition", "FieldName", "Username", "Value",
-			      username, "ComparisonType", "EXACT");
-	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	res = text ? buf_puts(&r->path, "/search-users") : CD_NOMEM;
-	if (res == CD_OK)
-		res = buf_puts(&r->body, text);
-	free(text);
-	json_decref(o);
-	return finish(r, res, err, errlen);
 }
 
 /* --- responses --------------------------------------------------------------------------- */
@@ -462,14 +338,14 @@ static const char *wrong_member(json_t *e, enum api_op op, char *why, size_t why
 	return NULL;
 }
 
-static const char *str_member(json_t *o, const char *key)
+const char *api_str_member(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 /* A member that is a list of strings, in the canonical form of user_canon_ids, into b (reset
- * first; "" when absent). Elements that are not strings are passed over, as str_member passes
+ * first; "" when absent). Elements that are not strings are passed over, as api_str_member passes
  * over a member of the wrong type: a page is the service's word, not a user's file. */
 static enum cd_result ids_member(json_t *o, const char *key, struct buf *b)
 {
@@ -489,14 +365,14 @@ static enum cd_result ids_member(json_t *o, const char *key, struct buf *b)
 	return r;
 }
 
-static const char *nested_str(json_t *o, const char *obj, const char *key)
+const char *api_nested_str(json_t *o, const char *obj, const char *key)
 {
 	json_t *sub = json_object_get(o, obj);
-	return json_is_object(sub) ? str_member(sub, key) : NULL;
+	return json_is_object(sub) ? api_str_member(sub, key) : NULL;
 }
 
-static json_t *load_object(const char *body, size_t len, const char *what, char *err,
-			   size_t errlen)
+json_t *api_load_object(const char *body, size_t len, const char *what, char *err,
+			size_t errlen)
 {
 	json_error_t je;
 	json_t *root = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES, &je);
@@ -513,7 +389,7 @@ static json_t *load_object(const char *body, size_t len, const char *what, char 
 	return root;
 }
 
-static enum cd_result take_token(json_t *root, char **out, char *err, size_t errlen)
+enum cd_result api_take_token(json_t *root, char **out, char *err, size_t errlen)
 {
 	json_t *t = json_object_get(root, "NextToken");
 	*out = NULL;
@@ -597,7 +473,7 @@ static size_t skip_value(const char *s, size_t i, size_t n)
 }
 
 /* Finds the value of the top-level member `key` of the object text s: *at and *end bound it. */
-static bool span_member(const char *s, size_t n, const char *key, size_t *at, size_t *end)
+bool api_span_member(const char *s, size_t n, const char *key, size_t *at, size_t *end)
 {
 	size_t klen = strlen(key);
 	size_t i = skip_ws(s, 0, n);
@@ -628,7 +504,7 @@ static bool span_member(const char *s, size_t n, const char *key, size_t *at, si
 }
 
 /* Walks an array text: *pos starts at the '['; each call yields the next element's span. */
-static bool span_next(const char *s, size_t n, size_t *pos, size_t *at, size_t *end)
+bool api_span_next(const char *s, size_t n, size_t *pos, size_t *at, size_t *end)
 {
 	size_t i = skip_ws(s, *pos, n);
 	if (i >= n || (s[i] != '[' && s[i] != ','))
@@ -649,7 +525,7 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 	enum cd_result r = CD_OK;
 	/* One entry's SecurityProfileIds, reused; never longer than the (bounded) body. */
 	struct buf sp = BUF_INIT(SIZE_MAX / 2);
-	json_t *root = load_object(body, len, api_op_name(op), err, errlen);
+	json_t *root = api_load_object(body, len, api_op_name(op), err, errlen);
 	if (!root)
 		return CD_SERVICE;
 	json_t *list = json_object_get(root, list_key);
@@ -659,7 +535,7 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 		r = CD_SERVICE;
 		goto out;
 	}
-	r = take_token(root, &p->next_token, err, errlen);
+	r = api_take_token(root, &p->next_token, err, errlen);
 	if (r != CD_OK)
 		goto out;
 	json_t *total = json_object_get(root, "ApproximateTotalCount");
@@ -667,11 +543,11 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 		p->approx_total = json_integer_value(total);
 	size_t i, lat = 0, lend = 0, pos;
 	json_t *e;
-	bool spans = list && span_member(body, len, list_key, &lat, &lend);
+	bool spans = list && api_span_member(body, len, list_key, &lat, &lend);
 	pos = lat;
 	json_array_foreach(list, i, e) {
 		size_t eat = 0, eend = 0;
-		if (!spans || !span_next(body, lend, &pos, &eat, &eend)) {
+		if (!spans || !api_span_next(body, lend, &pos, &eat, &eend)) {
 			snprintf(err, errlen, "cannot delimit the entries of the %s response",
 				 api_op_name(op));
 			r = CD_SERVICE;
@@ -697,24 +573,24 @@ static enum cd_result parse_page(const char *body, size_t len, enum api_op op, s
 			goto out;
 		struct user_fields f = {
 			.id = id,
-			.arn = str_member(e, "Arn"),
-			.username = str_member(e, "Username"),
+			.arn = api_str_member(e, "Arn"),
+			.username = api_str_member(e, "Username"),
 			.raw = body + eat,
 			.raw_len = eend - eat,
 		};
 		if (op == API_SEARCH_USERS) {
-			f.first_name = nested_str(e, "IdentityInfo", "FirstName");
-			f.last_name = nested_str(e, "IdentityInfo", "LastName");
-			f.desk_phone = nested_str(e, "PhoneConfig", "DeskPhoneNumber");
-			f.directory_user_id = str_member(e, "DirectoryUserId");
-			f.routing_profile_id = str_member(e, "RoutingProfileId");
-			f.hierarchy_group_id = str_member(e, "HierarchyGroupId");
+			f.first_name = api_nested_str(e, "IdentityInfo", "FirstName");
+			f.last_name = api_nested_str(e, "IdentityInfo", "LastName");
+			f.desk_phone = api_nested_str(e, "PhoneConfig", "DeskPhoneNumber");
+			f.directory_user_id = api_str_member(e, "DirectoryUserId");
+			f.routing_profile_id = api_str_member(e, "RoutingProfileId");
+			f.hierarchy_group_id = api_str_member(e, "HierarchyGroupId");
 			if ((r = ids_member(e, "SecurityProfileIds", &sp)) != CD_OK)
 				goto out;
 			f.security_profiles = buf_str(&sp);
 		} else {
 			f.last_modified = timestamp_member(e, "LastModifiedTime");
-			f.last_modified_region = str_member(e, "LastModifiedRegion");
+			f.last_modified_region = api_str_member(e, "LastModifiedRegion");
 		}
 		r = user_set_add(&p->users, &f);
 		if (r != CD_OK)
@@ -746,11 +622,11 @@ enum cd_result api_parse_describe_user(const char *body, size_t len, char **raw,
 	enum cd_result r = CD_OK;
 	*raw = NULL;
 	*raw_len = 0;
-	json_t *root = load_object(body, len, "DescribeUser", err, errlen);
+	json_t *root = api_load_object(body, len, "DescribeUser", err, errlen);
 	if (!root)
 		return CD_SERVICE;
 	json_t *u = json_object_get(root, "User");
-	const char *id = json_is_object(u) ? str_member(u, "Id") : NULL;
+	const char *id = json_is_object(u) ? api_str_member(u, "Id") : NULL;
 	if (!id || !*id) {
 		snprintf(err, errlen, "DescribeUser response has no 'User' with an 'Id'");
 		r = CD_SERVICE;
@@ -758,7 +634,7 @@ enum cd_result api_parse_describe_user(const char *body, size_t len, char **raw,
 	}
 	snprintf(id_out, idlen, "%s", id);
 	size_t at, end;
-	if (!span_member(body, len, "User", &at, &end)) {
+	if (!api_span_member(body, len, "User", &at, &end)) {
 		snprintf(err, errlen, "cannot delimit 'User' in the DescribeUser response");
 		r = CD_SERVICE;
 		goto out;
@@ -775,9 +651,9 @@ out:
 	return r;
 }
 
-static void copy_member(json_t *o, const char *key, char *out, size_t outlen)
+void api_copy_member(json_t *o, const char *key, char *out, size_t outlen)
 {
-	const char *s = str_member(o, key);
+	const char *s = api_str_member(o, key);
 	snprintf(out, outlen, "%s", s ? s : "");
 }
 
@@ -789,7 +665,7 @@ enum cd_result api_parse_list_instances(const char *body, size_t len, struct api
 {
 	enum cd_result r = CD_OK;
 	*next_token = NULL;
-	json_t *root = load_object(body, len, "ListInstances", err, errlen);
+	json_t *root = api_load_object(body, len, "ListInstances", err, errlen);
 	if (!root)
 		return CD_SERVICE;
 	json_t *list = json_object_get(root, "InstanceSummaryList");
@@ -798,7 +674,7 @@ enum cd_result api_parse_list_instances(const char *body, size_t len, struct api
 		r = CD_SERVICE;
 		goto out;
 	}
-	r = take_token(root, next_token, err, errlen);
+	r = api_take_token(root, next_token, err, errlen);
 	if (r != CD_OK)
 		goto out;
 	size_t i, cap = *n;
@@ -812,157 +688,19 @@ enum cd_result api_parse_list_instances(const char *body, size_t len, struct api
 		goto out;
 	}
 	json_array_foreach(list, i, e) {
-		if (!json_is_object(e) || !str_member(e, "Id"))
+		if (!json_is_object(e) || !api_str_member(e, "Id"))
 			continue;
 		struct api_instance *in = &(*v)[(*n)++];
-		copy_member(e, "Id", in->id, sizeof in->id);
-		copy_member(e, "Arn", in->arn, sizeof in->arn);
-		copy_member(e, "InstanceAlias", in->alias, sizeof in->alias);
-		copy_member(e, "InstanceStatus", in->status, sizeof in->status);
-		copy_member(e, "IdentityManagementType", in->identity, sizeof in->identity);
+		api_copy_member(e, "Id", in->id, sizeof in->id);
+		api_copy_member(e, "Arn", in->arn, sizeof in->arn);
+		api_copy_member(e, "InstanceAlias", in->alias, sizeof in->alias);
+		api_copy_member(e, "InstanceStatus", in->status, sizeof in->status);
+		api_copy_member(e, "IdentityManagementType", in->identity, sizeof in->identity);
 	}
 out:
 	if (r != CD_OK) {
 		free(*next_token);
 		*next_token = NULL;
-	}
-	json_decref(root);
-	return r;
-}
-
-enum cd_result api_parse_list_quick_connects(const char *body, size_t len,
-					     struct api_quick_connect **v, size_t *n,
-					     char **next_token, char *err, size_t errlen)
-{
-	enum cd_result r = CD_OK;
-	*next_token = NULL;
-	json_t *root = load_object(body, len, "ListQuickConnects", err, errlen);
-	if (!root)
-		return CD_SERVICE;
-	json_t *list = json_object_get(root, "QuickConnectSummaryList");
-	if (list && !json_is_array(list)) {
-		snprintf(err, errlen,
-			 "'QuickConnectSummaryList' in the ListQuickConnects response is not a list");
-		r = CD_SERVICE;
-		goto out;
-	}
-	r = take_token(root, next_token, err, errlen);
-	if (r != CD_OK)
-		goto out;
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e) {
-		const char *id = json_is_object(e) ? str_member(e, "Id") : NULL;
-		if (!id || !*id || strlen(id) >= sizeof (*v)->id)
-			continue;
-		struct api_quick_connect *nv = realloc(*v, (*n + 1) * sizeof **v);
-		if (!nv) {
-			snprintf(err, errlen, "out of memory parsing the ListQuickConnects response");
-			r = CD_NOMEM;
-			goto out;
-		}
-		*v = nv;
-		copy_member(e, "Id", nv[*n].id, sizeof nv[*n].id);
-		copy_member(e, "QuickConnectType", nv[*n].type, sizeof nv[*n].type);
-		(*n)++;
-	}
-out:
-	if (r != CD_OK) {
-		free(*next_token);
-		*next_token = NULL;
-	}
-	json_decref(root);
-	return r;
-}
-
-enum cd_result api_parse_describe_quick_connect(const char *body, size_t len, char **raw,
-						char *user_id, size_t idlen, char *err,
-						size_t errlen)
-{
-	enum cd_result r = CD_OK;
-	*raw = NULL;
-	user_id[0] = '\0';
-	json_t *root = load_object(body, len, "DescribeQuickConnect", err, errlen);
-	if (!root)
-		return CD_SERVICE;
-	json_t *q = json_object_get(root, "QuickConnect");
-	size_t at, end;
-	if (!json_is_object(q) || !str_member(q, "QuickConnectId") ||
-	    !span_member(body, len, "QuickConnect", &at, &end)) {
-		snprintf(err, errlen, "DescribeQuickConnect response has no 'QuickConnect' with an Id");
-		r = CD_SERVICE;
-		goto out;
-	}
-	json_t *cfg = json_object_get(q, "QuickConnectConfig");
-	const char *type = json_is_object(cfg) ? str_member(cfg, "QuickConnectType") : NULL;
-	const char *uid = json_is_object(cfg) ? nested_str(cfg, "UserConfig", "UserId") : NULL;
-	if (type && strcmp(type, "USER") == 0 && uid)
-		snprintf(user_id, idlen, "%s", uid);
-	if (!(*raw = strndup(body + at, end - at))) {
-		snprintf(err, errlen, "out of memory parsing the DescribeQuickConnect response");
-		r = CD_NOMEM;
-	}
-out:
-	json_decref(root);
-	return r;
-}
-
-enum cd_result api_parse_list_user_proficiencies(const char *body, size_t len, struct buf *items,
-						 char **next_token, char *err, size_t errlen)
-{
-	enum cd_result r = CD_OK;
-	*next_token = NULL;
-	json_t *root = load_object(body, len, "ListUserProficiencies", err, errlen);
-	if (!root)
-		return CD_SERVICE;
-	json_t *list = json_object_get(root, "UserProficiencyList");
-	size_t lat = 0, lend = 0, pos, at, end;
-	if (list && (!json_is_array(list) || !span_member(body, len, "UserProficiencyList", &lat,
-							   &lend))) {
-		snprintf(err, errlen, "'UserProficiencyList' in the ListUserProficiencies response "
-				      "is not a list");
-		r = CD_SERVICE;
-		goto out;
-	}
-	r = take_token(root, next_token, err, errlen);
-	pos = lat;
-	for (size_t i = 0; list && r == CD_OK && i < json_array_size(list); i++) {
-		if (!span_next(body, lend, &pos, &at, &end)) {
-			snprintf(err, errlen, "cannot delimit the entries of the ListUserProficiencies "
-					      "response");
-			r = CD_SERVICE;
-			break;
-		}
-		if (items->len)
-			r = buf_putc(items, ',');
-		if (r == CD_OK)
-			r = buf_append(items, body + at, end - at);
-	}
-	if (r == CD_TOOBIG || r == CD_NOMEM)
-		snprintf(err, errlen, "too many proficiencies in the ListUserProficiencies response");
-out:
-	if (r != CD_OK) {
-		free(*next_token);
-		*next_token = NULL;
-	}
-	json_decref(root);
-	return r;
-}
-
-enum cd_result api_parse_create_user(const char *body, size_t len, char *id, size_t idlen,
-				     char *arn, size_t arnlen, char *err, size_t errlen)
-{
-	enum cd_result r = CD_OK;
-	json_t *root = load_object(body, len, "CreateUser", err, errlen);
-	if (!root)
-		return CD_SERVICE;
-	const char *uid = str_member(root, "UserId");
-	if (!uid || !*uid) {
-		snprintf(err, errlen, "CreateUser response has no 'UserId'");
-		r = CD_SERVICE;
-	} else {
-		snprintf(id, idlen, "%s", uid);
-		copy_member(root, "UserArn", arn, arnlen);
 	}
 	json_decref(root);
 	return r;
@@ -1042,17 +780,17 @@ void api_classify(int status, const char *error_type_header, const char *body, s
 			root = json_loadb(body, len, 0, NULL);
 		const char *code = error_type_header && *error_type_header ? error_type_header : NULL;
 		if (!code && json_is_object(root)) {
-			code = str_member(root, "__type");
+			code = api_str_member(root, "__type");
 			if (!code)
-				code = str_member(root, "code");
+				code = api_str_member(root, "code");
 			if (!code)
-				code = str_member(root, "Code");
+				code = api_str_member(root, "Code");
 		}
 		if (code)
 			clean_code(code, out->code, sizeof out->code);
-		const char *msg = json_is_object(root) ? str_member(root, "message") : NULL;
+		const char *msg = json_is_object(root) ? api_str_member(root, "message") : NULL;
 		if (!msg && json_is_object(root))
-			msg = str_member(root, "Message");
+			msg = api_str_member(root, "Message");
 		if (msg) {
 			snprintf(out->message, sizeof out->message, "%s", msg);
 			for (char *p = out->message; *p; p++)
@@ -1106,124 +844,4 @@ void api_error_format(const struct api_error *e, char *out, size_t outlen)
 		snprintf(out, outlen, "%d %s: %s", e->status, code, e->message);
 	else
 		snprintf(out, outlen, "%d %s", e->status, code);
-}
-
-bool api_password_ok(const char *pw, char *why, size_t whylen)
-{
-	const char *bad = NULL;
-	char len[64];
-	size_t n = 0;
-	bool lower = false, upper = false, digit = false;
-	for (const unsigned char *p = (const unsigned char *)(pw ? pw : ""); *p && !bad; p++, n++) {
-		if (*p <= 0x20 || *p == 0x7f)
-			bad = "it has white space or a control character";
-		lower |= *p >= 'a' && *p <= 'z';
-		upper |= *p >= 'A' && *p <= 'Z';
-		digit |= *p >= '0' && *p <= '9';
-	}
-	if (!bad && (n < 8 || n > 64)) {
-		snprintf(len, sizeof len, "it has %zu characters, not 8 to 64", n);
-		bad = len;
-	} else if (!bad && (!lower || !upper || !digit)) {
-		bad = "it needs a lower-case letter, an upper-case letter and a digit";
-	}
-	if (bad && why)
-		snprintf(why, whylen, "%s", bad);
-	return !bad;
-}
-
-/* --- names of routing profiles, security profiles, hierarchy groups ------------------------ */
-
-static const struct {
-	enum api_op op;
-	const char *prefix; /* path up to the instance id */
-	const char *list;   /* the response's list member */
-} names_ops[NAME_KINDS] = {
-	[NAME_ROUTING_PROFILE] = { API_LIST_ROUTING_PROFILES, "/routing-profiles-summary/",
-				   "RoutingProfileSummaryList" },
-	[NAME_SECURITY_PROFILE] = { API_LIST_SECURITY_PROFILES, "/security-profiles-summary/",
-				    "SecurityProfileSummaryList" },
-	[NAME_HIERARCHY_GROUP] = { API_LIST_USER_HIERARCHY_GROUPS,
-				   "/user-hierarchy-groups-summary/",
-				   "UserHierarchyGroupSummaryList" },
-};
-
-enum api_op api_names_op(enum name_kind k)
-{
-	return (unsigned)k < NAME_KINDS ? names_ops[k].op : API_NOPS;
-}
-
-enum cd_result api_list_names(struct api_request *r, enum name_kind k, const char *instance_id,
-			      const char *next_token, unsigned max_results, char *err,
-			      size_t errlen)
-{
-	if ((unsigned)k >= NAME_KINDS) {
-		snprintf(err, errlen, "no listing for that kind of name");
-		memset(r, 0, sizeof *r);
-		return CD_INTERNAL;
-	}
-	enum cd_result res = labelled(r, names_ops[k].op, "GET", names_ops[k].prefix, instance_id,
-				      NULL, NULL, NULL, err, errlen);
-	if (res == CD_OK)
-		res = check_token(next_token, err, errlen);
-	if (max_results < 1 || max_results > API_MAX_LIST_NAMES)
-		max_results = API_MAX_LIST_NAMES;
-	if (res == CD_OK)
-		res = paging_query(&r->query, max_results, next_token);
-	return finish(r, res, err, errlen);
-}
-
-enum cd_result api_parse_list_names(enum name_kind k, const char *body, size_t len,
-				    struct name_table *t, size_t *skipped, char **next_token,
-				    char *err, size_t errlen)
-{
-	enum cd_result r = CD_OK;
-	*next_token = NULL;
-	if ((unsigned)k >= NAME_KINDS) {
-		snprintf(err, errlen, "no listing for that kind of name");
-		return CD_INTERNAL;
-	}
-	const char *op = api_op_name(names_ops[k].op), *member = names_ops[k].list;
-	json_t *root = load_object(body, len, op, err, errlen);
-	if (!root)
-		return CD_SERVICE;
-	json_t *list = json_object_get(root, member);
-	if (list && !json_is_array(list)) {
-		snprintf(err, errlen, "'%s' in the %s response is not a list", member, op);
-		r = CD_SERVICE;
-		goto out;
-	}
-	r = take_token(root, next_token, err, errlen);
-	if (r != CD_OK)
-		goto out;
-	names_set_known(t, k);
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e) {
-		const char *id = json_is_object(e) ? str_member(e, "Id") : NULL;
-		const char *name = id ? str_member(e, "Name") : NULL;
-		/* a NUL inside a JSON string would cut the text short: not a usable value */
-		bool whole = name && strlen(id) == json_string_length(json_object_get(e, "Id")) &&
-			     strlen(name) == json_string_length(json_object_get(e, "Name"));
-		enum cd_result a = whole ? names_add(t, k, id, name) : CD_INPUT;
-		if (a == CD_INPUT) {
-			if (skipped)
-				(*skipped)++;
-			continue;
-		}
-		if (a != CD_OK) {
-			snprintf(err, errlen, a == CD_TOOBIG ? "%s lists more than %d entries"
-							    : "out of memory parsing the %s response",
-				 op, NAMES_MAX_ENTRIES);
-			r = a;
-			goto out;
-		}
-	}
-out:
-	if (r != CD_OK) {
-		free(*next_token);
-		*next_token = NULL;
-	}
-	json_decref(root);
-	return r;
 }
