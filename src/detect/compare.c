@@ -191,13 +191,31 @@ static void compare_names(const struct ctx *c, const struct feat *a, const struc
 		NAME(NL_TYPO1, minu(cfa, cfb), minu(cla, clb), 0);
 		return;
 	}
+	/* Two edits: where one part is the same, both edits are in the other, and that part is
+	 * judged alone: two edits in a six-letter surname make another surname (Bailey/Bradley,
+	 * King/Khan), not a slip, however long the full name is. */
+	if (first_eq || last_eq) {
+		const char *pa = first_eq ? la : fa, *pb = first_eq ? lb : fb;
+		nx = norm_codepoints(pa, x, FUZZY_MAX);
+		ny = norm_codepoints(pb, y, FUZZY_MAX);
+		mn = nx < ny ? nx : ny;
+		d = pa[0] && pb[0] ? fuzzy_osa(x, nx, y, ny, 2) : 3;
+	}
 	if ((d == 2 && mn >= 9) ||
-	    ((first_eq || last_eq) && fuzzy_jaro_winkler(x, nx, y, ny) >= 0.92 && mn >= 6)) {
+	    ((first_eq || last_eq) && d <= 2 && fuzzy_jaro_winkler(x, nx, y, ny) >= 0.92 && mn >= 6)) {
 		NAME(NL_TYPO2, minu(cfa, cfb), minu(cla, clb), 0);
 		return;
 	}
 	NAME(first_eq || last_eq ? NL_PARTIAL : NL_DIFFERENT, 0, 0, 0);
 #undef NAME
+}
+
+int compare_names_near(const struct ctx *c, uint32_t ia, uint32_t ib)
+{
+	struct match_cmp m;
+	memset(&m, 0, sizeof(m));
+	compare_names(c, &c->f[ia], &c->f[ib], &c->users->v[ia], &c->users->v[ib], &m);
+	return m.name != NL_NONE && m.name < NL_PARTIAL;
 }
 
 /* Routing profile, hierarchy group and the joint values made of them. */
@@ -270,7 +288,7 @@ static int near_handle(const uint32_t *x, size_t nx, const uint32_t *y, size_t n
  * names, so a local part agreeing at an unrelated domain, or nearly, only repeats the names
  * (namesakes get "john.smith2"): that is left to the name comparison (null here). */
 static int compare_email(const struct feat *a, const struct feat *b, const struct user *ua,
-			 const struct user *ub, const struct match_cmp *m, int derived)
+			 const struct user *ub, const struct match_cmp *m, int derived, uint8_t *mailbox)
 {
 	if (m->addr != ADDR_NONE)
 		return EL_EXACT;
@@ -283,8 +301,10 @@ static int compare_email(const struct feat *a, const struct feat *b, const struc
 	int dom_near = same(a->org, b->org) || cp_eq(da, nda, db, ndb) ||
 		       (nda >= 5 && ndb >= 5 && fuzzy_osa(da, nda, db, ndb, 1) <= 1);
 	int lv;
-	if (same(a->l_email, b->l_email) || cp_eq(la, nla, lb, nlb))
+	if (same(a->l_email, b->l_email) || cp_eq(la, nla, lb, nlb)) {
 		lv = dom_near ? EL_LOCAL_ORG : EL_LOCAL_OTHER;
+		*mailbox = (uint8_t)dom_near;
+	}
 	else if (near_handle(la, nla, lb, nlb))
 		lv = dom_near ? EL_NEAR_ORG : EL_NEAR_OTHER;
 	else
@@ -460,7 +480,7 @@ void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cm
 	uint8_t da = c->derived ? c->derived[ia] : 0, db = c->derived ? c->derived[ib] : 0;
 	int named = m->name != NL_NONE;
 	m->email_lv = (uint8_t)compare_email(a, b, &c->users->v[ia], &c->users->v[ib], m,
-					     (da & db & DERIVED_EMAIL) || (named && ((da | db) & DERIVED_EMAIL)));
+					     (da & db & DERIVED_EMAIL) || (named && ((da | db) & DERIVED_EMAIL)), &m->same_mailbox);
 	m->user_lv = (uint8_t)compare_user(a, b, &c->users->v[ia], &c->users->v[ib], m,
 					   (da & db & DERIVED_USER) || (named && ((da | db) & DERIVED_USER)));
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "grow.h"
+#include "hash.h"
 #include "detect/normalize.h"
 
 static enum cd_result put_buf(struct ctx *c, int t, const struct buf *b, uint32_t *id)
@@ -112,6 +113,50 @@ static size_t put_u32(char *p, uint32_t v)
 	return n;
 }
 
+/* The first code point of a UTF-8 string as its bytes in one word (a key, not a value). */
+static uint32_t initial(const char *s)
+{
+	uint32_t v = (unsigned char)s[0];
+	for (size_t i = 1; i < 4 && ((unsigned char)s[i] & 0xC0) == 0x80; i++)
+		v = v << 8 | (unsigned char)s[i];
+	return v;
+}
+
+/* Bytes of the first k code points of s. */
+static size_t prefix_len(const char *s, size_t k)
+{
+	size_t i = 0;
+	for (; s[i] && k; k--)
+		for (i++; ((unsigned char)s[i] & 0xC0) == 0x80; i++)
+			;
+	return i;
+}
+
+/* The keys that block names more than one edit apart (block.c says why each): last name +
+ * first initial, first name + last initial, and both parts' first three letters in either
+ * order. first and last are the normalised parts, both non-empty. */
+static enum cd_result part_keys(struct ctx *c, struct feat *f, const char *first, const char *last)
+{
+	enum cd_result r;
+	if ((r = itab_put_key(&c->t[T_LASTI], key2(f->last, initial(first)), &f->lasti)) != CD_OK ||
+	    (r = itab_put_key(&c->t[T_FIRSTI], key2(f->first, initial(last)), &f->firsti)) != CD_OK)
+		return r;
+	size_t na = prefix_len(first, 3), nb = prefix_len(last, 3);
+	char k[32];
+	if (strncmp(first, last, na < nb ? na : nb) > 0 || (na > nb && strncmp(first, last, nb) == 0)) {
+		const char *t = first;
+		size_t tn = na;
+		first = last;
+		na = nb;
+		last = t;
+		nb = tn;
+	}
+	memcpy(k, first, na);
+	k[na] = 1;
+	memcpy(k + na + 1, last, nb);
+	return itab_put_key(&c->t[T_PFX], hash_bytes(k, na + 1 + nb), &f->pfx);
+}
+
 static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 {
 	const struct user *u = &c->users->v[i];
@@ -158,6 +203,8 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 				if ((r = itab_put_key(&c->t[T_NICK], key2(g[k], f->last), &f->nick[f->nnick++])) != CD_OK)
 					return r;
 			}
+			if ((r = part_keys(c, f, fa, lb)) != CD_OK)
+				return r;
 		}
 	}
 	return CD_OK;
@@ -410,6 +457,9 @@ void feat_count(struct ctx *c)
 		BUMP(T_LAST, f->last);
 		BUMP(T_CNAME, f->cname);
 		BUMP(T_SWAP, f->swap);
+		BUMP(T_LASTI, f->lasti);
+		BUMP(T_FIRSTI, f->firsti);
+		BUMP(T_PFX, f->pfx);
 		BUMP(T_ADDR, f->email);
 		if (f->sec != f->email)
 			BUMP(T_ADDR, f->sec);

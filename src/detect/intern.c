@@ -127,6 +127,21 @@ enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id)
 	return CD_OK;
 }
 
+uint32_t itab_find(const struct itab *t, const char *s, size_t len)
+{
+	if (!t->nslots || t->keyed)
+		return NONE;
+	uint64_t h = hash_bytes(s, len), tag = h & 0xFFFFFFFF00000000ULL;
+	for (size_t k = (size_t)h & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+		uint64_t sl = t->slots[k];
+		uint32_t i = (uint32_t)(sl & 0xFFFFFFFF) - 1;
+		if ((sl & 0xFFFFFFFF00000000ULL) == tag && strncmp(t->str[i], s, len) == 0 &&
+		    t->str[i][len] == 0)
+			return i;
+	}
+	return NONE;
+}
+
 /* Interns a key of a key table (t->keyed); ids count up from 0 in the order keys are first
  * put, as in itab_put. */
 enum cd_result itab_put_key(struct itab *t, uint64_t key, uint32_t *id)

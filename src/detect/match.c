@@ -11,6 +11,7 @@
  * match_int.h lists the files and what they share. */
 #include "detect/match.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 const char *const table_what[T_COUNT] = {
 	"first name", "last name", "name", "name", "nickname", "e-mail", "username", "local part", "phone", "routing profile", "hierarchy group", "team", "directory user",
 	"name in team", "nickname in team", "role", "team and role", "mail organisation",
+	"last name + first initial", "first name + last initial", "name prefixes",
 };
 
 void match_opts_init(struct match_opts *o, enum match_mode mode)
@@ -137,7 +139,8 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	c.t[T_FIRST].arena = c.t[T_LAST].arena = c.t[T_CNAME].arena = c.t[T_SWAP].arena =
 		c.name_arena;
 	c.t[T_NICK].keyed = c.t[T_TEAM].keyed = c.t[T_ROLE].keyed = c.t[T_TEAMROLE].keyed =
-		c.t[T_SWAPTEAM].keyed = c.t[T_NICKTEAM].keyed = 1;
+		c.t[T_SWAPTEAM].keyed = c.t[T_NICKTEAM].keyed = c.t[T_LASTI].keyed =
+			c.t[T_FIRSTI].keyed = c.t[T_PFX].keyed = 1;
 	/* keys that are a user's value as it is: the table borrows the users' strings */
 	c.t[T_ROUTING].arena = c.t[T_HIER].arena = c.t[T_DIR].arena = NULL;
 	if ((r = nick_table_new(&c.nick, err, errlen)) != CD_OK)
@@ -153,26 +156,37 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 	mem_advise_huge(c.f, users->n * sizeof(*c.f));
 	{
 		/* the tables that get about one value per user */
-		static const int per_user[] = { T_ADDR, T_UNAME, T_LOCAL, T_CNAME, T_SWAP, T_SWAPTEAM };
+		static const int per_user[] = { T_ADDR, T_UNAME, T_LOCAL, T_CNAME, T_SWAP, T_SWAPTEAM,
+						T_LASTI, T_FIRSTI, T_PFX };
 		for (size_t k = 0; k < sizeof(per_user) / sizeof(per_user[0]) && r == CD_OK; k++)
 			r = itab_reserve(&c.t[per_user[k]], users->n);
 		if (r != CD_OK)
 			goto out;
 	}
-	if ((r = feat_extract(&c)) != CD_OK)
+	if ((r = feat_extract(&c)) != CD_OK || (r = block_lone_parts(&c)) != CD_OK)
 		goto out;
 	for (int t = 0; t < T_COUNT; t++)
 		itab_freeze(&c.t[t]);
 	feat_count(&c);
 	stage_done(&res->stats, MS_FEATURES, &t0);
 	static const int blocking[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_SWAP, T_NICK, T_DIR,
-					T_SWAPTEAM, T_NICKTEAM };
+					T_SWAPTEAM, T_NICKTEAM, T_LASTI, T_FIRSTI, T_PFX };
 	for (size_t k = 0; k < sizeof(blocking) / sizeof(blocking[0]) && r == CD_OK; k++)
 		r = block_pairs(&c, blocking[k]);
 	if (r == CD_OK) {
 		/* Scoring reads the strings of the name tables only (of the rest: ids and counts),
 		 * so the other strings and the tables that only made blocks go before the one-edit
 		 * stage, where memory peaks. */
+		if (!(c.local_len = malloc(c.t[T_LOCAL].n ? c.t[T_LOCAL].n : 1))) {
+			r = CD_NOMEM;
+			goto out;
+		}
+		for (size_t k = 0; k < c.t[T_LOCAL].n; k++) {
+			size_t len = 0;
+			for (const unsigned char *q = (const unsigned char *)c.t[T_LOCAL].str[k]; *q; q++)
+				len += (*q >= 0x80 && *q < 0xC0) ? 0 : (*q >= 0x80 || isalnum(*q)) ? 1 : 0;
+			c.local_len[k] = (uint8_t)(len > 255 ? 255 : len);
+		}
 		static const int strings_done[] = { T_ADDR, T_UNAME, T_LOCAL, T_PHONE, T_ROUTING,
 						    T_HIER, T_TEAM, T_DIR, T_ROLE, T_TEAMROLE, T_ORG };
 		for (size_t k = 0; k < sizeof(strings_done) / sizeof(strings_done[0]); k++) {
@@ -207,6 +221,7 @@ out:
 	}
 	free(c.cand.v);
 	free(c.f);
+	free(c.local_len);
 	nick_table_free(c.nick);
 	arena_free(c.arena);
 	arena_free(c.name_arena);

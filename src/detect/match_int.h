@@ -51,6 +51,8 @@ enum cd_result itab_reserve(struct itab *t, size_t expect);
 enum cd_result itab_put(struct itab *t, const char *s, size_t len, uint32_t *id);
 /* Interns a key of a key table (t->keyed), ids as in itab_put. */
 enum cd_result itab_put_key(struct itab *t, uint64_t key, uint32_t *id);
+/* The id of s in a string table not yet frozen, or NONE. */
+uint32_t itab_find(const struct itab *t, const char *s, size_t len);
 
 static inline uint64_t key2(uint32_t hi, uint32_t lo)
 {
@@ -59,7 +61,8 @@ static inline uint64_t key2(uint32_t hi, uint32_t lo)
 
 /* The tables, one per kind of value (a user's first name, an e-mail address ...). */
 enum { T_FIRST, T_LAST, T_CNAME, T_SWAP, T_NICK, T_ADDR, T_UNAME, T_LOCAL, T_PHONE,
-       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_ROLE, T_TEAMROLE, T_ORG, T_COUNT };
+       T_ROUTING, T_HIER, T_TEAM, T_DIR, T_SWAPTEAM, T_NICKTEAM, T_ROLE, T_TEAMROLE, T_ORG,
+       T_LASTI, T_FIRSTI, T_PFX, T_COUNT };
 
 /* What a table's values are, for the log ("e-mail"). */
 extern const char *const table_what[T_COUNT];
@@ -73,6 +76,9 @@ struct feat {
 	uint32_t role, teamrole;  /* routing profile + security profiles, and with the group too */
 	uint32_t org;             /* the organisation part of the e-mail's domain (T_ORG) */
 	uint32_t nick[4];         /* T_NICK ids of this user (nnick of them) */
+	/* Blocking keys for names that differ by more than one edit (block.c): last name + first
+	 * initial, first name + last initial, and the first three letters of both parts. */
+	uint32_t lasti, firsti, pfx;
 	uint8_t nnick;
 };
 
@@ -105,6 +111,8 @@ struct ctx {
 	size_t cap;      /* users per identifier key (e-mail, phone ...) */
 	size_t name_cap; /* users per name key, and name pairs per one-edit name pair */
 	uint8_t *derived; /* per user: DERIVED_USER | DERIVED_EMAIL (model.c), NULL: none */
+	uint8_t *local_len; /* per mailbox name (T_LOCAL id): its letters and digits, at most 255
+	                     * (its strings go after blocking; model.c weighs short ones) */
 };
 
 /* --- features.c */
@@ -128,6 +136,14 @@ enum cd_result block_add_pair(struct ctx *c, uint32_t a, uint32_t b);
 void block_note_capped(struct ctx *c, int t, uint32_t id, size_t k);
 /* The candidate pairs of table t's blocks; frees its block entries. */
 enum cd_result block_pairs(struct ctx *c, int t);
+/* Candidate pairs of a user with one name part only (a first name, or a last name) and every
+ * user carrying that part, first or last. Before the name tables are frozen. */
+enum cd_result block_lone_parts(struct ctx *c);
+/* Whether user x has one name part only; that part's string. */
+const char *block_lone_part(const struct ctx *c, const struct feat *x);
+/* The blocking keys users a and b share, one line each, for explain (why the pair was or was
+ * not a candidate). */
+enum cd_result block_explain(const struct ctx *c, uint32_t a, uint32_t b, struct buf *o);
 
 /* --- typo.c */
 /* Candidate pairs of users whose compact full names are within one edit. */
@@ -172,6 +188,7 @@ struct match_cmp {
 	uint32_t routing_a, routing_b, hier_a, hier_b; /* the counts of the two differing values */
 	/* the graded levels of the model's comparisons (model.c): enum cmp_email, enum cmp_user */
 	uint8_t email_lv, user_lv;
+	uint8_t same_mailbox; /* one mailbox name at one organisation's domains (or a slip of one) */
 };
 
 /* E-mail levels: what the two addresses share, strongest first. */
@@ -204,6 +221,9 @@ enum cmp_user {
 #define DERIVED_EMAIL 2u
 
 void compare_pair(const struct ctx *c, uint32_t ia, uint32_t ib, struct match_cmp *m);
+/* True when the names of users a and b compare at a level above "one part agrees" (the same,
+ * swapped, a nickname, an initial, a spelling slip): what a weak blocking key is for. */
+int compare_names_near(const struct ctx *c, uint32_t ia, uint32_t ib);
 /* The first and last names compared on their own (model.c estimates the names' m from them
  * where no identifier joins pairs): first 0 null, 1 equal, 2 nickname or initial, 3 near,
  * 4 different; last 0 null, 1 equal, 2 near, 3 different. */
@@ -220,6 +240,7 @@ struct model_pair {
 	uint32_t a, b;
 	uint8_t lv[MODEL_NCOMP];
 	uint8_t first, last; /* compare_parts */
+	uint8_t same_mailbox; /* match_cmp's */
 	uint32_t idcount; /* users carrying the agreeing address or username */
 };
 
@@ -232,7 +253,9 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 /* What term-frequency weights read: users per full name (identifier-joined accounts once) and
  * the average name frequency of each near name level. */
 struct model_tf {
-	const uint32_t *carriers;
+	const uint32_t *carriers; /* people per full name (T_CNAME id) */
+	const uint32_t *handles;  /* people per mailbox name (T_LOCAL id) */
+	const uint32_t *person;   /* per user: the person its mailbox names count for */
 	double mean[FS_MAX_LEVELS];
 };
 /* log2(m/u) of comparison k for this pair, u its term frequency where there is one (*tf, 0

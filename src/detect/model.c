@@ -202,6 +202,63 @@ out:
 	return r;
 }
 
+/* The mailbox name (T_LOCAL id) users a and b share, or NONE. */
+static uint32_t shared_local(const struct feat *a, const struct feat *b)
+{
+	if (a->l_user != NONE && (a->l_user == b->l_user || a->l_user == b->l_email))
+		return a->l_user;
+	if (a->l_email != NONE && (a->l_email == b->l_user || a->l_email == b->l_email))
+		return a->l_email;
+	return NONE;
+}
+
+/* People carrying each mailbox name (T_LOCAL): one person's identifier-joined accounts count
+ * once (three accounts of fb@nelson.com are one "fb"), and so do the accounts with that mailbox
+ * name at one organisation's domains, or at a domain a slip away (compare.c's same_mailbox:
+ * mail systems give one person one mailbox name per organisation). What is left is how many
+ * people use it: "fb" at seven unrelated domains is seven people's initials. */
+static enum cd_result handle_carriers(struct ctx *c, const uint32_t *parent, const struct model_pair *mp,
+				      size_t nc, uint32_t **out, uint32_t **person)
+{
+	size_t n = c->users->n, k = 0, nl = c->t[T_LOCAL].n;
+	uint64_t *v = malloc((n ? 2 * n : 1) * sizeof(*v));
+	uint32_t *cc = calloc(nl ? nl : 1, sizeof(*cc)), *hp = malloc((n ? n : 1) * sizeof(*hp));
+	enum cd_result r = CD_OK;
+	if (!v || !cc || !hp) {
+		r = CD_NOMEM;
+		goto out;
+	}
+	memcpy(hp, parent, n * sizeof(*hp));
+	for (size_t i = 0; i < nc; i++)
+		if (mp[i].same_mailbox)
+			hp[uf_find(hp, mp[i].a)] = uf_find(hp, mp[i].b);
+	for (size_t i = 0; i < n; i++)
+		hp[i] = uf_find(hp, (uint32_t)i); /* every user straight to its person: pair_u reads it */
+	for (size_t i = 0; i < n; i++) {
+		const struct feat *f = &c->f[i];
+		uint32_t root = uf_find(hp, (uint32_t)i);
+		if (f->l_user != NONE)
+			v[k++] = key2(f->l_user, root);
+		if (f->l_email != NONE && f->l_email != f->l_user)
+			v[k++] = key2(f->l_email, root);
+	}
+	if ((r = radix_u64(v, k)) != CD_OK)
+		goto out;
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			cc[v[i] >> 32]++;
+out:
+	free(v);
+	if (r != CD_OK) {
+		free(cc);
+		free(hp);
+		cc = hp = NULL;
+	}
+	*out = cc;
+	*person = hp;
+	return r;
+}
+
 static void model_init(struct fs_model *fm)
 {
 	memset(fm, 0, sizeof(*fm));
@@ -301,6 +358,22 @@ static double pair_u(const struct ctx *c, const struct fs_model *fm, const struc
 		if (mp->idcount > 2 && u < (mp->idcount - 2) / n)
 			u = (mp->idcount - 2) / n;
 		*tf = u;
+	} else if (((k == C_EMAIL && (l == EL_LOCAL_ORG || l == EL_LOCAL_OTHER)) ||
+		    (k == C_USER && l == UL_HANDLE)) && tfs->handles) {
+		/* the same for a mailbox name: "fb" at seven domains is the handle of several
+		 * people, however rarely two random users share one. People, not accounts: one
+		 * person's identifier-joined accounts count once (handle_carriers). */
+		uint32_t h = shared_local(a, b), cc = h != NONE ? tfs->handles[h] : 0;
+		/* the carriers besides this pair, taken to be one person */
+		uint32_t self = tfs->person[mp->a] == tfs->person[mp->b] ? 1 : 2;
+		double others = cc > self ? cc - self : 0;
+		/* and a short one is someone's initials wherever it is: shrunk towards a share of
+		 * 26^-letters ("fb", "f.s": 1 in 676), as a name towards a typical name's share */
+		double len = h != NONE && c->local_len ? c->local_len[h] : 255;
+		double f = (others + NAME_PRIOR_USERS * pow(26.0, -len)) / (n + NAME_PRIOR_USERS);
+		if (u < f)
+			u = f;
+		*tf = u;
 	}
 	return u;
 }
@@ -396,6 +469,7 @@ static void compare_levels(const struct ctx *c, uint32_t a, uint32_t b, struct m
 	mp->b = b;
 	model_levels(c, a, b, m, mp->lv);
 	mp->first = mp->last = 0;
+	mp->same_mailbox = m->same_mailbox;
 	if (parts)
 		compare_parts(c, a, b, &mp->first, &mp->last);
 	mp->idcount = m->addr != ADDR_NONE ? m->addr_count : m->username ? m->username_count : 0;
@@ -495,61 +569,6 @@ static enum cd_result parts_em(const struct fs_patterns *aux, double all, double
 }
 
 
-/* Blocking keys the pair shares (why it was or was not a candidate), for explain. */
-static enum cd_result explain_keys(const struct ctx *c, uint32_t a, uint32_t b, struct buf *o)
-{
-	const struct feat *x = &c->f[a], *y = &c->f[b];
-	enum cd_result r = CD_OK;
-	int any = 0;
-#define KEY(cond, what, tb, id, cap)                                                              \
-	do {                                                                                     \
-		if (r == CD_OK && (cond)) {                                                      \
-			uint32_t k_ = c->t[tb].count ? c->t[tb].count[id] : 0;                     \
-			r = buf_printf(o, "  shared key: %s (%u users%s)\n", what, k_,             \
-				       k_ > (cap) ? ", over the cap: no pairs from it" : "");   \
-			any = 1;                                                                 \
-		}                                                                                \
-	} while (0)
-	KEY(x->email != NONE && (x->email == y->email || x->email == y->sec || x->email == y->uaddr),
-	    "e-mail address", T_ADDR, x->email, c->cap);
-	KEY(x->sec != NONE && (x->sec == y->email || x->sec == y->sec), "secondary e-mail", T_ADDR,
-	    x->sec, c->cap);
-	KEY(x->uaddr != NONE && (x->uaddr == y->email || x->uaddr == y->sec), "username address",
-	    T_ADDR, x->uaddr, c->cap);
-	KEY(x->uname != NONE && x->uname == y->uname, "username", T_UNAME, x->uname, c->cap);
-	KEY(x->l_user != NONE && (x->l_user == y->l_user || x->l_user == y->l_email), "mailbox name / handle",
-	    T_LOCAL, x->l_user, c->cap);
-	KEY(x->l_email != NONE && x->l_email != x->l_user && (x->l_email == y->l_user || x->l_email == y->l_email),
-	    "mailbox name", T_LOCAL, x->l_email, c->cap);
-	KEY(x->mobile != NONE && (x->mobile == y->mobile || x->mobile == y->desk), "phone", T_PHONE,
-	    x->mobile, c->cap);
-	KEY(x->desk != NONE && x->desk != x->mobile && (x->desk == y->mobile || x->desk == y->desk),
-	    "phone", T_PHONE, x->desk, c->cap);
-	KEY(x->dir != NONE && x->dir == y->dir, "directory user id", T_DIR, x->dir, c->cap);
-	KEY(x->swap != NONE && x->swap == y->swap, "full name (either order)", T_SWAP, x->swap, c->name_cap);
-#undef KEY
-	for (size_t i = 0; i < x->nnick && r == CD_OK; i++)
-		for (size_t j = 0; j < y->nnick && r == CD_OK; j++)
-			if (x->nick[i] == y->nick[j]) {
-				r = buf_printf(o, "  shared key: nickname group + last name\n");
-				any = 1;
-			}
-	if (r == CD_OK && x->cname != NONE && y->cname != NONE && x->cname != y->cname) {
-		uint32_t p[FUZZY_MAX], q[FUZZY_MAX];
-		size_t np = norm_codepoints(c->t[T_CNAME].str[x->cname], p, FUZZY_MAX);
-		size_t nq = norm_codepoints(c->t[T_CNAME].str[y->cname], q, FUZZY_MAX);
-		int bound = c->opts->mode == MATCH_THOROUGH && np >= 9 && nq >= 9 ? 2 : 1;
-		if (np >= 5 && nq >= 5 && fuzzy_osa(p, np, q, nq, bound) <= bound) {
-			r = buf_printf(o, "  shared key: full names within %d edit%s (deletion keys)\n",
-				       bound, bound > 1 ? "s" : "");
-			any = 1;
-		}
-	}
-	if (r == CD_OK && !any)
-		r = buf_printf(o, "  no blocking key in common: never compared by analyze\n");
-	return r;
-}
-
 /* One pair blocking did not make, counted into the patterns u is estimated from (rp) and,
  * when the names' m comes from the first/last-name EM, into its patterns too (auxr). */
 static enum cd_result count_other_pair(const struct ctx *c, uint32_t a, uint32_t b, int need_parts,
@@ -604,7 +623,7 @@ static enum cd_result explain_pair(struct ctx *c, const struct fs_model *fm, dou
 	if (r == CD_OK)
 		r = buf_printf(o, "candidate: %s\n", candidate ? "yes" : "no");
 	if (r == CD_OK)
-		r = explain_keys(c, a, b, o);
+		r = block_explain(c, a, b, o);
 	return r;
 }
 
@@ -613,7 +632,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	enum cd_result r = CD_OK;
 	size_t n = c->users->n, nc = 0;
 	struct model_pair *mp = NULL;
-	uint32_t *parent = NULL, *carriers = NULL;
+	uint32_t *parent = NULL, *carriers = NULL, *handles = NULL, *person = NULL;
 	struct fs_patterns pat, aux, auxr;
 	size_t joined = 0;
 	struct fs_model *fm = &res->stats.model;
@@ -653,7 +672,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		compare_parts(c, mp[i].a, mp[i].b, &mp[i].first, &mp[i].last);
 		r = aux_add(&aux, &mp[i], 1.0);
 	}
-	if (r != CD_OK || (r = name_carriers(c, parent, &carriers)) != CD_OK)
+	if (r != CD_OK || (r = name_carriers(c, parent, &carriers)) != CD_OK ||
+	    (r = handle_carriers(c, parent, mp, nc, &handles, &person)) != CD_OK)
 		goto out;
 	/* the pairs blocking did not make: all of them, or a sample */
 	double all = (double)n * (double)(n - 1) / 2, rest = all - (double)nc;
@@ -792,7 +812,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	}
 	double prior = log2(fm->lambda / (1 - fm->lambda));
 	res->stats.prior_bits = prior;
-	struct model_tf tfs = { .carriers = carriers };
+	struct model_tf tfs = { .carriers = carriers, .handles = handles, .person = person };
 	tf_means(c, mp, nc, &tfs);
 	if (c->opts->explain && c->opts->explain_a < n && c->opts->explain_b < n &&
 	    c->opts->explain_a != c->opts->explain_b) {
@@ -838,6 +858,8 @@ out:
 	free(mp);
 	free(parent);
 	free(carriers);
+	free(handles);
+	free(person);
 	free(c->derived);
 	c->derived = NULL;
 	return r;

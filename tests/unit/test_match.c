@@ -377,8 +377,9 @@ static void evidence_rules(void **state)
 	user_set_release(&s);
 }
 
-/* Two edits in a long name: only `thorough` looks for them (two-deletion keys), and they are
- * scored as a spelling difference there. */
+/* Two edits in a long name: `standard` finds them when both parts keep their first three
+ * letters (prefix keys), `thorough` anywhere (two-deletion keys); both score a spelling
+ * difference. */
 static void thorough_two_edits(void **state)
 {
 	struct user_set s;
@@ -388,11 +389,16 @@ static void thorough_two_edits(void **state)
 	size_t b = s.n;
 	add(&s, &(struct person){ "mo1", "Maximiliane", "Oberhollenzer", "mo1@corp.example", NULL, NULL, NULL, "rp3", NULL });
 	add(&s, &(struct person){ "mo2", "Maximilane", "Oberhollenser", "mo2@other.example", NULL, NULL, NULL, "rp3", NULL });
+	/* the slips in the first three letters: no prefix, initial or one-edit key is shared */
+	add(&s, &(struct person){ "mo3", "Mxaimiliane", "Obrehollenzer", "mo3@other.example", NULL, NULL, NULL, "rp3", NULL });
 	run(&s, &res, MATCH_STANDARD);
-	assert_null(find(&res, b, b + 1));
+	const struct match_pair *p = find(&res, b, b + 1);
+	assert_non_null(p);
+	assert_true(has_kind(p, MK_NAME_TYPO));
+	assert_null(find(&res, b, b + 2));
 	match_result_release(&res);
 	run(&s, &res, MATCH_THOROUGH);
-	const struct match_pair *p = find(&res, b, b + 1);
+	p = find(&res, b, b + 2);
 	assert_non_null(p);
 	assert_true(has_kind(p, MK_NAME_TYPO));
 	match_result_release(&res);
