@@ -80,11 +80,14 @@ installed() {
 		rpm -q --whatprovides "$1" >/dev/null 2>&1
 	fi
 }
+# grep without -q: it reads to the end, so the lister never dies of SIGPIPE, which pipefail
+# would report as "not available" (apt-cache show prints every version; with two or more, an
+# early-exiting grep -q made libcurl4-openssl-dev look absent).
 available() {
 	if [ "$family" = apt ]; then
-		apt-cache show "$1" 2>/dev/null | grep -q '^Package:'
+		apt-cache show "$1" 2>/dev/null | grep '^Package:' >/dev/null
 	else
-		dnf -q repoquery --whatprovides "$1" 2>/dev/null | grep -q .
+		dnf -q repoquery --whatprovides "$1" 2>/dev/null | grep . >/dev/null
 	fi
 }
 # One or two lines: what to do about a package the enabled repositories do not have.
