@@ -94,6 +94,15 @@ static int has_latin(const char *f, const char *l)
 	return 0;
 }
 
+/* Two name parts one edit apart, both of 5+ letters (a one-letter change in a shorter name
+ * makes another name). */
+static int part_slip(const char *p, const char *q)
+{
+	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
+	size_t nx = norm_codepoints(p, x, FUZZY_MAX), ny = norm_codepoints(q, y, FUZZY_MAX);
+	return nx >= 5 && ny >= 5 && fuzzy_osa(x, nx, y, ny, 1) <= 1;
+}
+
 /* The name level of a pair, and the part frequencies its chance agreement is taken from. */
 static void compare_names(const struct ctx *c, const struct feat *a, const struct feat *b,
 			  const struct user *ua, const struct user *ub, struct match_cmp *m)
@@ -131,6 +140,13 @@ static void compare_names(const struct ctx *c, const struct feat *a, const struc
 		 * "Jensen Bjørn" is rare even where "Bjørn Jensen" is common */
 		uint32_t xc = xf == o1f && xl == o1l ? cnt(c, T_CNAME, a->cname) : cnt(c, T_CNAME, b->cname);
 		NAME(NL_SWAPPED, xf, xl, xc + 1);
+		return;
+	}
+	if (fa[0] && la[0] && fb[0] && lb[0] &&
+	    ((strcmp(fa, lb) == 0 && part_slip(la, fb)) || (strcmp(la, fb) == 0 && part_slip(fa, lb)))) {
+		/* swapped, and one part misspelt ("Stephenson Elizbeth" / "Elizabeth Stephenson"):
+		 * the swap is the slip that counts; the chance agreement is the swapped order's */
+		NAME(NL_SWAPPED, minu(cfa, clb), minu(cla, cfb), 0);
 		return;
 	}
 	if (a->cname == b->cname) {

@@ -725,6 +725,47 @@ static void blocking_recall_brute_force(void **state)
 	user_set_release(&s);
 }
 
+/* The weak name keys (block.c) make candidates of names two slips apart, swapped and
+ * misspelt, or with one part missing, and not of names that only share one part. Every
+ * candidate is in the result with possible < 0. */
+static void weak_name_keys(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	struct match_opts o;
+	char err[256];
+	user_set_init(&s);
+	background(&s, 600);
+	size_t b = s.n;
+	static const char *const names[][2] = {
+		{ "Mitchell", "Richmond" }, { "Mitchrll", "Richmaond" },        /* a slip in each part */
+		{ "Melinda", "Sandmannova" }, { "", "Sandmannova" },            /* a lone last name */
+		{ "Alexandra", "Vassiliotis" }, { "Alexandra", "Vasiliottis" }, /* two slips, one part */
+		{ "Stephenson", "Elizbeth" }, { "Elizabeth", "Stephenson" },    /* swapped and misspelt */
+		{ "John", "Doebbeling" }, { "Jane", "Doebbeling" },             /* one part: two people */
+		{ "Ogden", "" }, { "Ogden", "Quarrie" },                        /* a lone first name */
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char u[16], e[48];
+		snprintf(u, sizeof(u), "w%zu", i);
+		snprintf(e, sizeof(e), "w%zu@x%zu.example", i, i);
+		add(&s, &(struct person){ u, names[i][0], names[i][1], e, NULL, NULL, NULL, NULL, NULL });
+	}
+	match_opts_init(&o, MATCH_STANDARD);
+	o.possible = -1;
+	assert_int_equal(match_run(&s, &o, &res, err, sizeof(err)), CD_OK);
+	assert_non_null(find(&res, b + 0, b + 1));
+	assert_non_null(find(&res, b + 2, b + 3));
+	assert_non_null(find(&res, b + 4, b + 5));
+	assert_non_null(find(&res, b + 6, b + 7));
+	assert_null(find(&res, b + 8, b + 9));
+	assert_non_null(find(&res, b + 10, b + 11));
+	/* two full names that share one part are not paired through a lone part either */
+	assert_null(find(&res, b + 2, b + 11));
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +782,7 @@ int main(void)
 		cmocka_unit_test(null_level_weighs_nothing),
 		cmocka_unit_test(term_frequency_weights),
 		cmocka_unit_test(blocking_recall_brute_force),
+		cmocka_unit_test(weak_name_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
