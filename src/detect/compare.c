@@ -300,6 +300,17 @@ static int near_handle(const uint32_t *x, size_t nx, const uint32_t *y, size_t n
 	return mn >= 6 && fuzzy_jaro_winkler(x, nx, y, ny) >= 0.9;
 }
 
+/* True when a handle (up to its '@') has a digit: "sofia_garcia3". A login system numbers the
+ * second holder of a name, so such a handle, shared exactly, says more than the name does:
+ * a namesake would have got another number. */
+static int numbered(const char *h)
+{
+	for (; *h && *h != '@'; h++)
+		if (*h >= '0' && *h <= '9')
+			return 1;
+	return 0;
+}
+
 /* The e-mail level (enum cmp_email). derived: both local parts are built from their users'
  * names, so a local part agreeing at an unrelated domain, or nearly, only repeats the names
  * (namesakes get "john.smith2"): that is left to the name comparison (null here). */
@@ -329,7 +340,7 @@ static int compare_email(const struct feat *a, const struct feat *b, const struc
 	 * Mary Quill, "m.quill"): then it is a common pattern, as at unrelated domains. */
 	if (lv == EL_LOCAL_ORG && (m->name == NL_PARTIAL || m->name == NL_DIFFERENT))
 		lv = EL_LOCAL_OTHER;
-	if (derived && (lv == EL_LOCAL_OTHER || lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER))
+	if (derived && (lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER || (lv == EL_LOCAL_OTHER && !numbered(ua->email))))
 		return EL_NULL;
 	if ((lv == EL_NEAR_ORG || lv == EL_NEAR_OTHER) && same_letters(ua->email, ub->email))
 		return EL_DIFFERENT; /* "hanako.suzuki" / "hanakosuzuki65", "bg12" / "bg13": a
@@ -373,10 +384,13 @@ static int compare_user(const struct feat *a, const struct feat *b, const struct
 	if (m->email_lv >= EL_LOCAL_ORG && m->email_lv <= EL_NEAR_OTHER &&
 	    (same(a->l_user, a->l_email) || same(b->l_user, b->l_email)))
 		return UL_NULL;
+	/* one's login is the other's (numbered) handle */
+	if ((same(a->l_user, b->l_user) || same(a->l_user, b->l_email)) && (!derived || numbered(ua->username)))
+		return UL_HANDLE;
+	if (same(a->l_email, b->l_user) && (!derived || numbered(ub->username)))
+		return UL_HANDLE;
 	if (derived)
 		return UL_NULL;
-	if (same(a->l_user, b->l_user) || same(a->l_user, b->l_email) || same(a->l_email, b->l_user))
-		return UL_HANDLE;
 	uint32_t x[FUZZY_MAX], y[FUZZY_MAX];
 	size_t nx = handle_letters(ua->username, x), ny = handle_letters(ub->username, y);
 	if (nx >= 2 && cp_eq(x, nx, y, ny))

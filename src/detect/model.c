@@ -40,6 +40,10 @@
 #define NAME_M_PSEUDO 20.0
 /* Identifier-joined pairs from which the names' m counts as measured. */
 #define NAME_M_MIN 50
+/* Pairs of one person (expected, by names_em) from which its names' m is taken. */
+#define NAME_EM_MIN 20.0
+/* The least m of an exact name names_em may find (below it, the EM found some other structure). */
+#define NAME_EM_EXACT_MIN 0.1
 
 /* Name smoothing: the frequencies of name parts are shrunk towards a typical name's share
  * (NAME_PRIOR_USERS pseudo-users): in a 12-user instance every name is "1 in 12", which says
@@ -83,6 +87,9 @@ const char *model_comparison_name(unsigned k)
 	return k < MODEL_NCOMP ? comps[k].name : "unknown";
 }
 
+/* The levels of the name comparison (comps[C_NAME]). */
+enum { NM_EXACT = 1, NM_SWAPPED, NM_NICK_INITIAL, NM_OSA1, NM_OSA2, NM_ONE_PART, NM_DIFFERENT };
+
 static int has_phone(const struct feat *f)
 {
 	return f->mobile != NONE || f->desk != NONE;
@@ -93,9 +100,10 @@ void model_levels(const struct ctx *c, uint32_t ia, uint32_t ib, const struct ma
 {
 	const struct feat *a = &c->f[ia], *b = &c->f[ib];
 	static const uint8_t name_lv[] = {
-		[NL_NONE] = 0, [NL_SAME] = 1, [NL_UMLAUT] = 1, [NL_SPLIT] = 1, [NL_SWAPPED] = 2,
-		[NL_NICKNAME] = 3, [NL_INITIAL] = 3, [NL_TYPO1] = 4, [NL_TYPO2] = 5,
-		[NL_PARTIAL] = 6, [NL_DIFFERENT] = 7,
+		[NL_NONE] = 0, [NL_SAME] = NM_EXACT, [NL_UMLAUT] = NM_EXACT, [NL_SPLIT] = NM_EXACT,
+		[NL_SWAPPED] = NM_SWAPPED, [NL_NICKNAME] = NM_NICK_INITIAL, [NL_INITIAL] = NM_NICK_INITIAL,
+		[NL_TYPO1] = NM_OSA1, [NL_TYPO2] = NM_OSA2, [NL_PARTIAL] = NM_ONE_PART,
+		[NL_DIFFERENT] = NM_DIFFERENT,
 	};
 	lv[C_NAME] = name_lv[m->name];
 	lv[C_EMAIL] = m->email_lv;
@@ -296,6 +304,25 @@ static void set_u(struct fs_model *fm, double tot[][FS_MAX_LEVELS], double match
 	}
 }
 
+/* Sane bounds on an estimated model: at least one pair of one person in the instance, no more
+ * than MAX_PAIRS_PER_USER per account (a set where every candidate looks alike cannot say how
+ * many are one person), and no m so small that one slip vetoes a pair. */
+static void bound_model(struct fs_model *fm, double all, size_t n)
+{
+	if (!(fm->lambda > 0))
+		fm->lambda = 1.0 / all;
+	if (fm->lambda * all > MAX_PAIRS_PER_USER * (double)n)
+		fm->lambda = MAX_PAIRS_PER_USER * (double)n / all;
+	if (fm->lambda < 1.0 / all)
+		fm->lambda = 1.0 / all;
+	if (fm->lambda > 0.5)
+		fm->lambda = 0.5;
+	for (unsigned k = 0; k < MODEL_NCOMP; k++)
+		for (unsigned l = 1; l < fm->c[k].nlevels; l++)
+			if (fm->c[k].m[l] < 1e-4)
+				fm->c[k].m[l] = 1e-4;
+}
+
 /* Smoothed share of people carrying a first / last name of count users. */
 static double share(double count, double n, double prior)
 {
@@ -479,7 +506,7 @@ static void compare_levels(const struct ctx *c, uint32_t a, uint32_t b, struct m
 static enum cd_result aux_add(struct fs_patterns *p, const struct model_pair *x, double w)
 {
 	uint8_t lv[3] = { x->first, x->last, x->lv[C_NAME] };
-	if (x->lv[C_NAME] == 2)
+	if (x->lv[C_NAME] == NM_SWAPPED)
 		lv[0] = lv[1] = 1; /* swapped: the parts agree crosswise */
 	return fs_patterns_add(p, lv, w);
 }
@@ -568,6 +595,71 @@ static enum cd_result parts_em(const struct fs_patterns *aux, double all, double
 	return CD_OK;
 }
 
+/* The names' m by EM over all pairs (the candidates, counted, and the rest, sampled: weight w
+ * each), every u and the other comparisons' m fixed at their estimates, lambda free. The pairs
+ * the other fields say are one person anchor what each name level is worth, whether or not an
+ * identifier joins them: counted on identifier-joined pairs alone, a level that comes with
+ * different addresses (a swapped name on a second account made by hand) looked rare among
+ * people. Over all pairs, not the candidates: blocking on names would make every name level
+ * look like a match. Bounds, as Splink's: m pulled to the start values by NAME_M_PSEUDO pairs,
+ * and a swapped or misspelt name never likelier than the exact one. On success, *fm's name m
+ * and lambda are replaced; *matched the expected pairs of one person among all pairs. */
+static enum cd_result names_em(struct fs_model *fm, const struct fs_patterns *pat, const struct fs_patterns *rp,
+			       double w, double all, size_t ncand, double *matched)
+{
+	struct fs_patterns ap;
+	struct fs_model em = *fm;
+	enum cd_result r = CD_OK;
+	fs_patterns_init(&ap, MODEL_NCOMP);
+	for (size_t j = 0; j < pat->n && r == CD_OK; j++)
+		r = fs_patterns_add(&ap, pat->levels + j * MODEL_NCOMP, pat->count[j]);
+	for (size_t j = 0; j < rp->n && r == CD_OK; j++)
+		r = fs_patterns_add(&ap, rp->levels + j * MODEL_NCOMP, rp->count[j] * w);
+	if (r != CD_OK) {
+		fs_patterns_release(&ap);
+		return r;
+	}
+	for (unsigned k = 0; k < MODEL_NCOMP; k++) {
+		em.c[k].fixed_u = true;
+		em.c[k].fixed_m = k != C_NAME;
+	}
+	for (unsigned l = 1; l < comps[C_NAME].nlevels; l++)
+		em.c[C_NAME].m[l] = comps[C_NAME].m[l]; /* the start values, where the pseudo-pairs pull */
+	struct fs_em_opts eo;
+	fs_em_opts_init(&eo);
+	eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
+	eo.max_iter = 50;
+	eo.tol = 1e-4;
+	eo.pseudo = NAME_M_PSEUDO;
+	char e2[160];
+	if (fs_em(&em, &ap, &eo, e2, sizeof e2) != CD_OK) {
+		fs_patterns_release(&ap);
+		return CD_USAGE;
+	}
+	double sum = 0;
+	for (size_t j = 0; j < ap.n; j++)
+		sum += fs_probability(fs_total_weight(&em, ap.levels + j * MODEL_NCOMP)) * ap.count[j];
+	fs_patterns_release(&ap);
+	struct fs_comparison *x = &em.c[C_NAME];
+	/* sane: enough pairs of one person to count on, no more than blocking made candidates
+	 * (it is built to make one of nearly every such pair; more is EM fitting noise, as in a
+	 * dozen users), and a name that says something (on
+	 * fake_1000, keyed by hand with slips, a fifth of one person's pairs spell it alike) */
+	if (!(sum >= NAME_EM_MIN) || sum > (double)ncand || x->m[NM_EXACT] < NAME_EM_EXACT_MIN)
+		return CD_USAGE;
+	for (unsigned l = NM_SWAPPED; l <= NM_OSA2; l++)
+		if (x->m[l] > x->m[NM_EXACT])
+			x->m[l] = x->m[NM_EXACT];
+	double t = 0;
+	for (unsigned l = 1; l < x->nlevels; l++)
+		t += x->m[l];
+	for (unsigned l = 1; l < x->nlevels; l++)
+		fm->c[C_NAME].m[l] = x->m[l] / t;
+	fm->lambda = em.lambda;
+	fm->iterations = em.iterations;
+	*matched = sum;
+	return CD_OK;
+}
 
 /* One pair blocking did not make, counted into the patterns u is estimated from (rp) and,
  * when the names' m comes from the first/last-name EM, into its patterns too (auxr). */
@@ -633,12 +725,13 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	size_t n = c->users->n, nc = 0;
 	struct model_pair *mp = NULL;
 	uint32_t *parent = NULL, *carriers = NULL, *handles = NULL, *person = NULL;
-	struct fs_patterns pat, aux, auxr;
+	struct fs_patterns pat, aux, auxr, rp;
 	size_t joined = 0;
 	struct fs_model *fm = &res->stats.model;
 	fs_patterns_init(&pat, MODEL_NCOMP);
 	fs_patterns_init(&aux, 3);
 	fs_patterns_init(&auxr, 3);
+	fs_patterns_init(&rp, MODEL_NCOMP);
 	model_init(fm);
 	/* unique candidates (sorted already) */
 	for (size_t i = 0; i < c->cand.n; i++)
@@ -678,9 +771,6 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	/* the pairs blocking did not make: all of them, or a sample */
 	double all = (double)n * (double)(n - 1) / 2, rest = all - (double)nc;
 	size_t sampled = 0;
-	struct fs_patterns rp;
-	fs_patterns_init(&rp, MODEL_NCOMP);
-	
 	if (rest <= MODEL_SAMPLE) {
 		for (uint32_t a = 0; a < n && r == CD_OK; a++)
 			for (uint32_t b = a + 1; b < n && r == CD_OK; b++) {
@@ -722,7 +812,6 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	}
 	bool measured[MODEL_NCOMP] = { false }, name_measured = false;
 	set_u(fm, tot, 0, all, measured);
-	fs_patterns_release(&rp);
 	if (r != CD_OK)
 		goto out;
 	res->stats.sampled = sampled;
@@ -791,23 +880,27 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			fm->lambda = lambda_parts > 0 ? lambda_parts : nc ? 0.5 * (double)nc / all : 1.0 / all;
 			res->stats.lambda_candidates = nc ? fmin(1.0, fm->lambda * all / (double)nc) : 0;
 		}
-		if (!(fm->lambda > 0))
-			fm->lambda = 1.0 / all;
-		/* sane bound: no more pairs of one person than MAX_PAIRS_PER_USER per account
-		 * (a set where every candidate looks alike cannot say how many are one person) */
-		if (fm->lambda * all > MAX_PAIRS_PER_USER * (double)n)
-			fm->lambda = MAX_PAIRS_PER_USER * (double)n / all;
-		if (fm->lambda < 1.0 / all)
-			fm->lambda = 1.0 / all; /* at least one pair of one person in the instance */
-		if (fm->lambda > 0.5)
-			fm->lambda = 0.5;
-		for (unsigned k = 0; k < MODEL_NCOMP; k++)
-			for (unsigned l = 1; l < fm->c[k].nlevels; l++)
-				if (fm->c[k].m[l] < 1e-4)
-					fm->c[k].m[l] = 1e-4;
+		bound_model(fm, all, n);
 		for (unsigned k = 1; k < MODEL_NCOMP; k++)
 			measured[k] = em_ok;
 		measured[C_NAME] = name_measured;
+		set_u(fm, tot, fm->lambda * all, all, measured);
+	}
+	/* with the other comparisons measured, the names' m once more, anchored on them, by EM over
+	 * all pairs (names_em); u again without the pairs of one person it finds */
+	for (int round = 0; round < 2 && r == CD_OK && measured[C_EMAIL]; round++) {
+		double matched = 0;
+		unsigned it = fm->iterations;
+		if (names_em(fm, &pat, &rp, w, all, nc, &matched) != CD_OK)
+			break;
+		res->stats.em_iterations += fm->iterations;
+		fm->iterations = it;
+		res->stats.name_m_source = "names_em";
+		res->stats.parts_model.ncomp = 0; /* not what the names' m came from */
+		res->stats.name_m_pairs = (size_t)(matched + 0.5);
+		bound_model(fm, all, n);
+		res->stats.lambda_candidates = fmin(1.0, fm->lambda * all / (nc ? (double)nc : 1.0));
+		measured[C_NAME] = true;
 		set_u(fm, tot, fm->lambda * all, all, measured);
 	}
 	double prior = log2(fm->lambda / (1 - fm->lambda));
@@ -855,6 +948,7 @@ out:
 	fs_patterns_release(&pat);
 	fs_patterns_release(&aux);
 	fs_patterns_release(&auxr);
+	fs_patterns_release(&rp);
 	free(mp);
 	free(parent);
 	free(carriers);

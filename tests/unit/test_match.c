@@ -766,6 +766,67 @@ static void weak_name_keys(void **state)
 	user_set_release(&s);
 }
 
+/* The names' m by EM over all pairs (names_em), anchored on the other comparisons: here the
+ * pairs of one person share a phone, a quarter of them with the name swapped, none with an
+ * address or username in common (so no identifier joins them). The swapped level's m must
+ * come out near that quarter (not the start value), and a swapped pair with nothing else shared
+ * must then reach the review band instead of silence. */
+static void names_m_from_all_pairs(void **state)
+{
+	struct user_set s;
+	struct match_result res;
+	user_set_init(&s);
+	/* a background without families: with every last name carried by three accounts and
+	 * nothing else telling them apart, EM may take "same last name" for one person (the
+	 * sanity bounds then reject it and the test would say nothing about names_em) */
+	uint64_t seed = 12345;
+	for (size_t i = 0; i < 3000; i++) {
+		char u[24], l[24], e[40], r[16];
+		snprintf(u, sizeof(u), "bgu%zu", i);
+		/* random 9-letter surnames: far apart, as most people's are (numbered ones are all
+		 * one edit from each other) */
+		for (int k = 0; k < 9; k++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			l[k] = (char)('a' + (seed >> 33) % 26);
+		}
+		l[9] = 0;
+		snprintf(e, sizeof(e), "bgu%zu@corp.example", i);
+		snprintf(r, sizeof(r), "rp%zu", i % 40);
+		add(&s, &(struct person){ u, i % 2 ? "olga" : "pedro", l, e, NULL, NULL, NULL, r, NULL });
+	}
+	static const char *const fn[] = { "Aurelio", "Benedikta", "Cosimo", "Dragana", "Evander" };
+	for (int i = 0; i < 60; i++) {
+		char u1[16], u2[16], e1[40], e2[40], last[24], ph[16];
+		snprintf(u1, sizeof(u1), "ka%dq", i);
+		snprintf(u2, sizeof(u2), "wy%dz", i);
+		snprintf(e1, sizeof(e1), "ka%dq@corp.example", i);
+		snprintf(e2, sizeof(e2), "wy%dz@other.example", i);
+		snprintf(last, sizeof(last), "Zorvath%c%c", 'a' + i % 26, 'a' + i / 26);
+		snprintf(ph, sizeof(ph), "+1555%07d", 100000 + i);
+		const char *f = fn[i % 5];
+		add(&s, &(struct person){ u1, f, last, e1, NULL, ph, NULL, NULL, NULL });
+		if (i % 4 == 0)
+			add(&s, &(struct person){ u2, last, f, e2, NULL, ph, NULL, NULL, NULL });
+		else
+			add(&s, &(struct person){ u2, f, last, e2, NULL, ph, NULL, NULL, NULL });
+	}
+	size_t x = s.n;
+	add(&s, &(struct person){ "sw1", "Philippa", "Quenneville", "sw1@corp.example", NULL, NULL, NULL, NULL, NULL });
+	add(&s, &(struct person){ "sw2", "Quenneville", "Philippa", "sw2@other.example", NULL, NULL, NULL, NULL, NULL });
+	run(&s, &res, MATCH_STANDARD);
+	const struct fs_model *fm = &res.stats.model;
+	assert_string_equal(res.stats.name_m_source, "names_em");
+	assert_string_equal(fm->c[0].level_names[2], "swapped");
+	/* 15 of 60 pairs swapped, pulled a little towards the start value 0.03 */
+	assert_true(fm->c[0].m[2] > 0.12 && fm->c[0].m[2] < 0.30);
+	assert_true(fm->c[0].m[2] <= fm->c[0].m[1]);
+	/* the pairs of one person found by the EM: the 60 planted, give or take */
+	assert_true(res.stats.name_m_pairs >= 50 && res.stats.name_m_pairs <= 75);
+	assert_non_null(find(&res, x, x + 1));
+	match_result_release(&res);
+	user_set_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +844,7 @@ int main(void)
 		cmocka_unit_test(term_frequency_weights),
 		cmocka_unit_test(blocking_recall_brute_force),
 		cmocka_unit_test(weak_name_keys),
+		cmocka_unit_test(names_m_from_all_pairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
