@@ -100,11 +100,12 @@ struct match_stats {
 	double prior_bits;       /* log2(lambda / (1 - lambda)) */
 	double pairs_total;      /* all pairs of users, n(n-1)/2 */
 	size_t sampled;          /* non-candidate pairs compared to estimate u */
-	size_t name_m_pairs;     /* identifier-joined candidates the names' m was counted on */
+	size_t name_m_pairs;     /* identifier-joined candidates the names' m was counted on; with
+	                          * names_em, the pairs of one person it expects among all pairs */
 	double lambda_candidates; /* P(one person) among the candidate pairs (EM) */
 	unsigned em_iterations;  /* over all rounds */
 	struct fs_model parts_model; /* first/last EM (when the names' m came from it; else ncomp 0) */
-	const char *name_m_source; /* "identifier_pairs", "first_last_em" or "start_values" */
+	const char *name_m_source; /* "names_em", "identifier_pairs", "first_last_em" or "start_values" */
 };
 
 /* The pairs at or above opts->possible, ordered by (a, b). Owns v. */

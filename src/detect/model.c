@@ -7,9 +7,11 @@
  * sample of them, each standing for (all pairs - candidates) / sample pairs. EM over that
  * population estimates m, u and the prior lambda = P(two users are one person) together: u
  * comes out as the share of each level among the pairs that are not one person (Splink's
- * random-pair u), m and lambda from the candidates that are. Exact agreement on a name, an
- * address or a username is then weighted by the value's own frequency (term frequency), not
- * the average. */
+ * random-pair u), m and lambda from the candidates that are; the names' m, which blocking on
+ * names would skew among the candidates, from all pairs with the other comparisons fixed
+ * (names_em; identifier-joined pairs or first/last EM where that cannot be). Exact agreement
+ * on a name, an address or a username is then weighted by the value's own frequency (term
+ * frequency), not the average. */
 #include "detect/match_int.h"
 
 #include <math.h>
