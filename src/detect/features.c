@@ -135,26 +135,34 @@ static size_t prefix_len(const char *s, size_t k)
 /* The keys that block names more than one edit apart (block.c says why each): last name +
  * first initial, first name + last initial, and both parts' first three letters in either
  * order. first and last are the normalised parts, both non-empty. */
+/* x and y (nx, ny bytes) joined by a \1 byte, the bytewise smaller first, into out (room for
+ * nx + ny + 1): one key for either order. Returns its length. */
+static size_t either_order(char *out, const char *x, size_t nx, const char *y, size_t ny)
+{
+	int cmp = memcmp(x, y, nx < ny ? nx : ny);
+	if (cmp > 0 || (cmp == 0 && nx > ny)) {
+		const char *t = x;
+		size_t tn = nx;
+		x = y;
+		nx = ny;
+		y = t;
+		ny = tn;
+	}
+	memcpy(out, x, nx);
+	out[nx] = 1;
+	memcpy(out + nx + 1, y, ny);
+	return nx + 1 + ny;
+}
+
 static enum cd_result part_keys(struct ctx *c, struct feat *f, const char *first, const char *last)
 {
 	enum cd_result r;
 	if ((r = itab_put_key(&c->t[T_LASTI], key2(f->last, initial(first)), &f->lasti)) != CD_OK ||
 	    (r = itab_put_key(&c->t[T_FIRSTI], key2(f->first, initial(last)), &f->firsti)) != CD_OK)
 		return r;
-	size_t na = prefix_len(first, 3), nb = prefix_len(last, 3);
 	char k[32];
-	if (strncmp(first, last, na < nb ? na : nb) > 0 || (na > nb && strncmp(first, last, nb) == 0)) {
-		const char *t = first;
-		size_t tn = na;
-		first = last;
-		na = nb;
-		last = t;
-		nb = tn;
-	}
-	memcpy(k, first, na);
-	k[na] = 1;
-	memcpy(k + na + 1, last, nb);
-	return itab_put_key(&c->t[T_PFX], hash_bytes(k, na + 1 + nb), &f->pfx);
+	size_t nk = either_order(k, first, prefix_len(first, 3), last, prefix_len(last, 3));
+	return itab_put_key(&c->t[T_PFX], hash_bytes(k, nk), &f->pfx);
 }
 
 static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
@@ -177,18 +185,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		if ((r = itab_put(&c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
 			return r;
 		/* either order: "smith\1john" for John Smith and for Smith John */
-		if (strcmp(a, b) > 0) {
-			const char *t = a;
-			size_t tn = na;
-			a = b;
-			b = t;
-			na = nb;
-			nb = tn;
-		}
-		memcpy(tmp, a, na);
-		tmp[na] = 1;
-		memcpy(tmp + na + 1, b, nb);
-		if ((r = itab_put(&c->t[T_SWAP], tmp, na + 1 + nb, &f->swap)) != CD_OK)
+		if ((r = itab_put(&c->t[T_SWAP], tmp, either_order(tmp, a, na, b, nb), &f->swap)) != CD_OK)
 			return r;
 		if (fa[0] && lb[0]) {
 			const uint32_t *g;

@@ -181,6 +181,29 @@ static enum cd_result model_derived(struct ctx *c)
 	return CD_OK;
 }
 
+/* The options of every EM here: no m or u below one pair of all (or 10^-6), 50 iterations,
+ * stop at changes under 10^-4, `pseudo` pairs pulling m to the start values. */
+static struct fs_em_opts em_opts(double all, double pseudo)
+{
+	struct fs_em_opts eo;
+	fs_em_opts_init(&eo);
+	eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
+	eo.max_iter = 50;
+	eo.tol = 1e-4;
+	eo.pseudo = pseudo;
+	return eo;
+}
+
+/* cc[value] += the distinct people among k keys key2(value, person) (v is sorted here). */
+static enum cd_result count_people(uint64_t *v, size_t k, uint32_t *cc)
+{
+	enum cd_result r = radix_u64(v, k);
+	for (size_t i = 0; r == CD_OK && i < k; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			cc[v[i] >> 32]++;
+	return r;
+}
+
 /* Carriers of each full name, one person's identifier-joined accounts counted once. */
 static enum cd_result name_carriers(struct ctx *c, uint32_t *parent, uint32_t **out)
 {
@@ -198,11 +221,7 @@ static enum cd_result name_carriers(struct ctx *c, uint32_t *parent, uint32_t **
 		if (c->f[i].cname != NONE &&
 		    (c->f[i].email != NONE || c->f[i].dir != NONE || has_phone(&c->f[i])))
 			v[k++] = key2(c->f[i].cname, uf_find(parent, (uint32_t)i));
-	if ((r = radix_u64(v, k)) != CD_OK)
-		goto out;
-	for (size_t i = 0; i < k; i++)
-		if (i == 0 || v[i] != v[i - 1])
-			cc[v[i] >> 32]++;
+	r = count_people(v, k, cc);
 out:
 	free(v);
 	if (r != CD_OK) {
@@ -253,11 +272,7 @@ static enum cd_result handle_carriers(struct ctx *c, const uint32_t *parent, con
 		if (f->l_email != NONE && f->l_email != f->l_user)
 			v[k++] = key2(f->l_email, root);
 	}
-	if ((r = radix_u64(v, k)) != CD_OK)
-		goto out;
-	for (size_t i = 0; i < k; i++)
-		if (i == 0 || v[i] != v[i - 1])
-			cc[v[i] >> 32]++;
+	r = count_people(v, k, cc);
 out:
 	free(v);
 	if (r != CD_OK) {
@@ -584,11 +599,7 @@ static enum cd_result parts_em(const struct fs_patterns *aux, double all, double
 		if (k == 2)
 			x->fixed_m = true; /* a passenger: weight 0, counted below */
 	}
-	struct fs_em_opts eo;
-	fs_em_opts_init(&eo);
-	eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
-	eo.max_iter = 50;
-	eo.tol = 1e-4;
+	struct fs_em_opts eo = em_opts(all, 1.0); /* fs_em's default pseudo-count */
 	char err[160];
 	unsigned iters = 0;
 	for (int round = 0; round < 2; round++) {
@@ -666,12 +677,7 @@ static enum cd_result names_em(struct fs_model *fm, const struct fs_patterns *pa
 	}
 	for (unsigned l = 1; l < comps[C_NAME].nlevels; l++)
 		em.c[C_NAME].m[l] = comps[C_NAME].m[l]; /* the start values, where the pseudo-pairs pull */
-	struct fs_em_opts eo;
-	fs_em_opts_init(&eo);
-	eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
-	eo.max_iter = 50;
-	eo.tol = 1e-4;
-	eo.pseudo = NAME_M_PSEUDO;
+	struct fs_em_opts eo = em_opts(all, NAME_M_PSEUDO);
 	char e2[160];
 	if (fs_em(&em, &ap, &eo, e2, sizeof e2) != CD_OK) {
 		fs_patterns_release(&ap);
@@ -910,12 +916,7 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 			lv[C_NAME] = 0;
 			r = fs_patterns_add(&ep, lv, pat.count[j]);
 		}
-		struct fs_em_opts eo;
-		fs_em_opts_init(&eo);
-		eo.floor = 1.0 / all < 1e-6 ? 1.0 / all : 1e-6;
-		eo.max_iter = 50;
-		eo.tol = 1e-4;
-		eo.pseudo = M_PSEUDO;
+		struct fs_em_opts eo = em_opts(all, M_PSEUDO);
 		char e2[160];
 		fm->lambda = round ? res->stats.lambda_candidates : 0.5;
 		int em_ok = r == CD_OK && nc && fs_em(fm, &ep, &eo, e2, sizeof e2) == CD_OK;
