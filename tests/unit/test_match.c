@@ -796,7 +796,7 @@ static void names_m_from_all_pairs(void **state)
 	}
 	static const char *const fn[] = { "Aurelio", "Benedikta", "Cosimo", "Dragana", "Evander" };
 	for (int i = 0; i < 60; i++) {
-		char u1[16], u2[16], e1[40], e2[40], last[24], ph[16];
+		char u1[16], u2[16], e1[40], e2[40], last[24], ph[24];
 		snprintf(u1, sizeof(u1), "ka%dq", i);
 		snprintf(u2, sizeof(u2), "wy%dz", i);
 		snprintf(e1, sizeof(e1), "ka%dq@corp.example", i);
