@@ -132,9 +132,6 @@ static size_t prefix_len(const char *s, size_t k)
 	return i;
 }
 
-/* The keys that block names more than one edit apart (block.c says why each): last name +
- * first initial, first name + last initial, and both parts' first three letters in either
- * order. first and last are the normalised parts, both non-empty. */
 /* x and y (nx, ny bytes) joined by a \1 byte, the bytewise smaller first, into out (room for
  * nx + ny + 1): one key for either order. Returns its length. */
 static size_t either_order(char *out, const char *x, size_t nx, const char *y, size_t ny)
@@ -154,6 +151,9 @@ static size_t either_order(char *out, const char *x, size_t nx, const char *y, s
 	return nx + 1 + ny;
 }
 
+/* The keys that block names more than one edit apart (block.c says why each): last name +
+ * first initial, first name + last initial, and both parts' first three letters in either
+ * order. first and last are the normalised parts, both non-empty. */
 static enum cd_result part_keys(struct ctx *c, struct feat *f, const char *first, const char *last)
 {
 	enum cd_result r;
@@ -179,7 +179,6 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 	const char *b = f->last != NONE ? c->t[T_LAST].str[f->last] : "";
 	size_t na = strlen(a), nb = strlen(b);
 	if (na + nb > 0 && na + nb + 2 < sizeof(tmp)) {
-		const char *fa = a, *lb = b;
 		memcpy(tmp, a, na);
 		memcpy(tmp + na, b, nb);
 		if ((r = itab_put(&c->t[T_CNAME], tmp, na + nb, &f->cname)) != CD_OK)
@@ -187,10 +186,10 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 		/* either order: "smith\1john" for John Smith and for Smith John */
 		if ((r = itab_put(&c->t[T_SWAP], tmp, either_order(tmp, a, na, b, nb), &f->swap)) != CD_OK)
 			return r;
-		if (fa[0] && lb[0]) {
+		if (a[0] && b[0]) {
 			const uint32_t *g;
-			size_t ng, nl = strlen(lb);
-			if ((r = first_groups(c, w, f->first, fa, &g, &ng)) != CD_OK)
+			size_t ng, nl = nb;
+			if ((r = first_groups(c, w, f->first, a, &g, &ng)) != CD_OK)
 				return r;
 			for (size_t k = 0; k < ng; k++) {
 				/* group, last name (which was "%u\1%s" and at most 511 bytes) */
@@ -200,7 +199,7 @@ static enum cd_result extract_names(struct ctx *c, struct worker *w, uint32_t i)
 				if ((r = itab_put_key(&c->t[T_NICK], key2(g[k], f->last), &f->nick[f->nnick++])) != CD_OK)
 					return r;
 			}
-			if ((r = part_keys(c, f, fa, lb)) != CD_OK)
+			if ((r = part_keys(c, f, a, b)) != CD_OK)
 				return r;
 		}
 	}

@@ -653,24 +653,14 @@ static enum cd_result parts_em(const struct fs_patterns *aux, double all, double
  * identifier joins them: counted on identifier-joined pairs alone, a level that comes with
  * different addresses (a swapped name on a second account made by hand) looked rare among
  * people. Over all pairs, not the candidates: blocking on names would make every name level
- * look like a match. Bounds, as Splink's: m pulled to the start values by NAME_M_PSEUDO pairs,
- * and a swapped or misspelt name never likelier than the exact one. On success, *fm's name m
- * and lambda are replaced; *matched the expected pairs of one person among all pairs. */
-static enum cd_result names_em(struct fs_model *fm, const struct fs_patterns *pat, const struct fs_patterns *rp,
-			       double w, double all, size_t ncand, double *matched)
+ * look like a match. ap: the candidates' patterns and the sample's, each of those weighted as
+ * the pairs it stands for. Bounds, as Splink's: m pulled to the start values by NAME_M_PSEUDO
+ * pairs, and a swapped or misspelt name never likelier than the exact one. On success, *fm's
+ * name m and lambda are replaced; *matched the expected pairs of one person among all pairs. */
+static enum cd_result names_em(struct fs_model *fm, const struct fs_patterns *ap, double all, size_t ncand,
+			       double *matched, unsigned *iterations)
 {
-	struct fs_patterns ap;
 	struct fs_model em = *fm;
-	enum cd_result r = CD_OK;
-	fs_patterns_init(&ap, MODEL_NCOMP);
-	for (size_t j = 0; j < pat->n && r == CD_OK; j++)
-		r = fs_patterns_add(&ap, pat->levels + j * MODEL_NCOMP, pat->count[j]);
-	for (size_t j = 0; j < rp->n && r == CD_OK; j++)
-		r = fs_patterns_add(&ap, rp->levels + j * MODEL_NCOMP, rp->count[j] * w);
-	if (r != CD_OK) {
-		fs_patterns_release(&ap);
-		return r;
-	}
 	for (unsigned k = 0; k < MODEL_NCOMP; k++) {
 		em.c[k].fixed_u = true;
 		em.c[k].fixed_m = k != C_NAME;
@@ -679,14 +669,12 @@ static enum cd_result names_em(struct fs_model *fm, const struct fs_patterns *pa
 		em.c[C_NAME].m[l] = comps[C_NAME].m[l]; /* the start values, where the pseudo-pairs pull */
 	struct fs_em_opts eo = em_opts(all, NAME_M_PSEUDO);
 	char e2[160];
-	if (fs_em(&em, &ap, &eo, e2, sizeof e2) != CD_OK) {
-		fs_patterns_release(&ap);
+	if (fs_em(&em, ap, &eo, e2, sizeof e2) != CD_OK)
 		return CD_USAGE;
-	}
+	*iterations = em.iterations;
 	double sum = 0;
-	for (size_t j = 0; j < ap.n; j++)
-		sum += fs_probability(fs_total_weight(&em, ap.levels + j * MODEL_NCOMP)) * ap.count[j];
-	fs_patterns_release(&ap);
+	for (size_t j = 0; j < ap->n; j++)
+		sum += fs_probability(fs_total_weight(&em, ap->levels + j * MODEL_NCOMP)) * ap->count[j];
 	struct fs_comparison *x = &em.c[C_NAME];
 	/* sane: enough pairs of one person to count on, no more than blocking made candidates
 	 * (it is built to make one of nearly every such pair; more is EM fitting noise, as in a
@@ -703,23 +691,30 @@ static enum cd_result names_em(struct fs_model *fm, const struct fs_patterns *pa
 	for (unsigned l = 1; l < x->nlevels; l++)
 		fm->c[C_NAME].m[l] = x->m[l] / t;
 	fm->lambda = em.lambda;
-	fm->iterations = em.iterations;
 	*matched = sum;
 	return CD_OK;
 }
 
-/* One pair blocking did not make, counted into the patterns u is estimated from (rp) and,
- * when the names' m comes from the first/last-name EM, into its patterns too (auxr). */
+/* One pair blocking did not make (its levels in x), counted into the patterns u is estimated
+ * from (rp) and, when the names' m comes from the first/last-name EM, into its patterns too
+ * (auxr). */
+static enum cd_result count_other(const struct model_pair *x, int need_parts, struct fs_patterns *rp,
+				  struct fs_patterns *auxr)
+{
+	enum cd_result r = fs_patterns_add(rp, x->lv, 1.0);
+	if (r == CD_OK && need_parts)
+		r = aux_add(auxr, x, 1.0);
+	return r;
+}
+
+/* The same for a pair compared here (the small instance's walk over every pair). */
 static enum cd_result count_other_pair(const struct ctx *c, uint32_t a, uint32_t b, int need_parts,
 				       struct fs_patterns *rp, struct fs_patterns *auxr)
 {
 	struct model_pair x;
 	struct match_cmp m;
 	compare_levels(c, a, b, &x, &m, need_parts);
-	enum cd_result r = fs_patterns_add(rp, x.lv, 1.0);
-	if (r == CD_OK && need_parts)
-		r = aux_add(auxr, &x, 1.0);
-	return r;
+	return count_other(&x, need_parts, rp, auxr);
 }
 
 /* The waterfall of one pair (opts->explain). */
@@ -846,11 +841,8 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		}
 		if (r == CD_OK)
 			pair_levels(c, keys, sp, sampled, need_parts);
-		for (size_t k = 0; k < sampled && r == CD_OK; k++) {
-			r = fs_patterns_add(&rp, sp[k].lv, 1.0);
-			if (r == CD_OK && need_parts)
-				r = aux_add(&auxr, &sp[k], 1.0);
-		}
+		for (size_t k = 0; k < sampled && r == CD_OK; k++)
+			r = count_other(&sp[k], need_parts, &rp, &auxr);
 		free(keys);
 		free(sp);
 	}
@@ -939,15 +931,21 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		measured[C_NAME] = name_measured;
 		set_u(fm, tot, fm->lambda * all, all, measured);
 	}
-	/* with the other comparisons measured, the names' m once more, anchored on them, by EM over
-	 * all pairs (names_em); u again without the pairs of one person it finds */
+	/* with the other comparisons measured (the EM above set them all or none), the names' m
+	 * once more, anchored on them, by EM over all pairs (names_em); u again without the pairs
+	 * of one person it finds */
+	struct fs_patterns ap;
+	fs_patterns_init(&ap, MODEL_NCOMP);
+	for (size_t j = 0; j < pat.n && r == CD_OK && measured[C_EMAIL]; j++)
+		r = fs_patterns_add(&ap, pat.levels + j * MODEL_NCOMP, pat.count[j]);
+	for (size_t j = 0; j < rp.n && r == CD_OK && measured[C_EMAIL]; j++)
+		r = fs_patterns_add(&ap, rp.levels + j * MODEL_NCOMP, rp.count[j] * w);
 	for (int round = 0; round < 2 && r == CD_OK && measured[C_EMAIL]; round++) {
 		double matched = 0;
-		unsigned it = fm->iterations;
-		if (names_em(fm, &pat, &rp, w, all, nc, &matched) != CD_OK)
+		unsigned iters = 0;
+		if (names_em(fm, &ap, all, nc, &matched, &iters) != CD_OK)
 			break;
-		res->stats.em_iterations += fm->iterations;
-		fm->iterations = it;
+		res->stats.em_iterations += iters;
 		res->stats.name_m_source = "names_em";
 		res->stats.parts_model.ncomp = 0; /* not what the names' m came from */
 		res->stats.name_m_pairs = (size_t)(matched + 0.5);
@@ -956,6 +954,9 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		measured[C_NAME] = true;
 		set_u(fm, tot, fm->lambda * all, all, measured);
 	}
+	fs_patterns_release(&ap);
+	if (r != CD_OK)
+		goto out;
 	double prior = log2(fm->lambda / (1 - fm->lambda));
 	res->stats.prior_bits = prior;
 	struct model_tf tfs = { .carriers = carriers, .handles = handles, .person = person };
