@@ -41,7 +41,9 @@ void outfile_abort(struct outfile *o);
 
 /* Removes every temporary still open in this process (not committed, not aborted). Only
  * unlink(2) on a fixed table: async-signal-safe, for a SIGINT/SIGTERM handler that then dies
- * (the temporaries hold personal data; the next run would remove them, but maybe never runs). */
+ * (the temporaries hold personal data; the next run would remove them, but maybe never runs).
+ * It first waits for another thread that is creating a temporary, and from then on outfile_open
+ * creates nothing (CD_IO): the process is about to die. */
 void outfile_remove_all_temps(void);
 
 #endif

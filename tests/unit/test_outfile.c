@@ -104,6 +104,14 @@ static void sync_then_remove_all_temps(void **state)
 	assert_int_equal(entries(), 1);
 	outfile_remove_all_temps(); /* nothing registered any more */
 	assert_int_equal(entries(), 1);
+	/* The handler is about to kill the process: a writer thread that opens a report now
+	 * creates nothing the handler would not see. (Last test: the process stays "dying".) */
+	char c[128];
+	snprintf(c, sizeof c, "%s/c.csv", dir);
+	struct outfile oc;
+	assert_int_equal(outfile_open(&oc, c, err, sizeof err), CD_IO);
+	assert_null(strchr(err, '\n'));
+	assert_int_equal(entries(), 1);
 }
 
 /* A cleaner removes a dead run's temporary, never a live one (it is locked). */
@@ -142,9 +150,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(commit_replaces_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(sync_then_remove_all_temps, setup, teardown),
 		cmocka_unit_test_setup_teardown(remove_stale_only_when_unlocked, setup, teardown),
 		cmocka_unit_test(unwritable_folder_is_one_line),
+		cmocka_unit_test_setup_teardown(sync_then_remove_all_temps, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
