@@ -163,7 +163,11 @@ enum cd_result match_run(const struct user_set *users, const struct match_opts *
 		if (r != CD_OK)
 			goto out;
 	}
-	if ((r = feat_extract(&c)) != CD_OK || (r = block_lone_parts(&c)) != CD_OK)
+	if ((r = feat_extract(&c)) != CD_OK)
+		goto out;
+	if (opts->one_core_free)
+		opts->one_core_free(opts->one_core_arg);
+	if ((r = block_lone_parts(&c)) != CD_OK)
 		goto out;
 	for (int t = 0; t < T_COUNT; t++)
 		itab_freeze(&c.t[t]);

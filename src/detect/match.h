@@ -65,6 +65,13 @@ struct match_opts {
 	 * probability, band, and which blocking keys the two share (connect-dupes explain) */
 	struct buf *explain;
 	uint32_t explain_a, explain_b;
+	/* When set, called once as soon as match_run stops using both cores (its feature
+	 * extraction runs in two threads, the stages after it mostly in one): the caller starts
+	 * its own work then (the pipeline: the classic rules and the reports that need no
+	 * detection) instead of competing with the extraction. Not called when match_run fails
+	 * before that point. */
+	void (*one_core_free)(void *arg);
+	void *one_core_arg;
 };
 
 #define MATCH_DEFAULT_THRESHOLD 0.7
