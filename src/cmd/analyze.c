@@ -194,8 +194,11 @@ static enum cd_result analyze_run(int argc, char **argv)
 	if (from_cache)
 		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source,
 				inst_id, sizeof inst_id, &names);
-	else
+	else {
+		/* only all_users_*.json echoes each user's JSON text */
+		users.no_raw = o.formats && !(o.formats & PIPE_FMT_JSON);
 		rc = load_all(files, nfiles, &users);
+	}
 	if (rc != CD_OK)
 		goto out;
 	if (!from_cache)

@@ -123,6 +123,7 @@ static enum cd_result explain_run(int argc, char **argv)
 	char **pos = calloc((size_t)argc + 1, sizeof *pos);
 	memset(&res, 0, sizeof res);
 	user_set_init(&users);
+	users.no_raw = true; /* a waterfall echoes no user's JSON text */
 	cmd_report_opts_init(&o);
 	if (!pos) {
 		log_error("out of memory");

@@ -683,7 +683,9 @@ static bool one_user(struct jr *r)
 	 * copied straight from the input (a pass less over the text than through scratch). */
 	size_t n = (size_t)(r->p - start);
 	size_t raw_off = r->scratch.len;
-	if (r->spaced) {
+	if (r->users->no_raw) {
+		f.raw_len = 0; /* f.raw stays NULL: "" */
+	} else if (r->spaced) {
 		if ((rc = compact(&r->scratch, start, n)) != CD_OK)
 			return oom(r, rc);
 		f.raw_len = r->scratch.len - raw_off;
@@ -705,7 +707,7 @@ static bool one_user(struct jr *r)
 	};
 	for (int i = 0; i < UF_COUNT; i++)
 		*dst[i] = r->set[i] ? copy + r->off[i] : NULL;
-	if (r->spaced)
+	if (r->spaced && !r->users->no_raw)
 		f.raw = copy + raw_off;
 	f.last_modified = r->last_modified;
 	if ((rc = user_set_add_borrowed(r->users, &f)) != CD_OK)

@@ -64,6 +64,27 @@ static enum cd_result load(const char *text, size_t len, struct user_set *s,
 		}
 		user_set_release(&t);
 	}
+	/* Without the text (no report echoes it, user_set.no_raw) the values are the same. */
+	struct user_set t;
+	char terr[512] = "";
+	user_set_init(&t);
+	t.no_raw = true;
+	assert_int_equal(source_file_load(path, &t, NULL, terr, sizeof terr), rc);
+	assert_int_equal(t.n, s->n);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct user *a = &t.v[i], *b = &s->v[i];
+		const char *av[] = { a->id, a->arn, a->username, a->first_name, a->last_name,
+				     a->email, a->secondary_email, a->mobile, a->desk_phone,
+				     a->routing_profile_id, a->security_profiles };
+		const char *bv[] = { b->id, b->arn, b->username, b->first_name, b->last_name,
+				     b->email, b->secondary_email, b->mobile, b->desk_phone,
+				     b->routing_profile_id, b->security_profiles };
+		for (size_t k = 0; k < sizeof av / sizeof av[0]; k++)
+			assert_string_equal(av[k], bv[k]);
+		assert_int_equal(a->raw_len, 0);
+		assert_string_equal(a->raw, "");
+	}
+	user_set_release(&t);
 	return rc;
 }
 
