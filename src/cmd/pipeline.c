@@ -184,26 +184,33 @@ static void write_failed_csv(FILE *f, const struct run *r)
 
 /* The report files, in the order they are written. `only_partial` files exist only when the
  * source could not read every user. */
+/* When a report can be written: the writers start on each as soon as what it reads is done. */
+enum report_needs {
+	NEEDS_USERS,   /* the users only: written while the detection runs (side_work) */
+	NEEDS_CLASSIC, /* the classic pairs: written once the rules are done (rules_thread) */
+	NEEDS_ALL,     /* the matching too: written after it */
+	NEEDS_COUNT
+};
+
 static const struct report {
 	const char *prefix, *ext;
 	unsigned format;
 	bool only_partial;
 	bool needs_match;   /* written only when --match is not classic */
-	bool early;         /* needs no detection: written while the detection runs */
+	enum report_needs needs; /* what must be done before it is written */
 	void (*write)(FILE *f, const struct run *r);
 } reports[] = {
-	{ "all_users", "csv", PIPE_FMT_CSV, false, false, true, write_users_csv },
-	{ "all_users", "json", PIPE_FMT_JSON, false, false, true, write_users_json },
-	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, false, false, write_pairs_csv },
-	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, false, write_pairs_json },
-	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, false, write_groups_json },
-	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, false, write_possible_csv },
-	{ "duplicate_clusters", "csv", PIPE_FMT_CSV, false, true, false, write_clusters_csv },
-	{ "report", "html", PIPE_FMT_HTML, false, false, false, write_html },
-	{ "model", "json", PIPE_FMT_JSON, false, true, false,
-	  write_model_json },
-	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false, true,
-	  write_failed_csv },
+	{ "all_users", "csv", PIPE_FMT_CSV, false, false, NEEDS_USERS, write_users_csv },
+	{ "all_users", "json", PIPE_FMT_JSON, false, false, NEEDS_USERS, write_users_json },
+	{ "duplicate_users", "csv", PIPE_FMT_CSV, false, false, NEEDS_CLASSIC, write_pairs_csv },
+	{ "duplicate_users", "json", PIPE_FMT_JSON, false, false, NEEDS_CLASSIC, write_pairs_json },
+	{ "duplicate_groups", "json", PIPE_FMT_JSON, false, true, NEEDS_ALL, write_groups_json },
+	{ "possible_duplicates", "csv", PIPE_FMT_CSV, false, true, NEEDS_ALL, write_possible_csv },
+	{ "duplicate_clusters", "csv", PIPE_FMT_CSV, false, true, NEEDS_ALL, write_clusters_csv },
+	{ "report", "html", PIPE_FMT_HTML, false, false, NEEDS_ALL, write_html },
+	{ "model", "json", PIPE_FMT_JSON, false, true, NEEDS_ALL, write_model_json },
+	{ "failed_users", "csv", PIPE_FMT_CSV | PIPE_FMT_JSON | PIPE_FMT_HTML, true, false,
+	  NEEDS_USERS, write_failed_csv },
 };
 
 static bool partial(const struct run *r)
@@ -287,6 +294,9 @@ static enum cd_result stage_prepare(struct run *r)
 struct rules_job {
 	const struct user_set *users;
 	struct rule_pairs *pairs;
+	const struct notdup *notdup; /* --not-duplicates, or NULL */
+	size_t set_aside;            /* classic pairs it took out */
+	struct report_queue *writers;
 	char err[256];
 	enum cd_result rc;
 	double secs;
@@ -295,12 +305,18 @@ struct rules_job {
 	bool running; /* in its thread, not joined yet */
 };
 
+static void reports_may_start(struct report_queue *q, enum report_needs needs);
+
 static void *rules_thread(void *arg)
 {
 	struct rules_job *j = arg;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	j->rc = rules_find(j->users, j->pairs, j->err, sizeof j->err);
+	if (j->rc == CD_OK && j->notdup)
+		j->set_aside = notdup_filter_rules(j->notdup, j->users, j->pairs);
+	if (j->rc == CD_OK)
+		reports_may_start(j->writers, NEEDS_CLASSIC);
 	/* The rules' hash tables were freed into this thread's malloc arena, which glibc does
 	 * not give back by itself: without this they stay resident through the matching's peak. */
 	malloc_trim(0);
@@ -320,11 +336,8 @@ static enum cd_result rules_finish(struct run *r)
 		log_error("%s", j->err);
 		return j->rc;
 	}
-	if (r->notdup) {
-		size_t gone = notdup_filter_rules(r->notdup, r->users, &r->pairs);
-		if (gone)
-			log_info("%zu classic pair(s) set aside as reviewed not-duplicates", gone);
-	}
+	if (j->set_aside)
+		log_info("%zu classic pair(s) set aside as reviewed not-duplicates", j->set_aside);
 	log_debug("classic rules over %zu users: %zu e-mail, %zu username, %zu name pairs in %.3f s",
 		  r->users->n, r->pairs.n[RULE_EMAIL], r->pairs.n[RULE_USERNAME],
 		  r->pairs.n[RULE_NAME], j->secs);
@@ -336,6 +349,8 @@ static enum cd_result stage_detect(struct run *r)
 	struct rules_job *j = r->rules;
 	j->users = r->users;
 	j->pairs = &r->pairs;
+	j->notdup = r->notdup;
+	j->writers = r->writers;
 	j->rc = CD_INTERNAL;
 	j->err[0] = '\0';
 	if (r->o->match.mode != MATCH_CLASSIC)
@@ -345,7 +360,6 @@ static enum cd_result stage_detect(struct run *r)
 	return rules_finish(r);
 }
 
-static void reports_early(struct report_queue *q);
 
 /* What runs beside the matching once it leaves a core free (match_opts.one_core_free): the
  * classic rules and the reports that need no detection. Before, they ran from the start and
@@ -365,7 +379,7 @@ static void side_work(void *arg)
 		if (!j->running)
 			rules_thread(j);
 	}
-	reports_early(r->writers);
+	reports_may_start(r->writers, NEEDS_USERS);
 }
 
 /* Detection beyond the classic rules (detect/match, detect/cluster); nothing in classic mode. */
@@ -441,7 +455,7 @@ struct report_queue {
 	pthread_cond_t cond;
 	struct report_job jobs[sizeof reports / sizeof reports[0]];
 	size_t n, next;
-	bool early;   /* the reports that need no detection may be written (side_work) */
+	bool may[NEEDS_COUNT]; /* the reports needing only this may be written */
 	bool ready;   /* the stages before the reports are done */
 	bool go;      /* ... and succeeded: later jobs may start */
 	bool failed;  /* a job failed: the others need not be written */
@@ -450,14 +464,14 @@ struct report_queue {
 	const struct run *r;
 };
 
-/* Waits until the stages before the reports are over (early: until the reports that need no
- * detection may start); true when they may be written. */
-static bool wait_ready(struct report_queue *q, bool early)
+/* Waits until what a report needs is done, or the stages before the reports are over; true
+ * when it may be written. */
+static bool wait_ready(struct report_queue *q, enum report_needs needs)
 {
 	pthread_mutex_lock(&q->lock);
-	while (!q->ready && !(early && q->early))
+	while (!q->ready && !q->may[needs])
 		pthread_cond_wait(&q->cond, &q->lock);
-	bool go = q->go || (early && q->early);
+	bool go = q->go || q->may[needs];
 	pthread_mutex_unlock(&q->lock);
 	return go;
 }
@@ -471,7 +485,7 @@ static void *report_worker(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		if (!j)
 			break;
-		if (!wait_ready(q, j->rep->early)) {
+		if (!wait_ready(q, j->rep->needs)) {
 			j->rc = CD_INTERRUPTED;
 			continue;
 		}
@@ -512,17 +526,17 @@ static void reports_start(struct run *r, struct report_queue *q)
 		j->err[0] = '\0';
 		snprintf(j->name, sizeof j->name, "%s_%s.%s", rep->prefix, r->ts, rep->ext);
 	}
-	/* Without matching nothing else runs beside the rules: the early reports go at once. */
-	q->early = r->o->match.mode == MATCH_CLASSIC;
+	/* Without matching nothing else runs beside the rules: the users' reports go at once. */
+	q->may[NEEDS_USERS] = r->o->match.mode == MATCH_CLASSIC;
 	q->helped = PIPE_WRITERS > 1 && q->n > 1 &&
 		    pthread_create(&q->helper, NULL, report_worker, q) == 0;
 }
 
-/* Lets the writers start on the reports that need no detection. */
-static void reports_early(struct report_queue *q)
+/* Lets the writers start on the reports that need only `needs`. */
+static void reports_may_start(struct report_queue *q, enum report_needs needs)
 {
 	pthread_mutex_lock(&q->lock);
-	q->early = true;
+	q->may[needs] = true;
 	pthread_cond_broadcast(&q->cond);
 	pthread_mutex_unlock(&q->lock);
 }
