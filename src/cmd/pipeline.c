@@ -182,8 +182,6 @@ static void write_failed_csv(FILE *f, const struct run *r)
 	}
 }
 
-/* The report files, in the order they are written. `only_partial` files exist only when the
- * source could not read every user. */
 /* When a report can be written: the writers start on each as soon as what it reads is done. */
 enum report_needs {
 	NEEDS_USERS,   /* the users only: written while the detection runs (side_work) */
@@ -192,6 +190,8 @@ enum report_needs {
 	NEEDS_COUNT
 };
 
+/* The report files, in the order they are written. `only_partial` files exist only when the
+ * source could not read every user. */
 static const struct report {
 	const char *prefix, *ext;
 	unsigned format;
@@ -360,9 +360,9 @@ static enum cd_result stage_detect(struct run *r)
 	return rules_finish(r);
 }
 
-
 /* What runs beside the matching once it leaves a core free (match_opts.one_core_free): the
- * classic rules and the reports that need no detection. Before, they ran from the start and
+ * classic rules and the reports that need the users only (the rules let the classic pairs'
+ * reports go when they are done). Before, they ran from the start and
  * made four threads of the feature extraction's two on a two-core machine. Analyze of
  * 1,000,000 users (3 runs alternating with the old order, the shared 2-core machine): wall
  * 18.4-19.0 s against 21.5-23.3 s, features 6.2-6.8 s against 9.8-10.3 s, peak memory

@@ -28,7 +28,8 @@ struct source_meta {
  *   { "User": {...} } { "User": {...} } ...  (concatenated `aws connect describe-user` output)
  * Reads the input with read(2) ('-': standard input) into a window that slides as it is
  * parsed, one user at a time without a JSON tree; each user keeps a copy of its values and
- * text, so memory is the users plus a few MB whatever the input (an endless one included).
+ * text (not the text when users->no_raw), so memory is the users plus a few MB whatever the
+ * input (an endless one included).
  * Input that cannot start JSON fails at its first byte ("'/dev/zero' is not JSON: first byte
  * 0x00 at 1:1"); an input over SOURCE_FILE_INPUT_MAX bytes, one user (or one other member
  * of a document) over SOURCE_FILE_VALUE_MAX bytes, or more than SOURCE_FILE_USERS_MAX users
