@@ -191,14 +191,13 @@ static enum cd_result analyze_run(int argc, char **argv)
 	}
 	cmd_report_opts_apply(&o);
 	char source[PATH_MAX], inst_id[128] = "";
+	/* only all_users_*.json echoes each user's JSON text */
+	users.no_raw = o.formats && !(o.formats & PIPE_FMT_JSON);
 	if (from_cache)
 		rc = load_cache(&args, &users, &missing, &nmissing, &failed, source, sizeof source,
 				inst_id, sizeof inst_id, &names);
-	else {
-		/* only all_users_*.json echoes each user's JSON text */
-		users.no_raw = o.formats && !(o.formats & PIPE_FMT_JSON);
+	else
 		rc = load_all(files, nfiles, &users);
-	}
 	if (rc != CD_OK)
 		goto out;
 	if (!from_cache)

@@ -66,11 +66,13 @@ static enum cd_result add(struct user_set *s, const struct user_fields *f, bool 
 	COPY(last_modified_region);
 	COPY(security_profiles);
 	u.last_modified = f->last_modified;
-	if (borrow)
+	if (s->no_raw)
+		u.raw = "";
+	else if (borrow)
 		u.raw = f->raw && f->raw_len ? f->raw : "";
 	else if (!(u.raw = user_set_strdup(s, f->raw, f->raw ? f->raw_len : 0)))
 		return CD_NOMEM;
-	u.raw_len = f->raw ? f->raw_len : 0;
+	u.raw_len = f->raw && !s->no_raw ? f->raw_len : 0;
 	s->v[s->n++] = u;
 	return CD_OK;
 }

@@ -98,6 +98,30 @@ static void set_copies_and_borrows(void **state)
 	user_set_release(&s);
 }
 
+/* A set that keeps no JSON text (no_raw) stores raw "" however the user is added, and every
+ * value as usual. */
+static void set_without_raw(void **state)
+{
+	struct user_set s;
+	user_set_init(&s);
+	s.no_raw = true;
+	const char *text = "{\"Id\":\"u1\"}";
+	struct user_fields f = { .id = "u1", .username = "jdoe", .raw = text, .raw_len = strlen(text) };
+	assert_int_equal(user_set_add(&s, &f), CD_OK);
+	assert_int_equal(user_set_add_borrowed(&s, &f), CD_OK);
+	for (size_t i = 0; i < 2; i++) {
+		assert_string_equal(s.v[i].username, "jdoe");
+		assert_string_equal(s.v[i].raw, "");
+		assert_int_equal(s.v[i].raw_len, 0);
+	}
+	user_set_release(&s);
+	user_set_init(&s); /* and a set that keeps it does */
+	assert_int_equal(user_set_add(&s, &f), CD_OK);
+	assert_int_equal(s.v[0].raw_len, strlen(text));
+	assert_memory_equal(s.v[0].raw, text, strlen(text));
+	user_set_release(&s);
+}
+
 /* The array grows (ARRAY_GROW, doubling) past many sizes and keeps every user in order. */
 static void set_grows_in_order(void **state)
 {
@@ -130,6 +154,7 @@ int main(void)
 		cmocka_unit_test(canon_empty),
 		cmocka_unit_test(canon_appends),
 		cmocka_unit_test(set_copies_and_borrows),
+		cmocka_unit_test(set_without_raw),
 		cmocka_unit_test(set_grows_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
