@@ -792,13 +792,14 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	size_t n = c->users->n, nc = 0;
 	struct model_pair *mp = NULL;
 	uint32_t *parent = NULL, *carriers = NULL, *handles = NULL, *person = NULL;
-	struct fs_patterns pat, aux, auxr, rp;
+	struct fs_patterns pat, aux, auxr, rp, ap;
 	size_t joined = 0;
 	struct fs_model *fm = &res->stats.model;
 	fs_patterns_init(&pat, MODEL_NCOMP);
 	fs_patterns_init(&aux, 3);
 	fs_patterns_init(&auxr, 3);
 	fs_patterns_init(&rp, MODEL_NCOMP);
+	fs_patterns_init(&ap, MODEL_NCOMP); /* the all-pairs patterns of names_em, below */
 	model_init(fm);
 	/* unique candidates (sorted already) */
 	for (size_t i = 0; i < c->cand.n; i++)
@@ -959,8 +960,6 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 	/* with the other comparisons measured (the EM above set them all or none), the names' m
 	 * once more, anchored on them, by EM over all pairs (names_em); u again without the pairs
 	 * of one person it finds */
-	struct fs_patterns ap;
-	fs_patterns_init(&ap, MODEL_NCOMP);
 	for (size_t j = 0; j < pat.n && r == CD_OK && measured[C_EMAIL]; j++)
 		r = fs_patterns_add(&ap, pat.levels + j * MODEL_NCOMP, pat.count[j]);
 	for (size_t j = 0; j < rp.n && r == CD_OK && measured[C_EMAIL]; j++)
@@ -979,7 +978,6 @@ enum cd_result model_run(struct ctx *c, struct match_result *res, char *err, siz
 		measured[C_NAME] = true;
 		set_u(fm, tot, fm->lambda * all, all, measured);
 	}
-	fs_patterns_release(&ap);
 	if (r != CD_OK)
 		goto out;
 	double prior = log2(fm->lambda / (1 - fm->lambda));
@@ -1028,6 +1026,7 @@ out:
 	fs_patterns_release(&aux);
 	fs_patterns_release(&auxr);
 	fs_patterns_release(&rp);
+	fs_patterns_release(&ap);
 	free(mp);
 	free(parent);
 	free(carriers);
